@@ -1,0 +1,48 @@
+# The two newcomer commands (see README): `make demo` and `make test`.
+# Each creates its own virtual environment in .venv and installs into it.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DEMO   ?= out/demo-plan.xlsx
+
+.PHONY: demo test lint typecheck unit venv system-deps bench templates clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+venv: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,addin]'
+
+# LibreOffice Calc is the real spreadsheet engine the workbook tests recalculate in.
+system-deps:
+	@if ! command -v soffice >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends libreoffice-calc poppler-utils fonts-noto-cjk >/dev/null; \
+	  else echo "LibreOffice (soffice) is missing: install libreoffice-calc" >&2; exit 1; fi; \
+	fi
+
+demo: venv
+	$(BIN)/salesgoal demo $(DEMO) --force
+
+lint: venv
+	$(BIN)/ruff check salesgoal_xl tests benchmarks scripts
+	$(BIN)/ruff format --check salesgoal_xl tests benchmarks scripts
+
+typecheck: venv
+	$(BIN)/mypy
+
+unit: venv system-deps
+	$(BIN)/python -m pytest
+
+test: lint typecheck unit
+
+bench: venv
+	$(BIN)/python benchmarks/bench_allocation.py
+
+templates: venv
+	$(BIN)/salesgoal templates workbook_templates
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache out

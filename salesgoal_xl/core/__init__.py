@@ -1,0 +1,1 @@
+"""See docs.md in this folder for what belongs here."""

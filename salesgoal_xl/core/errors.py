@@ -1,0 +1,9 @@
+"""Errors raised by the domain core; each message says what was expected and what arrived."""
+
+
+class SalesgoalError(Exception):
+    """Base class of every error the product raises on purpose."""
+
+
+class AllocationError(SalesgoalError, ValueError):
+    """A split cannot be made as asked (bad inputs or infeasible constraints)."""
