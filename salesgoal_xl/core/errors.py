@@ -7,3 +7,7 @@ class SalesgoalError(Exception):
 
 class AllocationError(SalesgoalError, ValueError):
     """A split cannot be made as asked (bad inputs or infeasible constraints)."""
+
+
+class ProposalError(SalesgoalError, ValueError):
+    """A forecast or target proposal cannot be made from the inputs given."""
