@@ -1,0 +1,1164 @@
+"""The planning workbook described as data: sheets, tables, columns, settings and labels.
+
+Every other part of the product (template builder, readers, checks, writer, add-in) takes
+table names, header labels, types and formats from here; none of them spells a header.
+Table names are stable across languages; header labels exist in English, Traditional
+Chinese and Simplified Chinese, and readers accept any of the three.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from types import MappingProxyType
+from typing import Final
+
+LANGUAGES: Final = ("en", "zh-Hant", "zh-Hans")
+
+
+@dataclass(frozen=True)
+class Label:
+    """One piece of user-facing text in the three supported languages."""
+
+    en: str
+    zh_hant: str
+    zh_hans: str
+
+    def get(self, lang: str) -> str:
+        """The text in `lang` ('en', 'zh-Hant' or 'zh-Hans')."""
+        if lang == "en":
+            return self.en
+        if lang == "zh-Hant":
+            return self.zh_hant
+        if lang == "zh-Hans":
+            return self.zh_hans
+        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+
+    def all(self) -> tuple[str, str, str]:
+        """Every spelling, for readers that accept any language."""
+        return (self.en, self.zh_hant, self.zh_hans)
+
+
+class ColumnType(Enum):
+    """What a column holds; drives number formats, validation and parsing."""
+
+    TEXT = "text"
+    CODE = "code"  # an identifier from a list (rep id, region, channel, ...)
+    INTEGER = "integer"
+    MONEY = "money"  # exact amount in the plan currency
+    NUMBER = "number"  # a plain decimal (capacity factor, index, weight)
+    PERCENT = "percent"  # stored as a fraction: 0.25 shows as 25%
+    DATE = "date"
+    DATETIME = "datetime"
+    PERIOD = "period"  # 'YYYY-MM' or 'YYYY-Www'
+
+
+class Role(Enum):
+    """Who fills a column: the user, the program, or a live Excel formula."""
+
+    INPUT = "input"
+    OUTPUT = "output"
+    FORMULA = "formula"
+
+
+DEFAULT_FORMATS: Final = MappingProxyType(
+    {
+        ColumnType.TEXT: "@",
+        ColumnType.CODE: "@",
+        ColumnType.INTEGER: "0",
+        ColumnType.MONEY: "#,##0;-#,##0",
+        ColumnType.NUMBER: "0.00",
+        ColumnType.PERCENT: "0.0%",
+        ColumnType.DATE: "yyyy-mm-dd",
+        ColumnType.DATETIME: "yyyy-mm-dd hh:mm",
+        ColumnType.PERIOD: "@",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an Excel table.
+
+    `formula` (FORMULA columns only) is a template in which `{key}` stands for the cell of
+    column `key` in the same row and `{Name}` for a workbook name, e.g.
+    ``=IF({target}=0,"",{actual}/{target})``; the builder turns it into A1 references.
+    `choices` is a fixed list of allowed values; `list_from` names another table's column
+    (``"tblReps.rep_id"``) whose values are the allowed ones, so validation grows with it.
+    """
+
+    key: str
+    label: Label
+    type: ColumnType
+    role: Role = Role.INPUT
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    list_from: str | None = None
+    formula: str | None = None
+    number_format: str | None = None
+    width: float = 14.0
+    unique: bool = False
+
+    @property
+    def format(self) -> str:
+        """The Excel number format for the column's cells."""
+        return self.number_format or DEFAULT_FORMATS[self.type]
+
+
+@dataclass(frozen=True)
+class Table:
+    """An Excel table (ListObject) with a stable name and its columns."""
+
+    name: str
+    sheet: str  # key of the Sheet it lives on
+    title: Label
+    columns: tuple[Column, ...]
+    max_rows: int = 200_000
+    owned: bool = True  # the program may rewrite its rows
+    key_columns: tuple[str, ...] = ()
+
+    def column(self, key: str) -> Column:
+        """The column with internal key `key`."""
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(f"{self.name} has no column {key!r}")
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Internal column keys in schema order."""
+        return tuple(c.key for c in self.columns)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A worksheet: its stable key, its localised display name and its tables in order."""
+
+    key: str
+    label: Label
+    tables: tuple[str, ...] = ()
+    purpose: Label = field(default_factory=lambda: Label("", "", ""))
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One row of tblSettings, also exposed as a workbook name (`name`) for formulas."""
+
+    key: str
+    label: Label
+    type: ColumnType
+    default: object
+    name: str
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    help: Label = field(default_factory=lambda: Label("", "", ""))
+
+
+def _l(en: str, hant: str, hans: str) -> Label:
+    return Label(en, hant, hans)
+
+
+# Shared list values (codes stay English in every language so files can be merged).
+METHODS: Final = ("history", "equal", "weights", "seasonal", "potential", "capacity", "matrix")
+SPLIT_LEVELS: Final = ("time", "region", "team", "rep", "channel", "product")
+REASON_CATEGORIES: Final = ("market", "resources", "difficulty", "other")
+ADJUSTMENT_STATUSES: Final = ("draft", "requested", "approved", "rejected", "applied")
+APPROVAL_STATUSES: Final = ("approved", "revoked", "superseded")
+RISK_LEVELS: Final = ("green", "amber", "red")
+SEVERITIES: Final = ("error", "warning", "info")
+SMART_STATUSES: Final = ("pass", "warn", "fail")
+GRANULARITIES: Final = ("month", "week")
+KPI_DIRECTIONS: Final = ("higher", "lower")
+
+# Columns that recur in several tables.
+_PERIOD = Column("period", _l("Period", "期間", "期间"), ColumnType.PERIOD, required=True)
+_REP = Column(
+    "rep_id",
+    _l("Rep ID", "業務代號", "销售代号"),
+    ColumnType.CODE,
+    required=True,
+    list_from="tblReps.rep_id",
+)
+_CHANNEL = Column(
+    "channel",
+    _l("Channel", "通路", "渠道"),
+    ColumnType.CODE,
+    list_from="tblChannels.channel",
+)
+_PRODUCT = Column(
+    "product",
+    _l("Product", "產品線", "产品线"),
+    ColumnType.CODE,
+    list_from="tblProducts.product",
+)
+_REGION = Column(
+    "region",
+    _l("Region", "區域", "区域"),
+    ColumnType.CODE,
+    list_from="tblRegions.region",
+)
+_TEAM = Column(
+    "team",
+    _l("Team", "團隊", "团队"),
+    ColumnType.CODE,
+    list_from="tblTeams.team",
+)
+_REP_NAME = Column("rep_name", _l("Rep name", "業務姓名", "销售姓名"), ColumnType.TEXT, width=20)
+_AMOUNT = Column("amount", _l("Amount", "金額", "金额"), ColumnType.MONEY, required=True)
+_NOTE = Column("note", _l("Note", "備註", "备注"), ColumnType.TEXT, width=30)
+
+
+def _out(col: Column) -> Column:
+    """The same column, filled by the program rather than typed by the user."""
+    return Column(
+        col.key,
+        col.label,
+        col.type,
+        Role.OUTPUT,
+        col.required,
+        col.choices,
+        None,
+        col.formula,
+        col.number_format,
+        col.width,
+        col.unique,
+    )
+
+
+TABLES: Final[tuple[Table, ...]] = (
+    Table(
+        "tblSettings",
+        "settings",
+        _l("Plan settings", "計畫設定", "计划设置"),
+        (
+            Column(
+                "setting",
+                _l("Setting", "設定項目", "设置项"),
+                ColumnType.TEXT,
+                required=True,
+                width=34,
+                unique=True,
+            ),
+            Column("value", _l("Value", "值", "值"), ColumnType.TEXT, width=16),
+        ),
+        max_rows=200,
+        owned=False,
+        key_columns=("setting",),
+    ),
+    Table(
+        "tblRegions",
+        "settings",
+        _l("Regions", "區域", "区域"),
+        (
+            Column(
+                "region", _l("Region", "區域", "区域"), ColumnType.CODE, required=True, unique=True
+            ),
+            Column(
+                "region_name", _l("Region name", "區域名稱", "区域名称"), ColumnType.TEXT, width=20
+            ),
+        ),
+        max_rows=1_000,
+        owned=False,
+        key_columns=("region",),
+    ),
+    Table(
+        "tblTeams",
+        "settings",
+        _l("Teams", "團隊", "团队"),
+        (
+            Column("team", _l("Team", "團隊", "团队"), ColumnType.CODE, required=True, unique=True),
+            Column("team_name", _l("Team name", "團隊名稱", "团队名称"), ColumnType.TEXT, width=20),
+            Column(
+                "region",
+                _l("Region", "區域", "区域"),
+                ColumnType.CODE,
+                required=True,
+                list_from="tblRegions.region",
+            ),
+        ),
+        max_rows=5_000,
+        owned=False,
+        key_columns=("team",),
+    ),
+    Table(
+        "tblReps",
+        "settings",
+        _l("Sales reps", "業務人員", "销售人员"),
+        (
+            Column(
+                "rep_id",
+                _l("Rep ID", "業務代號", "销售代号"),
+                ColumnType.CODE,
+                required=True,
+                unique=True,
+            ),
+            _REP_NAME,
+            Column(
+                "team",
+                _l("Team", "團隊", "团队"),
+                ColumnType.CODE,
+                required=True,
+                list_from="tblTeams.team",
+            ),
+            Column(
+                "region",
+                _l("Region", "區域", "区域"),
+                ColumnType.CODE,
+                required=True,
+                list_from="tblRegions.region",
+            ),
+            Column("manager", _l("Manager", "主管", "主管"), ColumnType.TEXT, width=20),
+            Column("start_date", _l("Start date", "到職日", "入职日期"), ColumnType.DATE, width=12),
+            Column("end_date", _l("End date", "離職日", "离职日期"), ColumnType.DATE, width=12),
+            Column("capacity", _l("Capacity", "產能係數", "产能系数"), ColumnType.NUMBER, width=10),
+            Column("potential", _l("Potential", "潛力", "潜力"), ColumnType.MONEY),
+        ),
+        max_rows=50_000,
+        owned=False,
+        key_columns=("rep_id",),
+    ),
+    Table(
+        "tblChannels",
+        "settings",
+        _l("Channels", "通路", "渠道"),
+        (
+            Column(
+                "channel",
+                _l("Channel", "通路", "渠道"),
+                ColumnType.CODE,
+                required=True,
+                unique=True,
+            ),
+            Column(
+                "channel_name",
+                _l("Channel name", "通路名稱", "渠道名称"),
+                ColumnType.TEXT,
+                width=20,
+            ),
+        ),
+        max_rows=1_000,
+        owned=False,
+        key_columns=("channel",),
+    ),
+    Table(
+        "tblProducts",
+        "settings",
+        _l("Product lines", "產品線", "产品线"),
+        (
+            Column(
+                "product",
+                _l("Product", "產品線", "产品线"),
+                ColumnType.CODE,
+                required=True,
+                unique=True,
+            ),
+            Column(
+                "product_name",
+                _l("Product name", "產品名稱", "产品名称"),
+                ColumnType.TEXT,
+                width=20,
+            ),
+            Column(
+                "launch_date", _l("Launch date", "上市日", "上市日期"), ColumnType.DATE, width=12
+            ),
+        ),
+        max_rows=5_000,
+        owned=False,
+        key_columns=("product",),
+    ),
+    Table(
+        "tblHistory",
+        "history",
+        _l("Past actuals", "歷史實績", "历史实绩"),
+        (_PERIOD, _REP, _CHANNEL, _PRODUCT, _AMOUNT),
+        max_rows=1_000_000,
+        owned=False,
+    ),
+    Table(
+        "tblMarket",
+        "setting",
+        _l("Market assumptions", "市場假設", "市场假设"),
+        (
+            Column(
+                "region",
+                _l("Region", "區域", "区域"),
+                ColumnType.CODE,
+                required=True,
+                unique=True,
+                list_from="tblRegions.region",
+            ),
+            Column(
+                "market_size", _l("Market size", "市場規模", "市场规模"), ColumnType.MONEY, width=16
+            ),
+            Column(
+                "target_share", _l("Target share", "目標市佔率", "目标市占率"), ColumnType.PERCENT
+            ),
+            Column(
+                "market_figure",
+                _l("Market-based target", "市場推估目標", "市场推估目标"),
+                ColumnType.MONEY,
+                Role.FORMULA,
+                formula="=ROUND({market_size}*{target_share},0)",
+                width=18,
+            ),
+        ),
+        max_rows=1_000,
+        owned=False,
+        key_columns=("region",),
+    ),
+    Table(
+        "tblProposal",
+        "setting",
+        _l("Target proposal", "目標提案", "目标提案"),
+        (
+            Column(
+                "scope",
+                _l("Scope", "範圍", "范围"),
+                ColumnType.CODE,
+                Role.OUTPUT,
+                required=True,
+                unique=True,
+            ),
+            _out(
+                Column(
+                    "baseline",
+                    _l("Baseline (last FY)", "基準 (上年度)", "基准 (上年度)"),
+                    ColumnType.MONEY,
+                    width=16,
+                )
+            ),
+            _out(
+                Column(
+                    "forecast",
+                    _l("Trend forecast", "趨勢預測", "趋势预测"),
+                    ColumnType.MONEY,
+                    width=16,
+                )
+            ),
+            _out(
+                Column(
+                    "market_figure",
+                    _l("Market-based", "市場推估", "市场推估"),
+                    ColumnType.MONEY,
+                    width=16,
+                )
+            ),
+            Column(
+                "strategic",
+                _l("Strategic input", "策略目標", "战略目标"),
+                ColumnType.MONEY,
+                width=16,
+            ),
+            _out(
+                Column(
+                    "conservative", _l("Conservative", "保守", "保守"), ColumnType.MONEY, width=16
+                )
+            ),
+            _out(Column("base", _l("Base", "基準方案", "基准方案"), ColumnType.MONEY, width=16)),
+            _out(Column("stretch", _l("Stretch", "挑戰", "挑战"), ColumnType.MONEY, width=16)),
+            Column(
+                "final_target",
+                _l("Final target", "最終目標", "最终目标"),
+                ColumnType.MONEY,
+                width=16,
+            ),
+            Column(
+                "challenge",
+                _l("Challenge ratio", "挑戰度", "挑战度"),
+                ColumnType.PERCENT,
+                Role.FORMULA,
+                formula='=IF(N({forecast})=0,"",{final_target}/{forecast})',
+            ),
+            Column(
+                "growth",
+                _l("Growth vs baseline", "較上年成長", "较上年增长"),
+                ColumnType.PERCENT,
+                Role.FORMULA,
+                formula='=IF(N({baseline})=0,"",{final_target}/{baseline}-1)',
+            ),
+            _out(Column("flags", _l("Flags", "警示", "警示"), ColumnType.TEXT, width=40)),
+        ),
+        max_rows=1_000,
+        key_columns=("scope",),
+    ),
+    Table(
+        "tblSmart",
+        "setting",
+        _l("SMART checklist", "SMART 檢核", "SMART 检核"),
+        (
+            Column(
+                "criterion",
+                _l("Criterion", "準則", "准则"),
+                ColumnType.CODE,
+                Role.OUTPUT,
+                required=True,
+                unique=True,
+                width=16,
+            ),
+            Column(
+                "status",
+                _l("Status", "狀態", "状态"),
+                ColumnType.CODE,
+                Role.OUTPUT,
+                choices=SMART_STATUSES,
+                width=10,
+            ),
+            Column("reason", _l("Reason", "說明", "说明"), ColumnType.TEXT, Role.OUTPUT, width=60),
+        ),
+        max_rows=50,
+        key_columns=("criterion",),
+    ),
+    Table(
+        "tblSplitRules",
+        "decomposition",
+        _l("Split rules", "分解規則", "分解规则"),
+        (
+            Column(
+                "level",
+                _l("Level", "層級", "层级"),
+                ColumnType.CODE,
+                required=True,
+                unique=True,
+                choices=SPLIT_LEVELS,
+            ),
+            Column(
+                "method",
+                _l("Method", "方法", "方法"),
+                ColumnType.CODE,
+                required=True,
+                choices=METHODS,
+            ),
+            Column(
+                "lookback",
+                _l("Lookback (months)", "回溯月數", "回溯月数"),
+                ColumnType.INTEGER,
+                width=12,
+            ),
+            Column(
+                "over_assignment",
+                _l("Over-assignment", "超額分配", "超额分配"),
+                ColumnType.PERCENT,
+                width=12,
+            ),
+            _NOTE,
+        ),
+        max_rows=50,
+        owned=False,
+        key_columns=("level",),
+    ),
+    Table(
+        "tblOverrides",
+        "decomposition",
+        _l("Locked overrides", "鎖定調整", "锁定调整"),
+        (
+            Column(
+                "level",
+                _l("Level", "層級", "层级"),
+                ColumnType.CODE,
+                required=True,
+                choices=SPLIT_LEVELS,
+            ),
+            Column("code", _l("Code", "代碼", "代码"), ColumnType.CODE, required=True),
+            Column("period", _l("Period", "期間", "期间"), ColumnType.PERIOD),
+            Column("target", _l("Target", "目標", "目标"), ColumnType.MONEY, required=True),
+            Column("reason", _l("Reason", "原因", "原因"), ColumnType.TEXT, width=30),
+        ),
+        max_rows=10_000,
+        owned=False,
+    ),
+    Table(
+        "tblTargets",
+        "decomposition",
+        _l("Leaf targets", "明細目標", "明细目标"),
+        (
+            _out(_PERIOD),
+            Column("quarter", _l("Quarter", "季度", "季度"), ColumnType.CODE, Role.OUTPUT, width=9),
+            _out(_REGION),
+            _out(_TEAM),
+            _out(_REP),
+            _out(_REP_NAME),
+            _out(_CHANNEL),
+            _out(_PRODUCT),
+            _out(Column("target", _l("Target", "目標", "目标"), ColumnType.MONEY, required=True)),
+            Column("method", _l("Method", "方法", "方法"), ColumnType.TEXT, Role.OUTPUT, width=24),
+        ),
+        max_rows=1_000_000,
+    ),
+    Table(
+        "tblActuals",
+        "tracking",
+        _l("Actuals", "實績", "实绩"),
+        (_PERIOD, _REP, _CHANNEL, _PRODUCT, _AMOUNT),
+        max_rows=1_000_000,
+        owned=False,
+    ),
+    Table(
+        "tblTracking",
+        "tracking",
+        _l("Tracking", "進度追蹤", "进度跟踪"),
+        (
+            _out(_REP),
+            _out(_REP_NAME),
+            _out(_TEAM),
+            _out(_REGION),
+            Column("period", _l("As of", "截至期間", "截至期间"), ColumnType.PERIOD, Role.OUTPUT),
+            _out(
+                Column(
+                    "target_to_date",
+                    _l("Target to date", "累計目標", "累计目标"),
+                    ColumnType.MONEY,
+                    width=15,
+                )
+            ),
+            _out(
+                Column(
+                    "actual_to_date",
+                    _l("Actual to date", "累計實績", "累计实绩"),
+                    ColumnType.MONEY,
+                    width=15,
+                )
+            ),
+            Column(
+                "attainment",
+                _l("Attainment", "達成率", "达成率"),
+                ColumnType.PERCENT,
+                Role.FORMULA,
+                formula='=IF(N({target_to_date})=0,"",{actual_to_date}/{target_to_date})',
+            ),
+            _out(
+                Column(
+                    "expected_to_date",
+                    _l("Seasonal expectation", "季節性預期", "季节性预期"),
+                    ColumnType.MONEY,
+                    width=15,
+                )
+            ),
+            Column(
+                "pace",
+                _l("Pace", "進度", "进度"),
+                ColumnType.PERCENT,
+                Role.FORMULA,
+                formula='=IF(N({expected_to_date})=0,"",{actual_to_date}/{expected_to_date})',
+            ),
+            _out(
+                Column(
+                    "annual_target",
+                    _l("Annual target", "年度目標", "年度目标"),
+                    ColumnType.MONEY,
+                    width=15,
+                )
+            ),
+            _out(
+                Column(
+                    "projection",
+                    _l("Projected landing", "預估達成", "预估达成"),
+                    ColumnType.MONEY,
+                    width=15,
+                )
+            ),
+            Column(
+                "gap",
+                _l("Gap to target", "目標缺口", "目标缺口"),
+                ColumnType.MONEY,
+                Role.FORMULA,
+                formula="={annual_target}-{actual_to_date}",
+            ),
+            _out(
+                Column(
+                    "required_run_rate",
+                    _l("Required run rate", "所需月均", "所需月均"),
+                    ColumnType.MONEY,
+                    width=15,
+                )
+            ),
+            Column(
+                "risk",
+                _l("Risk", "風險", "风险"),
+                ColumnType.CODE,
+                Role.OUTPUT,
+                choices=RISK_LEVELS,
+                width=9,
+            ),
+            Column("reason", _l("Reason", "原因", "原因"), ColumnType.TEXT, Role.OUTPUT, width=50),
+        ),
+        max_rows=200_000,
+    ),
+    Table(
+        "tblKpis",
+        "evaluation",
+        _l("KPI definitions", "KPI 定義", "KPI 定义"),
+        (
+            Column("kpi", _l("KPI", "KPI", "KPI"), ColumnType.CODE, required=True, unique=True),
+            Column("kpi_name", _l("KPI name", "KPI 名稱", "KPI 名称"), ColumnType.TEXT, width=24),
+            Column("weight", _l("Weight", "權重", "权重"), ColumnType.PERCENT, required=True),
+            Column(
+                "direction",
+                _l("Direction", "方向", "方向"),
+                ColumnType.CODE,
+                choices=KPI_DIRECTIONS,
+                width=10,
+            ),
+            Column("cap", _l("Score cap", "得分上限", "得分上限"), ColumnType.PERCENT),
+        ),
+        max_rows=100,
+        owned=False,
+        key_columns=("kpi",),
+    ),
+    Table(
+        "tblScorecard",
+        "evaluation",
+        _l("Scorecards", "績效計分卡", "绩效计分卡"),
+        (
+            _out(_REP),
+            _out(_REP_NAME),
+            _out(_TEAM),
+            _out(_REGION),
+            _out(Column("target", _l("Target", "目標", "目标"), ColumnType.MONEY)),
+            _out(Column("actual", _l("Actual", "實績", "实绩"), ColumnType.MONEY)),
+            Column(
+                "attainment",
+                _l("Attainment", "達成率", "达成率"),
+                ColumnType.PERCENT,
+                Role.FORMULA,
+                formula='=IF(N({target})=0,"",{actual}/{target})',
+            ),
+            _out(
+                Column(
+                    "score",
+                    _l("Weighted score", "加權得分", "加权得分"),
+                    ColumnType.NUMBER,
+                    width=12,
+                )
+            ),
+            _out(Column("rank", _l("Rank", "排名", "排名"), ColumnType.INTEGER, width=8)),
+            Column("band", _l("Band", "等級", "等级"), ColumnType.CODE, Role.OUTPUT, width=9),
+        ),
+        max_rows=50_000,
+    ),
+    Table(
+        "tblFairness",
+        "evaluation",
+        _l("Fairness", "公平性", "公平性"),
+        (
+            Column(
+                "metric",
+                _l("Metric", "指標", "指标"),
+                ColumnType.CODE,
+                Role.OUTPUT,
+                required=True,
+                unique=True,
+                width=22,
+            ),
+            _out(Column("value", _l("Value", "值", "值"), ColumnType.NUMBER, width=12)),
+            Column(
+                "comment", _l("Comment", "說明", "说明"), ColumnType.TEXT, Role.OUTPUT, width=50
+            ),
+        ),
+        max_rows=100,
+        key_columns=("metric",),
+    ),
+    Table(
+        "tblAdjustments",
+        "adjustments",
+        _l("Adjustment log", "調整紀錄", "调整记录"),
+        (
+            Column(
+                "adj_id",
+                _l("Adjustment ID", "調整編號", "调整编号"),
+                ColumnType.CODE,
+                required=True,
+                unique=True,
+            ),
+            Column("date", _l("Date", "日期", "日期"), ColumnType.DATE, required=True, width=12),
+            Column(
+                "level",
+                _l("Level", "層級", "层级"),
+                ColumnType.CODE,
+                required=True,
+                choices=SPLIT_LEVELS,
+            ),
+            Column("code", _l("Code", "代碼", "代码"), ColumnType.CODE, required=True),
+            Column("period", _l("Period", "期間", "期间"), ColumnType.PERIOD),
+            Column("old_target", _l("Old target", "原目標", "原目标"), ColumnType.MONEY),
+            Column(
+                "new_target", _l("New target", "新目標", "新目标"), ColumnType.MONEY, required=True
+            ),
+            Column(
+                "delta",
+                _l("Change", "差異", "差异"),
+                ColumnType.MONEY,
+                Role.FORMULA,
+                formula="=N({new_target})-N({old_target})",
+            ),
+            Column(
+                "reason_category",
+                _l("Reason category", "原因類別", "原因类别"),
+                ColumnType.CODE,
+                required=True,
+                choices=REASON_CATEGORIES,
+                width=16,
+            ),
+            Column("description", _l("Description", "說明", "说明"), ColumnType.TEXT, width=40),
+            Column("requested_by", _l("Requested by", "申請人", "申请人"), ColumnType.TEXT),
+            Column("approved_by", _l("Approved by", "核准人", "核准人"), ColumnType.TEXT),
+            Column(
+                "status",
+                _l("Status", "狀態", "状态"),
+                ColumnType.CODE,
+                choices=ADJUSTMENT_STATUSES,
+                width=11,
+            ),
+            Column(
+                "chain_hash",
+                _l("Chain hash", "鏈結雜湊", "链式哈希"),
+                ColumnType.TEXT,
+                Role.OUTPUT,
+                width=20,
+            ),
+        ),
+        max_rows=100_000,
+        owned=False,
+        key_columns=("adj_id",),
+    ),
+    Table(
+        "tblApprovals",
+        "approvals",
+        _l("Approvals", "核准紀錄", "审批记录"),
+        (
+            Column(
+                "approval_id",
+                _l("Approval ID", "核准編號", "审批编号"),
+                ColumnType.CODE,
+                required=True,
+                unique=True,
+            ),
+            Column("scope", _l("Scope", "範圍", "范围"), ColumnType.TEXT, required=True),
+            Column("version", _l("Version", "版本", "版本"), ColumnType.INTEGER, width=9),
+            Column("approver", _l("Approver", "核准人", "审批人"), ColumnType.TEXT, required=True),
+            Column(
+                "approved_at",
+                _l("Approved at", "核准時間", "审批时间"),
+                ColumnType.DATETIME,
+                width=17,
+            ),
+            Column(
+                "fingerprint",
+                _l("Fingerprint", "數字指紋", "数字指纹"),
+                ColumnType.TEXT,
+                Role.OUTPUT,
+                width=22,
+            ),
+            Column(
+                "status",
+                _l("Status", "狀態", "状态"),
+                ColumnType.CODE,
+                choices=APPROVAL_STATUSES,
+                width=11,
+            ),
+            _NOTE,
+        ),
+        max_rows=100_000,
+        owned=False,
+        key_columns=("approval_id",),
+    ),
+    Table(
+        "tblChecks",
+        "checks",
+        _l("Last check", "最近檢查", "最近检查"),
+        (
+            Column(
+                "severity",
+                _l("Severity", "嚴重度", "严重度"),
+                ColumnType.CODE,
+                Role.OUTPUT,
+                choices=SEVERITIES,
+                width=10,
+            ),
+            Column("code", _l("Code", "代碼", "代码"), ColumnType.CODE, Role.OUTPUT, width=22),
+            Column("sheet", _l("Sheet", "工作表", "工作表"), ColumnType.TEXT, Role.OUTPUT),
+            Column("cell", _l("Cell", "儲存格", "单元格"), ColumnType.TEXT, Role.OUTPUT, width=10),
+            Column(
+                "message", _l("Message", "訊息", "信息"), ColumnType.TEXT, Role.OUTPUT, width=60
+            ),
+            Column("hint", _l("Hint", "建議", "建议"), ColumnType.TEXT, Role.OUTPUT, width=50),
+        ),
+        max_rows=100_000,
+    ),
+)
+
+SHEETS: Final[tuple[Sheet, ...]] = (
+    Sheet(
+        "guide",
+        _l("Guide", "說明", "说明"),
+        (),
+        _l(
+            "What this workbook is, the workflow and the buttons.",
+            "本活頁簿的用途、作業流程與按鈕說明。",
+            "本工作簿的用途、工作流程与按钮说明。",
+        ),
+    ),
+    Sheet(
+        "settings",
+        _l("Settings", "設定", "设置"),
+        ("tblSettings", "tblRegions", "tblTeams", "tblChannels", "tblProducts", "tblReps"),
+        _l(
+            "Plan settings and the organisation: regions, teams, channels, products, reps.",
+            "計畫設定與組織：區域、團隊、通路、產品線、業務人員。",
+            "计划设置与组织：区域、团队、渠道、产品线、销售人员。",
+        ),
+    ),
+    Sheet(
+        "history",
+        _l("History", "歷史", "历史"),
+        ("tblHistory",),
+        _l(
+            "Past actuals, one row per period, rep, channel and product.",
+            "歷史實績，每列為一個期間、業務、通路與產品。",
+            "历史实绩，每行为一个期间、销售、渠道与产品。",
+        ),
+    ),
+    Sheet(
+        "setting",
+        _l("Target setting", "目標制定", "目标制定"),
+        ("tblProposal", "tblSmart", "tblMarket"),
+        _l(
+            "The company-level proposal, the SMART checklist and market assumptions.",
+            "公司層級目標提案、SMART 檢核與市場假設。",
+            "公司层级目标提案、SMART 检核与市场假设。",
+        ),
+    ),
+    Sheet(
+        "decomposition",
+        _l("Decomposition", "目標分解", "目标分解"),
+        ("tblSplitRules", "tblOverrides", "tblTargets"),
+        _l(
+            "Split rules, locked overrides and the resulting leaf targets.",
+            "分解規則、鎖定調整與分解後的明細目標。",
+            "分解规则、锁定调整与分解后的明细目标。",
+        ),
+    ),
+    Sheet(
+        "matrix",
+        _l("Rep x Month", "業務x月份", "销售x月份"),
+        (),
+        _l(
+            "Readable view: each rep's target per month, summed live from the leaf targets.",
+            "易讀檢視：每位業務每月目標，由明細目標即時加總。",
+            "易读视图：每位销售每月目标，由明细目标实时汇总。",
+        ),
+    ),
+    Sheet(
+        "tracking",
+        _l("Tracking", "進度追蹤", "进度跟踪"),
+        ("tblActuals", "tblTracking"),
+        _l(
+            "Actuals input and, per rep, attainment, pace, projection, gap and risk.",
+            "實績輸入，以及每位業務的達成率、進度、預估、缺口與風險。",
+            "实绩输入，以及每位销售的达成率、进度、预估、缺口与风险。",
+        ),
+    ),
+    Sheet(
+        "evaluation",
+        _l("Evaluation", "績效評估", "绩效评估"),
+        ("tblKpis", "tblScorecard", "tblFairness"),
+        _l(
+            "KPI weights, scorecards, ranks and bands, and fairness figures.",
+            "KPI 權重、計分卡、排名與等級，以及公平性指標。",
+            "KPI 权重、计分卡、排名与等级，以及公平性指标。",
+        ),
+    ),
+    Sheet(
+        "adjustments",
+        _l("Adjustments", "目標調整", "目标调整"),
+        ("tblAdjustments",),
+        _l(
+            "Every target change with its reason, requester, approver and chain hash.",
+            "每一筆目標變更及其原因、申請人、核准人與鏈結雜湊。",
+            "每一笔目标变更及其原因、申请人、审批人与链式哈希。",
+        ),
+    ),
+    Sheet(
+        "approvals",
+        _l("Approvals", "核准", "审批"),
+        ("tblApprovals",),
+        _l(
+            "Who approved which scope and version, when, and the fingerprint approved.",
+            "誰在何時核准了哪個範圍與版本，以及核准時的數字指紋。",
+            "谁在何时审批了哪个范围与版本，以及审批时的数字指纹。",
+        ),
+    ),
+    Sheet(
+        "checks",
+        _l("Checks", "檢查", "检查"),
+        ("tblChecks",),
+        _l(
+            "The last validation run: severity, code, sheet, cell, message and hint.",
+            "最近一次檢查結果：嚴重度、代碼、工作表、儲存格、訊息與建議。",
+            "最近一次检查结果：严重度、代码、工作表、单元格、信息与建议。",
+        ),
+    ),
+)
+
+SETTINGS: Final[tuple[Setting, ...]] = (
+    Setting(
+        "plan_name",
+        _l("Plan name", "計畫名稱", "计划名称"),
+        ColumnType.TEXT,
+        "Sales plan",
+        "PlanName",
+    ),
+    Setting(
+        "fiscal_year",
+        _l("Fiscal year", "會計年度", "会计年度"),
+        ColumnType.INTEGER,
+        2026,
+        "FiscalYear",
+        minimum=2000,
+        maximum=2100,
+        help=_l(
+            "Named by the calendar year in which it ends.",
+            "以結束的日曆年命名。",
+            "以结束的日历年命名。",
+        ),
+    ),
+    Setting(
+        "first_month",
+        _l("First month of fiscal year", "會計年度起始月", "会计年度起始月"),
+        ColumnType.INTEGER,
+        1,
+        "FirstMonth",
+        minimum=1,
+        maximum=12,
+    ),
+    Setting("currency", _l("Currency", "幣別", "币种"), ColumnType.CODE, "USD", "Currency"),
+    Setting(
+        "rounding_unit",
+        _l("Rounding unit", "進位單位", "取整单位"),
+        ColumnType.MONEY,
+        100,
+        "RoundingUnit",
+        minimum=0.01,
+    ),
+    Setting(
+        "granularity",
+        _l("Granularity", "時間粒度", "时间粒度"),
+        ColumnType.CODE,
+        "month",
+        "Granularity",
+        choices=GRANULARITIES,
+    ),
+    Setting(
+        "country",
+        _l("Holiday country code", "假日國別代碼", "假日国别代码"),
+        ColumnType.CODE,
+        "US",
+        "HolidayCountry",
+    ),
+    Setting(
+        "over_assignment",
+        _l("Over-assignment", "超額分配", "超额分配"),
+        ColumnType.PERCENT,
+        0.0,
+        "OverAssignment",
+        minimum=0,
+        maximum=1,
+    ),
+    Setting(
+        "stretch",
+        _l("Stretch", "挑戰幅度", "挑战幅度"),
+        ColumnType.PERCENT,
+        0.10,
+        "StretchPct",
+        minimum=0,
+        maximum=2,
+    ),
+    Setting(
+        "challenge_low",
+        _l("Too low below (x forecast)", "過低門檻 (相對預測)", "过低门槛 (相对预测)"),
+        ColumnType.PERCENT,
+        1.0,
+        "ChallengeLow",
+        minimum=0,
+        maximum=5,
+    ),
+    Setting(
+        "challenge_high",
+        _l("Too high above (x forecast)", "過高門檻 (相對預測)", "过高门槛 (相对预测)"),
+        ColumnType.PERCENT,
+        1.25,
+        "ChallengeHigh",
+        minimum=0,
+        maximum=5,
+    ),
+    Setting(
+        "market_tolerance",
+        _l("Market tolerance", "市場差異容忍度", "市场差异容忍度"),
+        ColumnType.PERCENT,
+        0.15,
+        "MarketTolerance",
+        minimum=0,
+        maximum=5,
+    ),
+    Setting(
+        "amber_threshold",
+        _l("Amber below pace", "黃燈門檻 (進度)", "黄灯门槛 (进度)"),
+        ColumnType.PERCENT,
+        0.90,
+        "AmberThreshold",
+        minimum=0,
+        maximum=2,
+    ),
+    Setting(
+        "red_threshold",
+        _l("Red below pace", "紅燈門檻 (進度)", "红灯门槛 (进度)"),
+        ColumnType.PERCENT,
+        0.75,
+        "RedThreshold",
+        minimum=0,
+        maximum=2,
+    ),
+    Setting(
+        "language",
+        _l("Language", "語言", "语言"),
+        ColumnType.CODE,
+        "en",
+        "Language",
+        choices=LANGUAGES,
+    ),
+)
+
+TABLES_BY_NAME: Final = MappingProxyType({t.name: t for t in TABLES})
+SHEETS_BY_KEY: Final = MappingProxyType({s.key: s for s in SHEETS})
+SETTINGS_BY_KEY: Final = MappingProxyType({s.key: s for s in SETTINGS})
+
+
+def table(name: str) -> Table:
+    """The table called `name` (e.g. 'tblTargets')."""
+    try:
+        return TABLES_BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"no table {name!r} in the planning-workbook schema") from None
+
+
+def header_lookup(tbl: Table) -> dict[str, str]:
+    """Map every accepted header spelling (any language, case- and space-insensitive) to a key."""
+    lookup: dict[str, str] = {}
+    for col in tbl.columns:
+        for text in (*col.label.all(), col.key):
+            lookup[normalise_header(text)] = col.key
+    return lookup
+
+
+def normalise_header(text: str) -> str:
+    """Header comparison form: trimmed, inner whitespace collapsed, case-folded."""
+    return " ".join(str(text).split()).casefold()
+
+
+def setting_lookup() -> dict[str, str]:
+    """Map every accepted setting label (any language, or the key itself) to its key."""
+    lookup: dict[str, str] = {}
+    for st in SETTINGS:
+        for text in (*st.label.all(), st.key):
+            lookup[normalise_header(text)] = st.key
+    return lookup
