@@ -1,0 +1,138 @@
+"""The workbook port: the few things a command may ask of a workbook, whoever holds it.
+
+Commands (propose, split, check, ...) talk only to this protocol. The CLI drives them through
+the file adapter (openpyxl, `salesgoal_xl.workbook`), the Excel ribbon through the xlwings
+adapter (`salesgoal_xl.addin`), and tests through `MemoryPort`. No command imports openpyxl
+or xlwings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import pandas as pd
+
+from salesgoal_xl.workbook.problems import ProblemCode, ProblemsFound, error
+from salesgoal_xl.workbook.schema import SHEETS_BY_KEY, table
+
+
+@dataclass
+class TableData:
+    """A table as read: one frame column per schema key, plus where each cell lives.
+
+    `frame` has a default RangeIndex; row i sits on Excel row `first_row + i`;
+    `letters[key]` is the column letter of schema column `key` on `sheet`.
+    Cell values are as stored (numbers, text, datetimes, None), not yet validated.
+    """
+
+    name: str
+    frame: pd.DataFrame
+    sheet: str = ""
+    first_row: int = 2
+    letters: Mapping[str, str] = field(default_factory=dict)
+
+    def cell(self, row: int, key: str) -> str:
+        """The A1 address of column `key` in data row `row` (0-based), e.g. 'F17'."""
+        letter = self.letters.get(key, "")
+        return f"{letter}{self.first_row + row}" if letter else ""
+
+
+class WorkbookPort(Protocol):
+    """What a command needs from a workbook; adapters implement it."""
+
+    @property
+    def label(self) -> str:
+        """How to name the workbook in messages (a file name, or the Excel book name)."""
+        ...
+
+    def has_table(self, name: str) -> bool:
+        """Whether the workbook holds the table called `name`."""
+        ...
+
+    def read_table(self, name: str) -> TableData:
+        """The table's rows; raises ProblemsFound if it is missing or its headers are wrong."""
+        ...
+
+    def write_table(self, name: str, frame: pd.DataFrame) -> None:
+        """Replace the rows of a table the program owns (staged until `commit`)."""
+        ...
+
+    def progress(self, fraction: float, message: str) -> None:
+        """Report progress of long work (0.0 to 1.0) with a short message."""
+        ...
+
+    def message(self, text: str, *, level: str = "info") -> None:
+        """Tell the user something (a status line, or a message box in Excel)."""
+        ...
+
+    def commit(self) -> None:
+        """Make every staged write permanent at once (an atomic save for files)."""
+        ...
+
+
+class MemoryPort:
+    """A workbook held as frames in memory: for tests and for composing commands."""
+
+    def __init__(self, tables: Mapping[str, pd.DataFrame], label: str = "memory") -> None:
+        self._tables = {name: frame.copy() for name, frame in tables.items()}
+        self._staged: dict[str, pd.DataFrame] = {}
+        self._label = label
+        self.messages: list[tuple[str, str]] = []
+        self.progress_log: list[tuple[float, str]] = []
+        self.commits = 0
+
+    @property
+    def label(self) -> str:
+        return self._label
+
+    @property
+    def tables(self) -> Mapping[str, pd.DataFrame]:
+        """The committed tables."""
+        return self._tables
+
+    def has_table(self, name: str) -> bool:
+        return name in self._tables
+
+    def read_table(self, name: str) -> TableData:
+        spec = table(name)
+        sheet = SHEETS_BY_KEY[spec.sheet].label.en
+        if name not in self._tables:
+            problem = error(
+                ProblemCode.MISSING_TABLE,
+                f"table {name} is missing",
+                sheet=sheet,
+                hint="rebuild the sheet from a template or restore the table",
+            )
+            raise ProblemsFound([problem], self._label)
+        frame = self._tables[name].copy()
+        for key in spec.keys:
+            if key not in frame.columns:
+                frame[key] = None
+        letters = {key: _letter(i + 1) for i, key in enumerate(frame.columns)}
+        return TableData(name, frame.reset_index(drop=True), sheet, 2, letters)
+
+    def write_table(self, name: str, frame: pd.DataFrame) -> None:
+        table(name)  # unknown names fail loudly
+        self._staged[name] = frame.copy()
+
+    def progress(self, fraction: float, message: str) -> None:
+        self.progress_log.append((fraction, message))
+
+    def message(self, text: str, *, level: str = "info") -> None:
+        self.messages.append((level, text))
+
+    def commit(self) -> None:
+        self._tables.update(self._staged)
+        self._staged = {}
+        self.commits += 1
+
+
+def _letter(index: int) -> str:
+    """Excel column letters for a 1-based column index (1 -> A, 27 -> AA)."""
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

@@ -1,0 +1,179 @@
+"""Problems are values: a stable code, a severity, where it is (sheet and cell) and what to do.
+
+Every check returns a list of `Problem`; nothing raises on bad user data. A command that
+cannot go on raises `ProblemsFound`, which carries the whole list.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from enum import Enum
+
+from salesgoal_xl.core.errors import SalesgoalError
+
+
+class Severity(Enum):
+    """How bad a problem is: errors stop commands, warnings are shown and logged."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Category(Enum):
+    """Whether the file itself, the workbook's structure or the data in it is at fault."""
+
+    FILE = "file"
+    SCHEMA = "schema"
+    DATA = "data"
+    RULE = "rule"
+
+
+class ProblemCode(Enum):
+    """Stable machine codes; never rename one, only add (tests and users rely on them)."""
+
+    # The file itself (the gate).
+    FILE_NOT_FOUND = "FILE_NOT_FOUND"
+    FILE_TOO_LARGE = "FILE_TOO_LARGE"
+    NOT_XLSX = "NOT_XLSX"
+    LEGACY_XLS = "LEGACY_XLS"
+    CSV_NOT_XLSX = "CSV_NOT_XLSX"
+    ENCRYPTED = "ENCRYPTED"
+    TRUNCATED = "TRUNCATED"
+    ZIP_BOMB = "ZIP_BOMB"
+    TOO_MANY_PARTS = "TOO_MANY_PARTS"
+    MACRO_ENABLED = "MACRO_ENABLED"
+    EXTERNAL_LINK = "EXTERNAL_LINK"
+    DDE_LINK = "DDE_LINK"
+    OLE_OBJECT = "OLE_OBJECT"
+    XML_ENTITIES = "XML_ENTITIES"
+    UNREADABLE = "UNREADABLE"
+    FILE_LOCKED = "FILE_LOCKED"
+    # Structure (the schema).
+    MISSING_SHEET = "MISSING_SHEET"
+    MISSING_TABLE = "MISSING_TABLE"
+    MISSING_HEADER = "MISSING_HEADER"
+    DUPLICATE_HEADER = "DUPLICATE_HEADER"
+    MERGED_CELLS = "MERGED_CELLS"
+    ROWS_OUTSIDE_TABLE = "ROWS_OUTSIDE_TABLE"
+    FAR_AWAY_CELL = "FAR_AWAY_CELL"
+    TOO_MANY_ROWS = "TOO_MANY_ROWS"
+    WOULD_DROP_FEATURE = "WOULD_DROP_FEATURE"
+    # Data in cells.
+    NOT_A_NUMBER = "NOT_A_NUMBER"
+    LOCALE_NUMBER = "LOCALE_NUMBER"
+    NUMBER_AS_TEXT = "NUMBER_AS_TEXT"
+    NEGATIVE_AMOUNT = "NEGATIVE_AMOUNT"
+    ERROR_VALUE = "ERROR_VALUE"
+    FORMULA_IN_INPUT = "FORMULA_IN_INPUT"
+    BLANK_KEY = "BLANK_KEY"
+    DUPLICATE_KEY = "DUPLICATE_KEY"
+    UNKNOWN_CODE = "UNKNOWN_CODE"
+    BAD_PERIOD = "BAD_PERIOD"
+    PERIOD_OUTSIDE_YEAR = "PERIOD_OUTSIDE_YEAR"
+    BAD_DATE = "BAD_DATE"
+    BAD_SETTING = "BAD_SETTING"
+    CONTROL_CHARACTERS = "CONTROL_CHARACTERS"
+    TEXT_TOO_LONG = "TEXT_TOO_LONG"
+    # Business rules.
+    SHARES_NOT_100 = "SHARES_NOT_100"
+    CHILDREN_NOT_SUM = "CHILDREN_NOT_SUM"
+    SPLIT_INFEASIBLE = "SPLIT_INFEASIBLE"
+    NO_TARGET = "NO_TARGET"
+    NO_HISTORY = "NO_HISTORY"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong, located as precisely as we can (sheet and A1 cell or range)."""
+
+    code: ProblemCode
+    severity: Severity
+    message: str
+    sheet: str = ""
+    cell: str = ""
+    hint: str = ""
+    category: Category = Category.DATA
+
+    @property
+    def where(self) -> str:
+        """'Sheet!F17', 'Sheet' or '' when the problem is about the whole file."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet
+
+    def format(self, path: str = "") -> str:
+        """The one-line form people can jump from: `plan.xlsx:Sheet!F17: CODE message (hint)`."""
+        location = ":".join(part for part in (path, self.where) if part)
+        text = f"{self.code.value} {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return f"{location}: {text}" if location else text
+
+    def to_json(self) -> dict[str, str]:
+        """A flat JSON-ready dict with stable keys."""
+        raw = asdict(self)
+        raw["code"] = self.code.value
+        raw["severity"] = self.severity.value
+        raw["category"] = self.category.value
+        return {k: str(v) for k, v in raw.items()}
+
+
+def error(
+    code: ProblemCode,
+    message: str,
+    *,
+    sheet: str = "",
+    cell: str = "",
+    hint: str = "",
+    category: Category = Category.DATA,
+) -> Problem:
+    """An error-severity problem (a command cannot run until it is fixed)."""
+    return Problem(code, Severity.ERROR, message, sheet, cell, hint, category)
+
+
+def warning(
+    code: ProblemCode,
+    message: str,
+    *,
+    sheet: str = "",
+    cell: str = "",
+    hint: str = "",
+    category: Category = Category.DATA,
+) -> Problem:
+    """A warning: shown and logged, but commands still run."""
+    return Problem(code, Severity.WARNING, message, sheet, cell, hint, category)
+
+
+def has_errors(problems: Iterable[Problem]) -> bool:
+    """True when any problem is an error."""
+    return any(p.severity is Severity.ERROR for p in problems)
+
+
+def problems_to_json(problems: Sequence[Problem], path: str = "") -> str:
+    """The machine-readable report `salesgoal check --json` prints."""
+    return json.dumps(
+        {
+            "path": path,
+            "errors": sum(p.severity is Severity.ERROR for p in problems),
+            "warnings": sum(p.severity is Severity.WARNING for p in problems),
+            "problems": [p.to_json() for p in problems],
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+class ProblemsFound(SalesgoalError):  # noqa: N818 -- reads as a sentence at raise sites
+    """A command stopped because of problems; it carries all of them, not just the first."""
+
+    def __init__(self, problems: Sequence[Problem], path: str = "") -> None:
+        self.problems = list(problems)
+        self.path = path
+        lines = [p.format(path) for p in self.problems[:20]]
+        more = len(self.problems) - 20
+        if more > 0:
+            lines.append(f"... and {more} more")
+        super().__init__("\n".join(lines))
