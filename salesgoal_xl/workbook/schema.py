@@ -569,7 +569,7 @@ TABLES: Final[tuple[Table, ...]] = (
     ),
     Table(
         "tblTargets",
-        "decomposition",
+        "targets",
         _l("Leaf targets", "明細目標", "明细目标"),
         (
             _out(_PERIOD),
@@ -931,11 +931,21 @@ SHEETS: Final[tuple[Sheet, ...]] = (
     Sheet(
         "decomposition",
         _l("Decomposition", "目標分解", "目标分解"),
-        ("tblSplitRules", "tblOverrides", "tblTargets"),
+        ("tblSplitRules", "tblOverrides"),
         _l(
-            "Split rules, locked overrides and the resulting leaf targets.",
-            "分解規則、鎖定調整與分解後的明細目標。",
-            "分解规则、锁定调整与分解后的明细目标。",
+            "Split rules per level and locked overrides the split must keep.",
+            "各層級的分解規則，以及分解時必須保留的鎖定調整。",
+            "各层级的分解规则，以及分解时必须保留的锁定调整。",
+        ),
+    ),
+    Sheet(
+        "targets",
+        _l("Targets", "明細目標", "明细目标"),
+        ("tblTargets",),
+        _l(
+            "The leaf targets the split wrote: one row per period, rep, channel and product.",
+            "分解產生的明細目標：每列為一個期間、業務、通路與產品。",
+            "分解生成的明细目标：每行为一个期间、销售、渠道与产品。",
         ),
     ),
     Sheet(
