@@ -548,6 +548,31 @@ TABLES: Final[tuple[Table, ...]] = (
         key_columns=("level",),
     ),
     Table(
+        "tblWeights",
+        "decomposition",
+        _l("Custom weights", "自訂權重", "自定义权重"),
+        (
+            Column(
+                "level",
+                _l("Level", "層級", "层级"),
+                ColumnType.CODE,
+                required=True,
+                choices=SPLIT_LEVELS,
+            ),
+            Column(
+                "code",
+                _l("Code", "代碼", "代码"),
+                ColumnType.CODE,
+                required=True,
+                width=12,
+            ),
+            Column("weight", _l("Weight", "權重", "权重"), ColumnType.NUMBER, required=True),
+        ),
+        max_rows=50_000,
+        owned=False,
+        key_columns=("level", "code"),
+    ),
+    Table(
         "tblOverrides",
         "decomposition",
         _l("Locked overrides", "鎖定調整", "锁定调整"),
@@ -931,11 +956,11 @@ SHEETS: Final[tuple[Sheet, ...]] = (
     Sheet(
         "decomposition",
         _l("Decomposition", "目標分解", "目标分解"),
-        ("tblSplitRules", "tblOverrides"),
+        ("tblSplitRules", "tblWeights", "tblOverrides"),
         _l(
-            "Split rules per level and locked overrides the split must keep.",
-            "各層級的分解規則，以及分解時必須保留的鎖定調整。",
-            "各层级的分解规则，以及分解时必须保留的锁定调整。",
+            "Split rules per level, custom weights, and locked overrides the split must keep.",
+            "各層級的分解規則、自訂權重，以及分解時必須保留的鎖定調整。",
+            "各层级的分解规则、自定义权重，以及分解时必须保留的锁定调整。",
         ),
     ),
     Sheet(
