@@ -8,7 +8,7 @@ otherwise ``Decimal``.
 from __future__ import annotations
 
 import math
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 from numbers import Integral
 from typing import TypeAlias
@@ -95,13 +95,17 @@ def unit_decimal(unit: Fraction) -> Decimal:
 
 
 def from_units(count: int, unit: Fraction, *, as_int: bool) -> Money:
-    """``count`` units as money: an int when asked and exact, else an exact Decimal."""
-    exact = unit * count
+    """``count`` units as money: an int when asked, else a Decimal on the unit's own scale."""
     if as_int:
+        exact = unit * count
         if exact.denominator != 1:
-            raise AllocationError(f"internal: {exact} is not whole")  # guarded by callers
+            raise AllocationError(f"{exact} is not a whole amount")  # callers pass int units
         return exact.numerator
-    return fraction_to_decimal(exact)
+    step = fraction_to_decimal(unit)
+    with localcontext() as context:
+        # Enough digits that the product is never rounded, so 50 x 0.01 prints as 0.50.
+        context.prec = max(28, len(str(abs(count))) + len(step.as_tuple().digits) + 2)
+        return Decimal(count) * step
 
 
 def fraction_to_decimal(exact: Fraction) -> Decimal:
