@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 import numpy as np
@@ -24,7 +25,7 @@ SEASON = np.array([0.85, 0.88, 1.02, 0.98, 1.0, 1.0, 0.82, 0.78, 1.0, 1.1, 1.2, 
 SEASON = SEASON / SEASON.mean()
 
 
-def monthly(values: list[float] | np.ndarray, start: str = "2023-01") -> pd.Series:
+def monthly(values: Sequence[float] | np.ndarray, start: str = "2023-01") -> pd.Series:
     """A monthly series of ``values`` starting at ``start``."""
     first = period_to_index(start)
     return pd.Series(list(values), index=[index_to_period(first + t) for t in range(len(values))])
@@ -36,7 +37,7 @@ def trend_times_season(months: int, noise: float = 0.0, seed: int = 7) -> np.nda
     values = (1000 + 20 * t) * SEASON[t % 12]
     if noise:
         values = values * np.random.default_rng(seed).lognormal(0.0, noise, months)
-    return values
+    return np.asarray(values, dtype=np.float64)
 
 
 def test_holt_winters_recovers_trend_and_season() -> None:

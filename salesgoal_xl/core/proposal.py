@@ -1,0 +1,721 @@
+"""The target proposal: baseline, forecast and market figures, the recommended range, the
+challenge ratio, the too-high/too-low/far-from-market flags and the SMART checklist.
+
+Definitions (all money in whole currency units, ratios as fractions rounded to 4 places):
+
+* **market figure** of a region = market size x target share, rounded half-up to a whole unit
+  (the same as the workbook's ``ROUND(size*share, 0)``); the company figure is their sum.
+* **recommended range**: *conservative* = the lower of the forecast and the market figure (the
+  forecast alone when there is no market figure); *base* = the forecast, because it is the one
+  figure built from the company's own trend and season; *stretch* = base x (1 + stretch).
+  Each is rounded half-up to the rounding unit. The strategic input is shown beside the range
+  and checked under "Relevant", not blended in, so each figure keeps one clear source.
+* **challenge ratio** = final target / forecast; **growth** = final target / baseline - 1.
+* **flags**: *too high* when the target is above ``too_high_above`` x forecast, *too low* when
+  below ``too_low_below`` x forecast, *far from market* when it differs from the market figure
+  by more than ``market_tolerance`` of it. Limits themselves pass: exactly 125% is not too high.
+  The comparisons are exact; only the displayed ratios are rounded.
+* **SMART**: Specific fails for a target of zero or less and warns while no final target has
+  been entered; Measurable warns without last year's actual; Achievable fails when too high
+  and warns when too low; Relevant warns when far from the market figure or the strategic
+  input, or when there is no market figure; Time-bound warns when the forecast does not cover
+  the plan year.
+
+Every message is a reason code with formatted parameters, rendered on demand in English,
+Traditional or Simplified Chinese from ``MESSAGES``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from numbers import Integral
+from types import MappingProxyType
+from typing import Final, Literal, TypeGuard
+
+from salesgoal_xl.core.errors import ProposalError
+from salesgoal_xl.core.forecast import Forecast, index_to_period
+
+Language = Literal["en", "zh-Hant", "zh-Hans"]
+LANGUAGES: Final[tuple[Language, ...]] = ("en", "zh-Hant", "zh-Hans")
+COMPANY_SCOPE: Final = "company"
+
+_RATIO_PLACES = Decimal("0.0001")
+
+
+class SmartCriterion(StrEnum):
+    """The five SMART criteria, in checklist order."""
+
+    SPECIFIC = "specific"
+    MEASURABLE = "measurable"
+    ACHIEVABLE = "achievable"
+    RELEVANT = "relevant"
+    TIME_BOUND = "time_bound"
+
+
+class CheckStatus(StrEnum):
+    """How a SMART criterion came out; ``fail`` needs fixing, ``warn`` needs a look."""
+
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+
+
+class FlagCode(StrEnum):
+    """The warnings shown beside a proposed target."""
+
+    TOO_HIGH = "too_high"
+    TOO_LOW = "too_low"
+    FAR_FROM_MARKET = "far_from_market"
+
+
+MESSAGES: Final[Mapping[Language, Mapping[str, str]]] = MappingProxyType(
+    {
+        "en": MappingProxyType(
+            {
+                "criterion.specific": "Specific",
+                "criterion.measurable": "Measurable",
+                "criterion.achievable": "Achievable",
+                "criterion.relevant": "Relevant",
+                "criterion.time_bound": "Time-bound",
+                "status.pass": "pass",
+                "status.warn": "warn",
+                "status.fail": "fail",
+                "flag.too_high": "too high",
+                "flag.too_low": "too low",
+                "flag.far_from_market": "far from market",
+                "scope.company": "the company",
+                "target.ok": "one figure, {target}, for {scope} in FY{fiscal_year}",
+                "target.not_positive": (
+                    "the target must be above zero (got {target}); enter a final target"
+                ),
+                "target.defaulted": (
+                    "no final target entered; the recommended base {target} is used until "
+                    "you enter one"
+                ),
+                "baseline.ok": "measured against last year's actual of {baseline} ({growth})",
+                "baseline.missing": (
+                    "no actual for last year, so growth cannot be measured; load the history"
+                ),
+                "challenge.within": "target is {ratio} of forecast; within {low} to {high}",
+                "challenge.above": "target is {ratio} of forecast; above the {high} limit",
+                "challenge.below": (
+                    "target is {ratio} of forecast; below the {low} limit, so it asks for "
+                    "no stretch"
+                ),
+                "challenge.not_above": (
+                    "target is {ratio} of forecast; not above the {high} limit"
+                ),
+                "challenge.not_below": ("target is {ratio} of forecast; not below the {low} limit"),
+                "forecast.zero": (
+                    "the forecast is zero, so the target cannot be judged; check the history"
+                ),
+                "market.near": ("target is within {tolerance} of the market-based figure {market}"),
+                "market.above": (
+                    "target is {gap} above the market-based figure {market}; beyond the "
+                    "{tolerance} tolerance"
+                ),
+                "market.below": (
+                    "target is {gap} below the market-based figure {market}; beyond the "
+                    "{tolerance} tolerance"
+                ),
+                "market.missing": (
+                    "no market-based figure; enter market size and target share per region"
+                ),
+                "strategy.above": (
+                    "target is {gap} above the strategic input {strategic}; beyond the "
+                    "{tolerance} tolerance"
+                ),
+                "strategy.below": (
+                    "target is {gap} below the strategic input {strategic}; beyond the "
+                    "{tolerance} tolerance"
+                ),
+                "period.ok": "covers FY{fiscal_year}, {first} to {last}",
+                "period.mismatch": (
+                    "the forecast covers {forecast_first} to {forecast_last}, not "
+                    "FY{fiscal_year} ({first} to {last}); run the forecast again"
+                ),
+            }
+        ),
+        "zh-Hant": MappingProxyType(
+            {
+                "criterion.specific": "具體",
+                "criterion.measurable": "可衡量",
+                "criterion.achievable": "可達成",
+                "criterion.relevant": "相關",
+                "criterion.time_bound": "有時限",
+                "status.pass": "通過",
+                "status.warn": "注意",
+                "status.fail": "未通過",
+                "flag.too_high": "目標過高",
+                "flag.too_low": "目標過低",
+                "flag.far_from_market": "偏離市場",
+                "scope.company": "全公司",
+                "target.ok": "{scope} FY{fiscal_year} 的單一目標：{target}",
+                "target.not_positive": "目標必須大於零（目前為 {target}）；請輸入最終目標",
+                "target.defaulted": "尚未輸入最終目標；暫以建議基準方案 {target} 計算",
+                "baseline.ok": "以上年度實績 {baseline} 衡量（{growth}）",
+                "baseline.missing": "沒有上年度實績，無法衡量成長；請載入歷史資料",
+                "challenge.within": "目標為預測的 {ratio}；在 {low} 至 {high} 之間",
+                "challenge.above": "目標為預測的 {ratio}；高於 {high} 上限",
+                "challenge.below": "目標為預測的 {ratio}；低於 {low} 下限，缺乏挑戰",
+                "challenge.not_above": "目標為預測的 {ratio}；未高於 {high} 上限",
+                "challenge.not_below": "目標為預測的 {ratio}；未低於 {low} 下限",
+                "forecast.zero": "預測為零，無法判斷目標；請檢查歷史資料",
+                "market.near": "目標與市場推估 {market} 的差距在 {tolerance} 以內",
+                "market.above": "目標高於市場推估 {market} 達 {gap}；超出 {tolerance} 容忍度",
+                "market.below": "目標低於市場推估 {market} 達 {gap}；超出 {tolerance} 容忍度",
+                "market.missing": "沒有市場推估；請輸入各區域的市場規模與目標市佔率",
+                "strategy.above": "目標高於策略目標 {strategic} 達 {gap}；超出 {tolerance} 容忍度",
+                "strategy.below": "目標低於策略目標 {strategic} 達 {gap}；超出 {tolerance} 容忍度",
+                "period.ok": "涵蓋 FY{fiscal_year}：{first} 至 {last}",
+                "period.mismatch": (
+                    "預測涵蓋 {forecast_first} 至 {forecast_last}，而非 FY{fiscal_year}"
+                    "（{first} 至 {last}）；請重新預測"
+                ),
+            }
+        ),
+        "zh-Hans": MappingProxyType(
+            {
+                "criterion.specific": "具体",
+                "criterion.measurable": "可衡量",
+                "criterion.achievable": "可达成",
+                "criterion.relevant": "相关",
+                "criterion.time_bound": "有时限",
+                "status.pass": "通过",
+                "status.warn": "注意",
+                "status.fail": "未通过",
+                "flag.too_high": "目标过高",
+                "flag.too_low": "目标过低",
+                "flag.far_from_market": "偏离市场",
+                "scope.company": "全公司",
+                "target.ok": "{scope} FY{fiscal_year} 的单一目标：{target}",
+                "target.not_positive": "目标必须大于零（目前为 {target}）；请输入最终目标",
+                "target.defaulted": "尚未输入最终目标；暂以建议基准方案 {target} 计算",
+                "baseline.ok": "以上年度实绩 {baseline} 衡量（{growth}）",
+                "baseline.missing": "没有上年度实绩，无法衡量增长；请导入历史数据",
+                "challenge.within": "目标为预测的 {ratio}；在 {low} 至 {high} 之间",
+                "challenge.above": "目标为预测的 {ratio}；高于 {high} 上限",
+                "challenge.below": "目标为预测的 {ratio}；低于 {low} 下限，缺乏挑战",
+                "challenge.not_above": "目标为预测的 {ratio}；未高于 {high} 上限",
+                "challenge.not_below": "目标为预测的 {ratio}；未低于 {low} 下限",
+                "forecast.zero": "预测为零，无法判断目标；请检查历史数据",
+                "market.near": "目标与市场推估 {market} 的差距在 {tolerance} 以内",
+                "market.above": "目标高于市场推估 {market} 达 {gap}；超出 {tolerance} 容忍度",
+                "market.below": "目标低于市场推估 {market} 达 {gap}；超出 {tolerance} 容忍度",
+                "market.missing": "没有市场推估；请输入各区域的市场规模与目标市占率",
+                "strategy.above": "目标高于战略目标 {strategic} 达 {gap}；超出 {tolerance} 容忍度",
+                "strategy.below": "目标低于战略目标 {strategic} 达 {gap}；超出 {tolerance} 容忍度",
+                "period.ok": "涵盖 FY{fiscal_year}：{first} 至 {last}",
+                "period.mismatch": (
+                    "预测涵盖 {forecast_first} 至 {forecast_last}，而非 FY{fiscal_year}"
+                    "（{first} 至 {last}）；请重新预测"
+                ),
+            }
+        ),
+    }
+)
+
+
+def message(key: str, language: Language = "en") -> str:
+    """One entry of ``MESSAGES``; an unknown language is an error rather than silent English."""
+    try:
+        return MESSAGES[language][key]
+    except KeyError:
+        raise ProposalError(
+            f"no message {key!r} in language {language!r}; expected one of {', '.join(LANGUAGES)}."
+        ) from None
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A one-line reason kept as a code and formatted parameters until it is shown."""
+
+    code: str
+    params: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def text(self, language: Language = "en") -> str:
+        """The reason in ``language``; a ``scope`` of 'company' is translated too."""
+        params = dict(self.params)
+        if params.get("scope") == COMPANY_SCOPE:
+            params["scope"] = message("scope.company", language)
+        return message(self.code, language).format(**params)
+
+
+@dataclass(frozen=True)
+class TargetFlag:
+    """One of the three warnings; ``reason`` explains it whether raised or not."""
+
+    code: FlagCode
+    raised: bool
+    reason: Reason
+
+    def name(self, language: Language = "en") -> str:
+        """The flag's display name in ``language``."""
+        return message(f"flag.{self.code.value}", language)
+
+
+@dataclass(frozen=True)
+class SmartCheck:
+    """One SMART criterion with its status and an actionable one-line reason."""
+
+    criterion: SmartCriterion
+    status: CheckStatus
+    reason: Reason
+
+    def name(self, language: Language = "en") -> str:
+        """The criterion's display name in ``language``."""
+        return message(f"criterion.{self.criterion.value}", language)
+
+    def status_label(self, language: Language = "en") -> str:
+        """The status's display word in ``language``."""
+        return message(f"status.{self.status.value}", language)
+
+
+@dataclass(frozen=True)
+class MarketAssumption:
+    """A region's market size for the plan year and the share of it the company aims for."""
+
+    region: str
+    market_size: int
+    target_share: Decimal  # a fraction: 0.18 is 18%
+
+    @property
+    def market_figure(self) -> int:
+        """Market size x target share, rounded half-up to a whole unit as the workbook does."""
+        return _round_half_up(Decimal(self.market_size) * self.target_share, 1)
+
+
+@dataclass(frozen=True)
+class ProposalSettings:
+    """The plan settings a proposal reads; percentages are fractions as in the workbook."""
+
+    fiscal_year: int
+    first_month: int = 1
+    stretch: Decimal = Decimal("0.10")
+    too_low_below: Decimal = Decimal("1.00")
+    too_high_above: Decimal = Decimal("1.25")
+    market_tolerance: Decimal = Decimal("0.15")
+    rounding_unit: int = 1
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        if not 1 <= self.first_month <= 12:
+            problems.append(f"first_month must be 1 to 12 (got {self.first_month})")
+        for name in ("stretch", "too_low_below", "too_high_above", "market_tolerance"):
+            value = getattr(self, name)
+            if not isinstance(value, Decimal) or value < 0:
+                problems.append(f"{name} must be a Decimal fraction >= 0 (got {value!r})")
+        if not problems and self.too_low_below > self.too_high_above:
+            problems.append(
+                f"too_low_below must not exceed too_high_above (got {self.too_low_below} "
+                f"and {self.too_high_above})"
+            )
+        if not _is_whole(self.rounding_unit) or self.rounding_unit < 1:
+            problems.append(f"rounding_unit must be a whole number >= 1 (got {self.rounding_unit})")
+        if problems:
+            raise ProposalError("proposal settings have problems: " + "; ".join(problems) + ".")
+
+    @property
+    def plan_periods(self) -> tuple[str, str]:
+        """First and last 'YYYY-MM' of the plan year; a fiscal year is named by the year it ends."""
+        start_year = self.fiscal_year if self.first_month == 1 else self.fiscal_year - 1
+        first = start_year * 12 + self.first_month - 1
+        return index_to_period(first), index_to_period(first + 11)
+
+
+@dataclass(frozen=True)
+class RecommendedRange:
+    """Conservative, base and stretch targets (see the module docstring for definitions)."""
+
+    conservative: int
+    base: int
+    stretch: int
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The proposal for one scope (the company or a region), ready for the Setting sheet."""
+
+    scope: str
+    fiscal_year: int
+    baseline: int
+    forecast: int
+    forecast_method: str | None
+    market_figure: int | None
+    strategic_input: int | None
+    recommended: RecommendedRange
+    final_target: int
+    final_target_entered: bool
+    challenge_ratio: Decimal | None
+    growth_vs_baseline: Decimal | None
+    market_ratio: Decimal | None
+    flags: tuple[TargetFlag, ...]
+    smart: tuple[SmartCheck, ...]
+
+    @property
+    def too_high(self) -> bool:
+        """True when the target is above the too-high limit of the forecast."""
+        return self.flag(FlagCode.TOO_HIGH).raised
+
+    @property
+    def too_low(self) -> bool:
+        """True when the target is below the too-low limit of the forecast."""
+        return self.flag(FlagCode.TOO_LOW).raised
+
+    @property
+    def far_from_market(self) -> bool:
+        """True when the target is further from the market figure than the tolerance."""
+        return self.flag(FlagCode.FAR_FROM_MARKET).raised
+
+    def flag(self, code: FlagCode) -> TargetFlag:
+        """The flag with ``code``."""
+        return next(flag for flag in self.flags if flag.code is code)
+
+    def check(self, criterion: SmartCriterion) -> SmartCheck:
+        """The SMART check for ``criterion``."""
+        return next(check for check in self.smart if check.criterion is criterion)
+
+    def flags_text(self, language: Language = "en") -> str:
+        """The raised flags' names joined for one cell; empty when nothing is raised."""
+        separator = "; " if language == "en" else "；"
+        return separator.join(flag.name(language) for flag in self.flags if flag.raised)
+
+
+@dataclass(frozen=True)
+class RegionFigures:
+    """What a per-region proposal row is built from."""
+
+    region: str
+    baseline: int
+    forecast: Forecast | int
+    market: MarketAssumption | None = None
+    final_target: int | None = None
+
+
+def build_proposal(
+    *,
+    baseline: int,
+    forecast: Forecast | int,
+    settings: ProposalSettings,
+    markets: Sequence[MarketAssumption] = (),
+    strategic_input: int | None = None,
+    final_target: int | None = None,
+    scope: str = COMPANY_SCOPE,
+) -> Proposal:
+    """Build the proposal for ``scope`` from last year's actual, the forecast and the market.
+
+    ``final_target`` defaults to the recommended base (and Specific then warns that none was
+    entered). Bad inputs are collected into one ``ProposalError``.
+    """
+    forecast_total = forecast.total if isinstance(forecast, Forecast) else forecast
+    _check_inputs(baseline, forecast_total, markets, strategic_input, final_target)
+    unit = settings.rounding_unit
+    market_figure = sum(m.market_figure for m in markets) if markets else None
+
+    base = _round_half_up(Decimal(forecast_total), unit)
+    low_anchor = forecast_total if market_figure is None else min(forecast_total, market_figure)
+    recommended = RecommendedRange(
+        conservative=_round_half_up(Decimal(low_anchor), unit),
+        base=base,
+        stretch=_round_half_up(Decimal(base) * (1 + settings.stretch), unit),
+    )
+    entered = final_target is not None
+    target = final_target if final_target is not None else recommended.base
+
+    figures = _Figures(
+        scope=scope,
+        target=target,
+        forecast=forecast_total,
+        baseline=baseline,
+        market=market_figure,
+        strategic=strategic_input,
+        settings=settings,
+    )
+    flags = (figures.too_high_flag(), figures.too_low_flag(), figures.market_flag())
+    smart = (
+        figures.specific(entered),
+        figures.measurable(),
+        figures.achievable(),
+        figures.relevant(),
+        figures.time_bound(forecast if isinstance(forecast, Forecast) else None),
+    )
+    return Proposal(
+        scope=scope,
+        fiscal_year=settings.fiscal_year,
+        baseline=baseline,
+        forecast=forecast_total,
+        forecast_method=forecast.method.value if isinstance(forecast, Forecast) else None,
+        market_figure=market_figure,
+        strategic_input=strategic_input,
+        recommended=recommended,
+        final_target=target,
+        final_target_entered=entered,
+        challenge_ratio=_ratio(target, forecast_total),
+        growth_vs_baseline=_growth(target, baseline),
+        market_ratio=_ratio(target, market_figure),
+        flags=flags,
+        smart=smart,
+    )
+
+
+def build_region_proposals(
+    regions: Sequence[RegionFigures], settings: ProposalSettings
+) -> tuple[Proposal, ...]:
+    """One proposal row per region, in the order given, each judged against its own market."""
+    seen: set[str] = set()
+    for figures in regions:
+        if figures.region in seen:
+            raise ProposalError(f"region {figures.region!r} appears more than once.")
+        if figures.market is not None and figures.market.region != figures.region:
+            raise ProposalError(
+                f"region {figures.region!r} was given the market of {figures.market.region!r}."
+            )
+        seen.add(figures.region)
+    return tuple(
+        build_proposal(
+            baseline=figures.baseline,
+            forecast=figures.forecast,
+            settings=settings,
+            markets=() if figures.market is None else (figures.market,),
+            final_target=figures.final_target,
+            scope=figures.region,
+        )
+        for figures in regions
+    )
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """The numbers one proposal judges, with the rules that turn them into flags and checks."""
+
+    scope: str
+    target: int
+    forecast: int
+    baseline: int
+    market: int | None
+    strategic: int | None
+    settings: ProposalSettings
+
+    def _challenge_params(self) -> dict[str, str]:
+        ratio = _ratio(self.target, self.forecast)
+        assert ratio is not None  # callers check for a zero forecast first
+        return {
+            "ratio": _percent(ratio),
+            "low": _percent(self.settings.too_low_below),
+            "high": _percent(self.settings.too_high_above),
+        }
+
+    def _is_too_high(self) -> bool:
+        return self.forecast > 0 and self.target > self.settings.too_high_above * self.forecast
+
+    def _is_too_low(self) -> bool:
+        return self.forecast > 0 and self.target < self.settings.too_low_below * self.forecast
+
+    def too_high_flag(self) -> TargetFlag:
+        if self.forecast <= 0:
+            return TargetFlag(FlagCode.TOO_HIGH, False, _reason("forecast.zero"))
+        code = "challenge.above" if self._is_too_high() else "challenge.not_above"
+        return TargetFlag(
+            FlagCode.TOO_HIGH, self._is_too_high(), _reason(code, **self._challenge_params())
+        )
+
+    def too_low_flag(self) -> TargetFlag:
+        if self.forecast <= 0:
+            return TargetFlag(FlagCode.TOO_LOW, False, _reason("forecast.zero"))
+        code = "challenge.below" if self._is_too_low() else "challenge.not_below"
+        return TargetFlag(
+            FlagCode.TOO_LOW, self._is_too_low(), _reason(code, **self._challenge_params())
+        )
+
+    def _distance_reason(self, reference: int, kind: str, param: str) -> Reason | None:
+        """A reason when the target is beyond the tolerance of a positive ``reference``."""
+        tolerance = self.settings.market_tolerance
+        if abs(self.target - reference) <= tolerance * reference:
+            return None
+        gap = abs(Decimal(self.target - reference) / reference)
+        direction = "above" if self.target > reference else "below"
+        return _reason(
+            f"{kind}.{direction}",
+            gap=_percent(gap),
+            tolerance=_percent(tolerance),
+            **{param: _money(reference)},
+        )
+
+    def market_flag(self) -> TargetFlag:
+        if not self.market:
+            return TargetFlag(FlagCode.FAR_FROM_MARKET, False, _reason("market.missing"))
+        far = self._distance_reason(self.market, "market", "market")
+        if far is not None:
+            return TargetFlag(FlagCode.FAR_FROM_MARKET, True, far)
+        return TargetFlag(FlagCode.FAR_FROM_MARKET, False, self._near_market())
+
+    def _near_market(self) -> Reason:
+        assert self.market is not None
+        return _reason(
+            "market.near",
+            tolerance=_percent(self.settings.market_tolerance),
+            market=_money(self.market),
+        )
+
+    def specific(self, entered: bool) -> SmartCheck:
+        criterion = SmartCriterion.SPECIFIC
+        if self.target <= 0:
+            return SmartCheck(
+                criterion,
+                CheckStatus.FAIL,
+                _reason("target.not_positive", target=_money(self.target)),
+            )
+        if not entered:
+            return SmartCheck(
+                criterion, CheckStatus.WARN, _reason("target.defaulted", target=_money(self.target))
+            )
+        return SmartCheck(
+            criterion,
+            CheckStatus.PASS,
+            _reason(
+                "target.ok",
+                target=_money(self.target),
+                scope=self.scope,
+                fiscal_year=str(self.settings.fiscal_year),
+            ),
+        )
+
+    def measurable(self) -> SmartCheck:
+        criterion = SmartCriterion.MEASURABLE
+        growth = _growth(self.target, self.baseline)
+        if growth is None:
+            return SmartCheck(criterion, CheckStatus.WARN, _reason("baseline.missing"))
+        return SmartCheck(
+            criterion,
+            CheckStatus.PASS,
+            _reason(
+                "baseline.ok",
+                baseline=_money(self.baseline),
+                growth=_percent(growth, signed=True),
+            ),
+        )
+
+    def achievable(self) -> SmartCheck:
+        criterion = SmartCriterion.ACHIEVABLE
+        if self.forecast <= 0:
+            return SmartCheck(criterion, CheckStatus.WARN, _reason("forecast.zero"))
+        params = self._challenge_params()
+        if self._is_too_high():
+            return SmartCheck(criterion, CheckStatus.FAIL, _reason("challenge.above", **params))
+        if self._is_too_low():
+            return SmartCheck(criterion, CheckStatus.WARN, _reason("challenge.below", **params))
+        return SmartCheck(criterion, CheckStatus.PASS, _reason("challenge.within", **params))
+
+    def relevant(self) -> SmartCheck:
+        criterion = SmartCriterion.RELEVANT
+        if not self.market:
+            return SmartCheck(criterion, CheckStatus.WARN, _reason("market.missing"))
+        far = self._distance_reason(self.market, "market", "market")
+        if far is not None:
+            return SmartCheck(criterion, CheckStatus.WARN, far)
+        if self.strategic:
+            off = self._distance_reason(self.strategic, "strategy", "strategic")
+            if off is not None:
+                return SmartCheck(criterion, CheckStatus.WARN, off)
+        return SmartCheck(criterion, CheckStatus.PASS, self._near_market())
+
+    def time_bound(self, forecast: Forecast | None) -> SmartCheck:
+        criterion = SmartCriterion.TIME_BOUND
+        first, last = self.settings.plan_periods
+        params = {"fiscal_year": str(self.settings.fiscal_year), "first": first, "last": last}
+        if forecast is not None and (forecast.periods[0], forecast.periods[-1]) != (first, last):
+            return SmartCheck(
+                criterion,
+                CheckStatus.WARN,
+                _reason(
+                    "period.mismatch",
+                    forecast_first=forecast.periods[0],
+                    forecast_last=forecast.periods[-1],
+                    **params,
+                ),
+            )
+        return SmartCheck(criterion, CheckStatus.PASS, _reason("period.ok", **params))
+
+
+def _check_inputs(
+    baseline: object,
+    forecast_total: object,
+    markets: Sequence[MarketAssumption],
+    strategic_input: object,
+    final_target: object,
+) -> None:
+    """Collect every bad input into one error naming what was expected and what arrived."""
+    problems: list[str] = []
+    amounts: list[tuple[str, object, bool]] = [
+        ("baseline", baseline, True),
+        ("forecast", forecast_total, True),
+        ("strategic input", strategic_input, True),
+        ("final target", final_target, False),
+    ]
+    for name, value, non_negative in amounts:
+        if value is None and name in ("strategic input", "final target"):
+            continue
+        if not _is_whole(value):
+            problems.append(f"{name} must be a whole number of currency units (got {value!r})")
+        elif non_negative and value < 0:
+            problems.append(f"{name} must be >= 0 (got {value})")
+    regions: set[str] = set()
+    for market in markets:
+        if market.region in regions:
+            problems.append(f"market region {market.region!r} appears more than once")
+        regions.add(market.region)
+        if not _is_whole(market.market_size) or market.market_size < 0:
+            problems.append(
+                f"market size of {market.region} must be a whole number >= 0 "
+                f"(got {market.market_size!r})"
+            )
+        share = market.target_share
+        if not isinstance(share, Decimal) or not Decimal(0) <= share <= Decimal(1):
+            problems.append(
+                f"target share of {market.region} must be a Decimal fraction from 0 to 1 "
+                f"(got {share!r})"
+            )
+    if problems:
+        raise ProposalError("proposal inputs have problems: " + "; ".join(problems) + ".")
+
+
+def _is_whole(value: object) -> TypeGuard[int]:
+    """An integer type (numpy's too), not a bool and not a float that happens to be whole."""
+    return isinstance(value, Integral) and not isinstance(value, bool)
+
+
+def _reason(code: str, **params: str) -> Reason:
+    return Reason(code, MappingProxyType(params))
+
+
+def _round_half_up(value: Decimal, unit: int) -> int:
+    """Round to a whole multiple of ``unit``, halves away from zero, as Excel's ROUND does."""
+    units = (value / unit).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return int(units) * unit
+
+
+def _ratio(numerator: int, denominator: int | None) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(_RATIO_PLACES, ROUND_HALF_UP)
+
+
+def _growth(target: int, baseline: int) -> Decimal | None:
+    ratio = _ratio(target, baseline)
+    return None if ratio is None else ratio - 1
+
+
+def _percent(fraction: Decimal, *, signed: bool = False) -> str:
+    """A fraction as a percentage with at most two decimals: 1.31 -> '131%', 0.0545 -> '5.45%'."""
+    value = (fraction * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    text = f"{value:f}".rstrip("0").rstrip(".")
+    if signed and value > 0:
+        text = "+" + text
+    return text + "%"
+
+
+def _money(amount: int) -> str:
+    return f"{amount:,}"
