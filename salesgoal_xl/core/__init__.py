@@ -1,5 +1,38 @@
 """See docs.md in this folder for what belongs here."""
 
 from salesgoal_xl.core.allocation import allocate, allocate_groups
+from salesgoal_xl.core.calendar import (
+    FiscalCalendar,
+    iso_week_label,
+    split_month_into_weeks,
+    split_months_into_weeks,
+    working_days,
+)
+from salesgoal_xl.core.errors import AllocationError, CalendarError, SalesgoalError
+from salesgoal_xl.core.hierarchy import SPLIT_METHODS, split_hierarchy
+from salesgoal_xl.core.matrix import allocate_matrix
+from salesgoal_xl.core.money import Amount, Money
+from salesgoal_xl.core.ramp import DEFAULT_RAMP, ramp_factors
+from salesgoal_xl.core.seasonality import seasonal_indices, split_by_seasonality
 
-__all__ = ["allocate", "allocate_groups"]
+__all__ = [
+    "DEFAULT_RAMP",
+    "SPLIT_METHODS",
+    "AllocationError",
+    "Amount",
+    "CalendarError",
+    "FiscalCalendar",
+    "Money",
+    "SalesgoalError",
+    "allocate",
+    "allocate_groups",
+    "allocate_matrix",
+    "iso_week_label",
+    "ramp_factors",
+    "seasonal_indices",
+    "split_by_seasonality",
+    "split_hierarchy",
+    "split_month_into_weeks",
+    "split_months_into_weeks",
+    "working_days",
+]

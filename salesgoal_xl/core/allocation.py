@@ -17,6 +17,7 @@ from salesgoal_xl.core.errors import AllocationError
 from salesgoal_xl.core.money import (
     Amount,
     Money,
+    Weight,
     from_units,
     is_int_amount,
     to_fraction,
@@ -97,7 +98,7 @@ def _all_int_amounts(*groups: Sequence[object] | None) -> bool:
 
 def allocate(
     total: Amount,
-    weights: Sequence[Amount],
+    weights: Sequence[Weight],
     *,
     unit: Amount = 1,
     floors: Sequence[Amount | None] | None = None,

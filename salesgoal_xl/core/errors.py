@@ -11,3 +11,7 @@ class AllocationError(SalesgoalError, ValueError):
 
 class ProposalError(SalesgoalError, ValueError):
     """A forecast or target proposal cannot be made from the inputs given."""
+
+
+class CalendarError(SalesgoalError, ValueError):
+    """A date, month, fiscal year or holiday country is not one the calendar understands."""

@@ -20,6 +20,9 @@ from salesgoal_xl.core.errors import AllocationError
 Amount: TypeAlias = int | Decimal | float
 """An amount of money as a caller may pass it (never returned as a float)."""
 
+Weight: TypeAlias = int | Decimal | float | Fraction
+"""A proportion to split by; read exactly like an Amount."""
+
 Money: TypeAlias = int | Decimal
 """An amount of money as the core returns it."""
 
@@ -39,6 +42,8 @@ def to_fraction(value: object, what: str, index: int | None = None) -> Fraction:
         raise AllocationError(f"{_where(what, index)} must be a number (got {value!r}).")
     if is_int_amount(value):
         return Fraction(int(value))  # type: ignore[call-overload]
+    if isinstance(value, Fraction):
+        return value
     if isinstance(value, float | np.floating):
         number = float(value)
         if not math.isfinite(number):
