@@ -1,0 +1,269 @@
+"""`split`: read the final target, rules, locks and org through the port; write tblTargets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+import pandas as pd
+
+from salesgoal_xl.commands.inputs import (
+    PlanSettings,
+    is_blank,
+    load_settings,
+    money_amount,
+    text_codes,
+    to_decimal,
+    to_fraction_percent,
+)
+from salesgoal_xl.commands.port import TableData, WorkbookPort
+from salesgoal_xl.core.split import (
+    LevelRule,
+    Lock,
+    SplitInfeasible,
+    SplitRequest,
+    SplitResult,
+    split_plan,
+)
+from salesgoal_xl.workbook.problems import Problem, ProblemCode, ProblemsFound, error
+
+COMPANY_SCOPE = "Company"
+
+
+@dataclass(frozen=True)
+class SplitSummary:
+    """What `split` did: totals per level, year-on-year changes, and whether it wrote."""
+
+    total: object
+    final_target: object
+    leaf_rows: int
+    level_totals: dict[str, pd.DataFrame]
+    last_year: dict[str, pd.DataFrame]
+    methods: dict[str, str]
+    written: bool
+    changed_rows: int
+
+
+def run_split(port: WorkbookPort, *, dry_run: bool = False) -> SplitSummary:
+    """Compute every leaf target and (unless `dry_run`) write tblTargets in one commit."""
+    port.progress(0.0, "reading the workbook")
+    settings = load_settings(port)
+    request = build_request(port, settings)
+    try:
+        result = split_plan(request, progress=lambda f, m: port.progress(0.1 + 0.75 * f, m))
+    except SplitInfeasible as exc:
+        raise ProblemsFound(
+            [_issue_problem(i.message, i.source) for i in exc.issues], port.label
+        ) from None
+    previous = port.read_table("tblTargets").frame
+    changed = _changed_rows(previous, result.leaves)
+    if not dry_run:
+        port.progress(0.9, "writing leaf targets")
+        port.write_table("tblTargets", result.leaves)
+        port.commit()
+    port.progress(1.0, "done")
+    return SplitSummary(
+        total=result.total,
+        final_target=request.total,
+        leaf_rows=len(result.leaves),
+        level_totals=dict(result.level_totals),
+        last_year=_last_year_totals(request),
+        methods=dict(result.method_by_level),
+        written=not dry_run,
+        changed_rows=changed,
+    )
+
+
+def build_request(port: WorkbookPort, settings: PlanSettings) -> SplitRequest:
+    """Gather the split's inputs from the workbook, collecting every problem before failing."""
+    problems: list[Problem] = []
+    proposal = port.read_table("tblProposal")
+    total, total_source = _final_target(proposal, problems)
+    rules = _rules(port.read_table("tblSplitRules"), problems)
+    locks = _locks(port.read_table("tblOverrides"), problems)
+    reps = port.read_table("tblReps").frame
+    weights = port.read_table("tblWeights").frame if port.has_table("tblWeights") else None
+    if problems:
+        raise ProblemsFound(problems, port.label)
+    return SplitRequest(
+        total=total,
+        unit=settings["rounding_unit"],
+        fiscal_year=int(settings["fiscal_year"]),
+        first_month=int(settings["first_month"]),
+        reps=reps[[not is_blank(v) for v in reps["rep_id"]]].reset_index(drop=True),
+        history=port.read_table("tblHistory").frame,
+        channels=text_codes(port.read_table("tblChannels").frame, "channel"),
+        products=text_codes(port.read_table("tblProducts").frame, "product"),
+        rules=rules,
+        locks=locks,
+        weights=weights,
+        over_assignment=Fraction(settings["over_assignment"]),
+        total_source=total_source,
+    )
+
+
+def _final_target(proposal: TableData, problems: list[Problem]) -> tuple[int | Decimal, str]:
+    frame = proposal.frame
+    for row, scope in enumerate(frame["scope"]):
+        if str(scope).strip().casefold() != COMPANY_SCOPE.casefold():
+            continue
+        cell = proposal.cell(row, "final_target")
+        raw = frame["final_target"][row]
+        if is_blank(raw):
+            problems.append(
+                error(
+                    ProblemCode.NO_TARGET,
+                    "the company's final target is blank",
+                    sheet=proposal.sheet,
+                    cell=cell,
+                    hint="run propose, then type the agreed target in Final target",
+                )
+            )
+            return 0, f"{proposal.sheet}!{cell}"
+        try:
+            return money_amount(raw), f"{proposal.sheet}!{cell}"
+        except ValueError as exc:
+            problems.append(
+                error(
+                    ProblemCode.NOT_A_NUMBER,
+                    f"final target: {exc}",
+                    sheet=proposal.sheet,
+                    cell=cell,
+                )
+            )
+            return 0, ""
+    problems.append(
+        error(
+            ProblemCode.NO_TARGET,
+            f"tblProposal has no {COMPANY_SCOPE} row",
+            sheet=proposal.sheet,
+            hint="run propose to fill the proposal",
+        )
+    )
+    return 0, ""
+
+
+def _rules(data: TableData, problems: list[Problem]) -> dict[str, LevelRule]:
+    rules: dict[str, LevelRule] = {}
+    frame = data.frame
+    for row in range(len(frame)):
+        level, method = frame["level"][row], frame["method"][row]
+        if is_blank(level) or is_blank(method):
+            continue
+        lookback = 12
+        if not is_blank(frame["lookback"][row]):
+            try:
+                lookback = int(to_decimal(frame["lookback"][row]))
+            except ValueError as exc:
+                problems.append(
+                    error(
+                        ProblemCode.NOT_A_NUMBER,
+                        f"lookback: {exc}",
+                        sheet=data.sheet,
+                        cell=data.cell(row, "lookback"),
+                    )
+                )
+        over = None
+        if not is_blank(frame["over_assignment"][row]):
+            try:
+                over = to_fraction_percent(frame["over_assignment"][row])
+            except ValueError as exc:
+                problems.append(
+                    error(
+                        ProblemCode.NOT_A_NUMBER,
+                        f"over-assignment: {exc}",
+                        sheet=data.sheet,
+                        cell=data.cell(row, "over_assignment"),
+                    )
+                )
+        key = str(level).strip()
+        rules[key] = LevelRule(
+            key,
+            str(method).strip(),
+            lookback,
+            over,
+            f"{data.sheet}!{data.cell(row, 'method')}",
+        )
+    return rules
+
+
+def _locks(data: TableData, problems: list[Problem]) -> list[Lock]:
+    locks = []
+    frame = data.frame
+    for row in range(len(frame)):
+        level, code, target = frame["level"][row], frame["code"][row], frame["target"][row]
+        if is_blank(level) and is_blank(code) and is_blank(target):
+            continue
+        cell = data.cell(row, "target")
+        try:
+            amount = money_amount(target)
+        except ValueError as exc:
+            problems.append(
+                error(
+                    ProblemCode.NOT_A_NUMBER, f"locked target: {exc}", sheet=data.sheet, cell=cell
+                )
+            )
+            continue
+        period = frame["period"][row]
+        locks.append(
+            Lock(
+                str(level).strip(),
+                "" if is_blank(code) else str(code).strip(),
+                None if is_blank(period) else str(period).strip(),
+                amount,
+                f"{data.sheet}!{cell}",
+            )
+        )
+    return locks
+
+
+def _issue_problem(message: str, source: str) -> Problem:
+    sheet, _, cell = source.rpartition("!") if "!" in source else (source, "", "")
+    return error(
+        ProblemCode.SPLIT_INFEASIBLE,
+        message,
+        sheet=sheet,
+        cell=cell,
+        hint="change the rule, lock or data named here and run split again",
+    )
+
+
+def _changed_rows(previous: pd.DataFrame, leaves: pd.DataFrame) -> int:
+    keys = ["period", "rep_id", "channel", "product"]
+    if previous.empty or not set(keys) <= set(previous.columns):
+        return len(leaves)
+    old = {
+        tuple(str(v) for v in k): t for *k, t in previous[[*keys, "target"]].itertuples(index=False)
+    }
+    new = {
+        tuple(str(v) for v in k): t for *k, t in leaves[[*keys, "target"]].itertuples(index=False)
+    }
+    changed = sum(1 for k, t in new.items() if k not in old or _num(old[k]) != _num(t))
+    return changed + sum(1 for k in old if k not in new)
+
+
+def _num(value: object) -> object:
+    try:
+        return to_decimal(value)
+    except ValueError:
+        return value
+
+
+def _last_year_totals(request: SplitRequest) -> dict[str, pd.DataFrame]:
+    history = request.history
+    if history.empty:
+        return {}
+    months = sorted({str(p) for p in history["period"]})[-12:]
+    recent = history[history["period"].astype(str).isin(months)]
+    recent = recent.assign(amount=pd.to_numeric(recent["amount"], errors="coerce").fillna(0))
+    reps = request.reps.set_index("rep_id")
+    joined = recent.join(reps[["team", "region"]], on="rep_id")
+    return {
+        "region": joined.groupby("region")["amount"].sum().rename("last_year").reset_index(),
+        "team": joined.groupby("team")["amount"].sum().rename("last_year").reset_index(),
+        "rep": joined.groupby("rep_id")["amount"].sum().rename("last_year").reset_index(),
+    }
+
+
+__all__ = ["SplitResult", "SplitSummary", "build_request", "run_split"]

@@ -1,0 +1,216 @@
+"""The plan split on small hand-made plans whose answers can be worked out by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+import pandas as pd
+import pytest
+
+from salesgoal_xl.core.split import LevelRule, Lock, SplitInfeasible, SplitRequest, split_plan
+
+
+def _reps(**overrides: dict[str, object]) -> pd.DataFrame:
+    rows = [
+        {
+            "rep_id": "A1",
+            "rep_name": "Ann",
+            "team": "TA",
+            "region": "N",
+            "start_date": None,
+            "end_date": None,
+            "capacity": 1.0,
+            "potential": 100,
+        },
+        {
+            "rep_id": "A2",
+            "rep_name": "Bo",
+            "team": "TA",
+            "region": "N",
+            "start_date": None,
+            "end_date": None,
+            "capacity": 1.0,
+            "potential": 300,
+        },
+        {
+            "rep_id": "B1",
+            "rep_name": "Cy",
+            "team": "TB",
+            "region": "S",
+            "start_date": None,
+            "end_date": None,
+            "capacity": 1.0,
+            "potential": 200,
+        },
+    ]
+    for row in rows:
+        row.update(overrides.get(str(row["rep_id"]), {}))
+    return pd.DataFrame(rows)
+
+
+def _flat_history(amounts: dict[str, int], months: int = 12) -> pd.DataFrame:
+    """Each rep sells a flat monthly amount in channel D, product P, over 2025."""
+    rows = []
+    for rep, amount in amounts.items():
+        for m in range(1, months + 1):
+            rows.append(
+                {
+                    "period": f"2025-{m:02d}",
+                    "rep_id": rep,
+                    "channel": "D",
+                    "product": "P",
+                    "amount": amount,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _request(**kw: object) -> SplitRequest:
+    base: dict[str, object] = {
+        "total": 1_200_000,
+        "unit": 100,
+        "fiscal_year": 2026,
+        "first_month": 1,
+        "reps": _reps(),
+        "history": _flat_history({"A1": 1000, "A2": 1000, "B1": 2000}),
+        "channels": ["D"],
+        "products": ["P"],
+        "rules": {
+            "region": LevelRule("region", "history"),
+            "team": LevelRule("team", "history"),
+            "rep": LevelRule("rep", "history"),
+            "time": LevelRule("time", "equal"),
+        },
+    }
+    base.update(kw)
+    return SplitRequest(**base)  # type: ignore[arg-type]
+
+
+def test_history_split_follows_last_years_shares() -> None:
+    """Regions and reps get the share of last year's sales they had (N 50%, S 50%)."""
+    result = split_plan(_request())
+    by_rep = result.leaves.groupby("rep_id")["target"].sum()
+    assert by_rep.to_dict() == {"A1": 300_000, "A2": 300_000, "B1": 600_000}
+    assert result.leaves["target"].sum() == 1_200_000
+
+
+def test_equal_months_give_equal_monthly_targets() -> None:
+    """With an equal time rule each of the 12 months gets a twelfth of every rep's target."""
+    result = split_plan(_request())
+    months = result.leaves[result.leaves["rep_id"] == "B1"]["target"].tolist()
+    assert months == [50_000] * 12
+
+
+def test_every_leaf_is_a_multiple_of_the_unit() -> None:
+    """Leaves are rounded to the rounding unit and still add up to the total exactly."""
+    result = split_plan(_request(total=1_000_000))
+    assert (result.leaves["target"] % 100 == 0).all()
+    assert result.leaves["target"].sum() == 1_000_000
+
+
+def test_new_hire_gets_nothing_before_start_and_ramps() -> None:
+    """A rep starting in July has no target before July, and the ramp holds July at zero."""
+    reps = _reps(A2={"start_date": date(2026, 7, 1)})
+    rules = {"rep": LevelRule("rep", "capacity"), "time": LevelRule("time", "equal")}
+    result = split_plan(_request(reps=reps, rules=rules))
+    a2 = result.leaves[result.leaves["rep_id"] == "A2"].set_index("period")["target"]
+    assert set(a2.index) == {"2026-08", "2026-09", "2026-10", "2026-11", "2026-12"}
+    assert a2["2026-08"] < a2["2026-09"] < a2["2026-10"] < a2["2026-11"]
+
+
+def test_leaver_gets_nothing_after_end_date() -> None:
+    """A rep leaving in March has targets only up to March."""
+    reps = _reps(B1={"end_date": date(2026, 3, 15)})
+    rules = {"rep": LevelRule("rep", "capacity"), "time": LevelRule("time", "equal")}
+    result = split_plan(_request(reps=reps, rules=rules))
+    periods = set(result.leaves[result.leaves["rep_id"] == "B1"]["period"])
+    assert periods == {"2026-01", "2026-02", "2026-03"}
+
+
+def test_annual_lock_is_kept_and_the_rest_respread() -> None:
+    """A rep locked at 500,000 keeps it; the team-mate gets the rest of the team total."""
+    locks = [Lock("rep", "A1", None, 500_000, "Decomposition!D5")]
+    result = split_plan(_request(locks=locks))
+    by_rep = result.leaves.groupby("rep_id")["target"].sum()
+    assert by_rep["A1"] == 500_000
+    assert by_rep["A1"] + by_rep["A2"] == 600_000
+
+
+def test_month_lock_is_kept() -> None:
+    """A rep-month lock stays exactly as typed while the rep's year still adds up."""
+    locks = [Lock("rep", "B1", "2026-02", 10_000, "Decomposition!D6")]
+    result = split_plan(_request(locks=locks))
+    b1 = result.leaves[result.leaves["rep_id"] == "B1"].set_index("period")["target"]
+    assert b1["2026-02"] == 10_000
+    assert b1.sum() == 600_000
+
+
+def test_locks_above_the_total_fail_naming_the_lock() -> None:
+    """Locks that add up to more than their parent make the split fail, naming the rule."""
+    locks = [Lock("rep", "A1", None, 900_000, "Decomposition!D5")]
+    with pytest.raises(SplitInfeasible) as caught:
+        split_plan(_request(locks=locks))
+    assert "reps under TA" in str(caught.value)
+
+
+def test_zero_capacity_rep_with_equal_split_fails() -> None:
+    """An equal split that gives a rep with zero capacity all year a target is refused."""
+    reps = _reps(B1={"capacity": 0.0})
+    rules = {"rep": LevelRule("rep", "equal", source="Decomposition!B7")}
+    with pytest.raises(SplitInfeasible) as caught:
+        split_plan(_request(reps=reps, rules=rules))
+    assert "B1" in str(caught.value)
+
+
+def test_over_assignment_lifts_rep_totals() -> None:
+    """With 10% over-assignment the reps' targets add up to 110% of the company target."""
+    result = split_plan(_request(over_assignment=Fraction(1, 10)))
+    assert result.leaves["target"].sum() == 1_320_000
+
+
+def test_total_not_a_multiple_of_the_unit_is_an_error() -> None:
+    """A final target between rounding units is refused with the target's cell."""
+    with pytest.raises(SplitInfeasible) as caught:
+        split_plan(_request(total=1_000_050, total_source="Target setting!J2"))
+    assert "Target setting!J2" in str(caught.value)
+
+
+def test_split_is_deterministic() -> None:
+    """The same request gives the very same leaves twice."""
+    first = split_plan(_request()).leaves
+    second = split_plan(_request()).leaves
+    pd.testing.assert_frame_equal(first, second)
+
+
+def test_mix_follows_each_reps_history() -> None:
+    """A rep who sold 3:1 across two products gets targets in the same 3:1 mix."""
+    history = pd.concat(
+        [
+            _flat_history({"A1": 3000, "A2": 1000, "B1": 2000}),
+            _flat_history({"A1": 1000}).assign(product="Q"),
+        ]
+    )
+    result = split_plan(_request(history=history, products=["P", "Q"]))
+    a1 = result.leaves[result.leaves["rep_id"] == "A1"]
+    for _period, month in a1.groupby("period"):
+        by_product = month.set_index("product")["target"]
+        # Each part is within one unit (100) of its exact share, so P - 3Q is within 4 units.
+        assert abs(by_product["P"] - 3 * by_product["Q"]) <= 4 * 100
+
+
+def test_matrix_mix_matches_company_product_totals() -> None:
+    """The two-way mix split keeps each rep's month and the company's product split exact."""
+    history = pd.concat(
+        [
+            _flat_history({"A1": 3000, "A2": 1000, "B1": 2000}),
+            _flat_history({"A2": 1000, "B1": 2000}).assign(product="Q"),
+        ]
+    )
+    rules = {"product": LevelRule("product", "matrix"), "time": LevelRule("time", "equal")}
+    result = split_plan(_request(history=history, products=["P", "Q"], rules=rules))
+    leaves = result.leaves
+    for _period, month in leaves.groupby("period"):
+        by_product = month.groupby("product")["target"].sum()
+        assert abs(3 * by_product["P"] - 2 * month["target"].sum()) <= 3 * 100
+    assert leaves["target"].sum() == 1_200_000
