@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from numbers import Integral
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from salesgoal_xl.commands.port import TableData, WorkbookPort
@@ -121,11 +123,12 @@ def is_blank(value: object) -> bool:
 
 def to_decimal(value: object) -> Decimal:
     """A cell value as an exact Decimal; floats as the decimal they print as."""
-    if isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):
         raise ValueError(f"expected a number (got {value!r})")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
+    if isinstance(value, Integral):
+        return Decimal(int(value))
+    if isinstance(value, float | np.floating):
+        value = float(value)
         if not math.isfinite(value):
             raise ValueError(f"expected a number (got {value!r})")
         return Decimal(repr(value))

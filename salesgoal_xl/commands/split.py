@@ -18,6 +18,7 @@ from salesgoal_xl.commands.inputs import (
     to_fraction_percent,
 )
 from salesgoal_xl.commands.port import TableData, WorkbookPort
+from salesgoal_xl.core.proposal import COMPANY_SCOPE
 from salesgoal_xl.core.split import (
     LevelRule,
     Lock,
@@ -27,8 +28,6 @@ from salesgoal_xl.core.split import (
     split_plan,
 )
 from salesgoal_xl.workbook.problems import Problem, ProblemCode, ProblemsFound, error
-
-COMPANY_SCOPE = "Company"
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,18 @@ _WEIGHT_SCALE = 1e9
 
 Progress = Callable[[float, str], None]
 
+DEFAULT_RULES: tuple[tuple[str, str, int], ...] = (
+    # (level, method, lookback months): what a new plan starts with.
+    ("time", "seasonal", 36),
+    ("region", "history", 12),
+    ("team", "history", 12),
+    ("rep", "capacity", 12),
+    ("channel", "history", 12),
+    ("product", "matrix", 12),
+)
+"""Seasonal months; regions and teams by last year's share; reps by capacity with the ramp;
+channels and products by each rep's mix, matched to the company's product totals."""
+
 
 @dataclass(frozen=True)
 class LevelRule:

@@ -1,0 +1,62 @@
+"""`demo`: a planning workbook filled with the made-up demo company, ready for propose and split."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+
+from salesgoal_xl.core.demo import DemoCompany
+from salesgoal_xl.core.split import DEFAULT_RULES
+
+DEFAULT_KPIS = (
+    # (kpi, name, weight, direction, cap): attainment dominates, as in most sales plans.
+    ("attainment", "Target attainment", Decimal("0.7"), "higher", Decimal("1.5")),
+    ("growth", "Growth vs last year", Decimal("0.2"), "higher", Decimal("1.5")),
+    ("mix", "Focus-product share", Decimal("0.1"), "higher", Decimal("1.5")),
+)
+
+
+def split_rules_frame() -> pd.DataFrame:
+    """The default split rules as tblSplitRules rows."""
+    return pd.DataFrame(
+        [
+            {
+                "level": level,
+                "method": method,
+                "lookback": lookback,
+                "over_assignment": None,
+                "note": None,
+            }
+            for level, method, lookback in DEFAULT_RULES
+        ]
+    )
+
+
+def kpis_frame() -> pd.DataFrame:
+    """The default KPI weights as tblKpis rows."""
+    return pd.DataFrame(
+        [
+            {"kpi": kpi, "kpi_name": name, "weight": weight, "direction": direction, "cap": cap}
+            for kpi, name, weight, direction, cap in DEFAULT_KPIS
+        ]
+    )
+
+
+def demo_tables(company: DemoCompany, language: str = "en") -> dict[str, pd.DataFrame]:
+    """The demo company as workbook tables (keys are table names, columns schema keys)."""
+    settings = company.settings.as_frame()
+    settings.loc[settings["setting"] == "language", "value"] = language
+    return {
+        "tblSettings": settings,
+        "tblRegions": company.regions,
+        "tblTeams": company.teams[["team", "team_name", "region"]],
+        "tblReps": company.reps,
+        "tblChannels": company.channels,
+        "tblProducts": company.products,
+        "tblHistory": company.history,
+        "tblMarket": company.markets,
+        "tblProposal": pd.DataFrame([{"scope": "Company", "strategic": company.strategic_input}]),
+        "tblSplitRules": split_rules_frame(),
+        "tblKpis": kpis_frame(),
+    }

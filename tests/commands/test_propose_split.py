@@ -1,0 +1,145 @@
+"""propose and split on the demo company, through the in-memory port."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+import pytest
+
+from salesgoal_xl.commands.demo import demo_tables
+from salesgoal_xl.commands.port import MemoryPort
+from salesgoal_xl.commands.propose import run_propose
+from salesgoal_xl.commands.split import run_split
+from salesgoal_xl.core.demo import build_demo_company
+from salesgoal_xl.workbook import schema
+from salesgoal_xl.workbook.problems import ProblemCode, ProblemsFound
+
+
+@cache
+def _demo_frames() -> dict[str, pd.DataFrame]:
+    return demo_tables(build_demo_company())
+
+
+def demo_port(**replace: pd.DataFrame) -> MemoryPort:
+    """A port holding every schema table: the demo company's data, the rest empty."""
+    tables = {t.name: pd.DataFrame(columns=list(t.keys)) for t in schema.TABLES}
+    tables.update(_demo_frames())
+    tables.update(replace)
+    return MemoryPort(tables, label="demo.xlsx")
+
+
+@pytest.fixture(scope="module")
+def split_port() -> MemoryPort:
+    port = demo_port()
+    run_propose(port, final="base")
+    run_split(port)
+    return port
+
+
+def test_propose_writes_company_and_region_rows() -> None:
+    """propose fills one company row and one row per region, and five SMART rows."""
+    port = demo_port()
+    summary = run_propose(port)
+    proposal = port.tables["tblProposal"]
+    assert list(proposal["scope"]) == ["Company", "EAST", "NORTH", "SOUTH", "WEST"]
+    assert len(port.tables["tblSmart"]) == 5
+    assert summary.company.forecast > summary.company.baseline > 0
+
+
+def test_propose_keeps_a_typed_final_target() -> None:
+    """A final target the user typed survives a new propose run and is judged."""
+    typed = pd.DataFrame([{"scope": "Company", "final_target": 99_000_000}])
+    port = demo_port(tblProposal=typed)
+    summary = run_propose(port)
+    assert summary.company.final_target == 99_000_000
+    assert port.tables["tblProposal"]["final_target"][0] == 99_000_000
+
+
+def test_split_adds_up_to_the_final_target_with_over_assignment() -> None:
+    """Regions add up to the final target; each team's reps to the team plus 5%, to the unit."""
+    port = demo_port()
+    run_propose(port, final="base")
+    summary = run_split(port)
+    final = int(port.tables["tblProposal"]["final_target"][0])
+    assert sum(summary.level_totals["region"]["target"]) == final
+    leaves = port.tables["tblTargets"]
+    assert (leaves["target"] % 100 == 0).all()
+    by_team = leaves.groupby("team")["target"].sum()
+    for team, team_total in zip(*summary.level_totals["team"].to_dict("list").values(),
+                                strict=True):
+        units = team_total // 100
+        assert by_team[team] == (units * 105 + 50) // 100 * 100  # halves up, whole units
+
+
+def test_demo_split_shows_the_q4_peak(split_port: MemoryPort) -> None:
+    """The demo's seasonality carries into the plan: Q4 gets more than Q3."""
+    by_quarter = split_port.tables["tblTargets"].groupby("quarter")["target"].sum()
+    assert by_quarter["Q4"] > by_quarter["Q3"]
+
+
+def test_new_hires_have_no_target_before_they_start(split_port: MemoryPort) -> None:
+    """Reps hired during the plan year get no target in the months before they start."""
+    reps = _demo_frames()["tblReps"]
+    targets = split_port.tables["tblTargets"]
+    hires = reps[[str(d) >= "2026-01-01" for d in reps["start_date"]]]
+    assert len(hires) >= 1
+    for rep_id, start in zip(hires["rep_id"], hires["start_date"], strict=True):
+        periods = targets[targets["rep_id"] == rep_id]["period"]
+        assert (periods > str(start)[:7]).all()
+
+
+def test_leavers_have_no_target_after_they_leave(split_port: MemoryPort) -> None:
+    """Reps leaving during the plan year get no target after their end month."""
+    reps = _demo_frames()["tblReps"]
+    targets = split_port.tables["tblTargets"]
+    leavers = reps[reps["end_date"].notna()]
+    assert len(leavers) >= 1
+    for rep_id, end in zip(leavers["rep_id"], leavers["end_date"], strict=True):
+        periods = targets[targets["rep_id"] == rep_id]["period"]
+        assert (periods <= str(end)[:7]).all()
+
+
+def test_split_twice_gives_the_same_targets(split_port: MemoryPort) -> None:
+    """Running split again on its own output changes nothing."""
+    before = split_port.tables["tblTargets"].copy()
+    summary = run_split(split_port)
+    pd.testing.assert_frame_equal(before, split_port.tables["tblTargets"])
+    assert summary.changed_rows == 0
+
+
+def test_split_without_final_target_fails_and_writes_nothing() -> None:
+    """A blank final target stops split with NO_TARGET naming the cell; nothing is written."""
+    port = demo_port()
+    with pytest.raises(ProblemsFound) as caught:
+        run_split(port)
+    assert caught.value.problems[0].code is ProblemCode.NO_TARGET
+    assert port.commits == 0
+    assert port.tables["tblTargets"].empty
+
+
+def test_infeasible_lock_fails_naming_the_lock_cell() -> None:
+    """A rep locked above its team's total fails with SPLIT_INFEASIBLE and writes nothing."""
+    port = demo_port()
+    run_propose(port, final="base")
+    locks = pd.DataFrame([{"level": "rep", "code": "R001", "period": None,
+                           "target": 900_000_000, "reason": "typo"}])
+    port.tables["tblOverrides"].__init__(locks)  # type: ignore[misc]
+    commits = port.commits
+    with pytest.raises(ProblemsFound) as caught:
+        run_split(port)
+    problem = caught.value.problems[0]
+    assert problem.code is ProblemCode.SPLIT_INFEASIBLE
+    assert problem.cell
+    assert port.commits == commits
+
+
+def test_dry_run_reports_but_does_not_write() -> None:
+    """split --dry-run computes the rows but leaves the workbook as it was."""
+    port = demo_port()
+    run_propose(port, final="base")
+    commits = port.commits
+    summary = run_split(port, dry_run=True)
+    assert summary.leaf_rows > 0 and not summary.written
+    assert port.commits == commits
+    assert port.tables["tblTargets"].empty
