@@ -22,7 +22,7 @@ import pandas as pd
 
 from salesgoal_xl.core.errors import ProposalError
 from salesgoal_xl.core.forecast import index_to_period
-from salesgoal_xl.core.proposal import ProposalSettings
+from salesgoal_xl.core.proposal import MarketAssumption, ProposalSettings
 
 DEFAULT_SEED: Final = 20260101
 HISTORY_YEARS: Final = 3
@@ -58,7 +58,7 @@ _PRODUCTS: Final = (
 NEW_PRODUCT_MONTHS: Final = 4
 # Market figure / expected plan-year sales per region: West's market is well above what its
 # trend promises, so the demo shows a "far from market" region.
-_MARKET_VS_TREND: Final = {"NORTH": 1.03, "SOUTH": 0.96, "EAST": 1.06, "WEST": 1.24}
+_MARKET_VS_TREND: Final = {"NORTH": 1.03, "SOUTH": 0.96, "EAST": 1.06, "WEST": 1.35}
 _TARGET_SHARE: Final = {
     "NORTH": Decimal("0.18"),
     "SOUTH": Decimal("0.15"),
@@ -159,6 +159,18 @@ class DemoCompany:
     outlier_region: str
     new_product: str
     plan_periods: tuple[str, ...]
+
+    def market_assumptions(self) -> tuple[MarketAssumption, ...]:
+        """The ``markets`` frame as the proposal's typed inputs."""
+        return tuple(
+            MarketAssumption(str(region), int(size), Decimal(share))
+            for region, size, share in zip(
+                self.markets["region"].tolist(),
+                self.markets["market_size"].tolist(),
+                self.markets["target_share"].tolist(),
+                strict=True,
+            )
+        )
 
 
 def build_demo_company(
