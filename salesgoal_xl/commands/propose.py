@@ -22,7 +22,7 @@ from salesgoal_xl.commands.inputs import (
     to_decimal,
 )
 from salesgoal_xl.commands.port import TableData, WorkbookPort
-from salesgoal_xl.core.errors import ProposalError
+from salesgoal_xl.core.errors import ProposalError, SalesgoalError
 from salesgoal_xl.core.forecast import forecast_plan_year, monthly_actuals
 from salesgoal_xl.core.proposal import (
     COMPANY_SCOPE,
@@ -35,6 +35,15 @@ from salesgoal_xl.core.proposal import (
 from salesgoal_xl.workbook.problems import Problem, ProblemCode, ProblemsFound, error
 
 FinalChoice = Literal["keep", "conservative", "base", "stretch"]
+FINAL_CHOICES: tuple[FinalChoice, ...] = ("keep", "conservative", "base", "stretch")
+
+
+def parse_final(text: str) -> FinalChoice:
+    """The --final option checked against its choices."""
+    for choice in FINAL_CHOICES:
+        if text == choice:
+            return choice
+    raise SalesgoalError(f"--final must be one of {', '.join(FINAL_CHOICES)} (got {text!r}).")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,146 @@
+"""The CLI's view of command results: summary tables for people, JSON for machines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from salesgoal_xl import console
+from salesgoal_xl.commands.propose import ProposeSummary
+from salesgoal_xl.commands.split import SplitSummary
+from salesgoal_xl.core.proposal import Proposal
+
+
+def file_port(path: Path, report: Callable[[float, str], None]):  # type: ignore[no-untyped-def]
+    """The file adapter of the workbook port, reporting progress to the CLI."""
+    from salesgoal_xl.workbook.file_port import FilePort
+
+    return FilePort(path, progress=report)
+
+
+def show_proposal(summary: ProposeSummary | None, *, as_json: bool) -> None:
+    """The proposal as a table per scope, plus the SMART checklist."""
+    if summary is None:
+        return
+    rows = [summary.company, *summary.regions]
+    if as_json:
+        console.print_json(
+            {"written": summary.written, "proposals": [_proposal_json(p) for p in rows]}
+        )
+        return
+    console.table(
+        "Target proposal",
+        [
+            "Scope",
+            "Baseline",
+            "Forecast",
+            "Market",
+            "Conservative",
+            "Base",
+            "Stretch",
+            "Final",
+            "Challenge",
+            "Flags",
+        ],
+        [
+            [
+                p.scope,
+                p.baseline,
+                p.forecast,
+                p.market_figure,
+                p.recommended.conservative,
+                p.recommended.base,
+                p.recommended.stretch,
+                p.final_target if p.final_target_entered else None,
+                f"{p.challenge_ratio:.0%}" if p.challenge_ratio is not None else "",
+                p.flags_text(),
+            ]
+            for p in rows
+        ],
+    )
+    console.table(
+        "SMART checklist (company)",
+        ["Criterion", "Status", "Reason"],
+        [[c.name(), c.status.value, c.reason.text()] for c in summary.company.smart],
+    )
+    if not summary.written:
+        console.out.print("dry run: nothing was written")
+
+
+def _proposal_json(p: Proposal) -> dict[str, object]:
+    return {
+        "scope": p.scope,
+        "baseline": p.baseline,
+        "forecast": p.forecast,
+        "forecast_method": p.forecast_method,
+        "market_figure": p.market_figure,
+        "recommended": {
+            "conservative": p.recommended.conservative,
+            "base": p.recommended.base,
+            "stretch": p.recommended.stretch,
+        },
+        "final_target": p.final_target if p.final_target_entered else None,
+        "challenge_ratio": str(p.challenge_ratio) if p.challenge_ratio is not None else None,
+        "flags": [f.code.value for f in p.flags if f.raised],
+        "smart": {c.criterion.value: [c.status.value, c.reason.text()] for c in p.smart},
+    }
+
+
+def show_split(summary: SplitSummary | None, *, as_json: bool) -> None:
+    """Totals per region and team, the biggest changes versus last year, and the row count."""
+    if summary is None:
+        return
+    if as_json:
+        console.print_json(
+            {
+                "written": summary.written,
+                "final_target": summary.final_target,
+                "total": summary.total,
+                "leaf_rows": summary.leaf_rows,
+                "changed_rows": summary.changed_rows,
+                "methods": summary.methods,
+                "levels": {k: v.to_dict("records") for k, v in summary.level_totals.items()},
+            }
+        )
+        return
+    for level in ("region", "team"):
+        totals = summary.level_totals[level]
+        last = summary.last_year.get(level)
+        last_map = (
+            {} if last is None else dict(zip(last.iloc[:, 0], last["last_year"], strict=True))
+        )
+        console.table(
+            f"Targets by {level}",
+            [level.title(), "Target", "Last year", "Change"],
+            [
+                [code, int(t), last_map.get(code), _change(int(t), last_map.get(code))]
+                for code, t in zip(totals["code"], totals["target"], strict=True)
+            ],
+        )
+    reps = summary.level_totals["rep"]
+    last = summary.last_year.get("rep")
+    if last is not None:
+        last_map = dict(zip(last["rep_id"], last["last_year"], strict=True))
+        moves = sorted(
+            (
+                (code, int(t), last_map.get(code, 0))
+                for code, t in zip(reps["code"], reps["target"], strict=True)
+            ),
+            key=lambda r: -abs(r[1] - r[2]),
+        )[:10]
+        console.table(
+            "Biggest changes vs last year (reps)",
+            ["Rep", "Target", "Last year", "Change"],
+            [[c, t, ly, _change(t, ly)] for c, t, ly in moves],
+        )
+    console.out.print(
+        f"{summary.leaf_rows:,} leaf targets totalling {summary.total:,} "
+        f"(final target {summary.final_target:,}); {summary.changed_rows:,} rows changed; "
+        + ("written." if summary.written else "dry run: nothing was written.")
+    )
+
+
+def _change(target: int, last: object) -> str:
+    if not isinstance(last, int | float) or not last:
+        return ""
+    return f"{target / float(last) - 1:+.1%}"
