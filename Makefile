@@ -26,9 +26,11 @@ system-deps:
 demo: venv
 	$(BIN)/salesgoal demo $(DEMO) --force
 
+LINTED := salesgoal_xl tests $(wildcard benchmarks scripts)
+
 lint: venv
-	$(BIN)/ruff check salesgoal_xl tests benchmarks scripts
-	$(BIN)/ruff format --check salesgoal_xl tests benchmarks scripts
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 typecheck: venv
 	$(BIN)/mypy
