@@ -1,0 +1,606 @@
+"""Reading tables and settings out of an openpyxl workbook: found by name, bounded, located.
+
+A table is found by its name on whatever sheet it now sits, its headers are matched in any of
+the three languages and in any order, and only the cells inside its ref range are looked at
+(never a sheet's claimed used range). Cell values come back as stored; the few facts a frame
+cannot carry (which cells hold formulas or error values, merged ranges, stray values next to
+the table) travel beside it in `TableRead`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import pandas as pd
+from openpyxl.utils.cell import get_column_letter, range_boundaries
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from salesgoal_xl.commands.port import TableData
+from salesgoal_xl.workbook.problems import (
+    Category,
+    Problem,
+    ProblemCode,
+    error,
+    warning,
+)
+from salesgoal_xl.workbook.schema import (
+    LANGUAGES,
+    SETTINGS,
+    SETTINGS_BY_KEY,
+    SHEETS_BY_KEY,
+    TABLES,
+    ColumnType,
+    Setting,
+    Table,
+    header_lookup,
+    normalise_header,
+    setting_lookup,
+    table,
+)
+
+NUMERIC_TYPES = frozenset(
+    {ColumnType.INTEGER, ColumnType.MONEY, ColumnType.NUMBER, ColumnType.PERCENT}
+)
+ERROR_LITERALS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!"}
+)
+
+
+@dataclass
+class TableRead:
+    """A table as found in the file, with what the checks need beside its frame.
+
+    `data.frame` holds one column per schema key (None where the header is missing) and
+    then the user's extra columns under their own header text. `formulas` and `errors` are
+    (row, key) pairs of cells holding a formula or an Excel error value; `live_rows` are the
+    rows with at least one schema value (blank rows inside a table are skipped by checks).
+    """
+
+    name: str
+    data: TableData
+    found: bool = True
+    problems: list[Problem] = field(default_factory=list)
+    ref: str = ""
+    header_cells: dict[str, str] = field(default_factory=dict)
+    extra_columns: tuple[str, ...] = ()
+    formulas: frozenset[tuple[int, str]] = frozenset()
+    errors: frozenset[tuple[int, str]] = frozenset()
+    live_rows: tuple[int, ...] = ()
+    merged: tuple[str, ...] = ()
+    outside: tuple[str, ...] = ()
+
+    @property
+    def spec(self) -> Table:
+        """The schema description of this table."""
+        return table(self.name)
+
+    def column_range(self, key: str, rows: tuple[int, ...] | None = None) -> str:
+        """The A1 range of column `key` over `rows` (default: every data row)."""
+        rows = self.live_rows if rows is None else rows
+        if not rows or key not in self.data.letters:
+            return self.data.cell(0, key)
+        first, last = self.data.cell(min(rows), key), self.data.cell(max(rows), key)
+        return first if first == last else f"{first}:{last}"
+
+
+class NumberText(Enum):
+    """What a text in a numeric cell turns out to be."""
+
+    PLAIN = "plain"  # '1234.5', '-3', '25%', full-width digits: one unambiguous reading
+    LOCALE = "locale"  # '1.000,50', '1,000.50', '12 345', '$100': separators or symbols
+    NOT_NUMBER = "not_number"
+
+
+_PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_AMBIGUOUS_DOT = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")  # '1.000': one, or one thousand?
+_GROUPED = re.compile(r"[+-]?\d[\d.,' \u00a0\u202f]*\d")  # digits with any separators
+_COMMA_DECIMAL = re.compile(r"[+-]?\d+,\d+")
+_DECORATION = re.compile(r"^\((.*)\)$|[$€£¥￥]|\b(USD|EUR|TWD|NTD|RMB|CNY|JPY|HKD)\b", re.I)
+
+
+def classify_number_text(text: str) -> tuple[NumberText, float | None, tuple[float, ...]]:
+    """Classify a text found in a numeric cell: kind, plain value, and locale readings.
+
+    Plain text with one reading ('1234.5', '25%', '１２３') gives its value; text with
+    thousands separators, a comma decimal or a currency symbol gives the values it could
+    mean under the common locales, so a message can show the ambiguity.
+    """
+    body = unicodedata.normalize("NFKC", text).strip()
+    percent = body.endswith("%")
+    if percent:
+        body = body[:-1].strip()
+    scale = 0.01 if percent else 1.0
+    if _PLAIN.fullmatch(body) and not _AMBIGUOUS_DOT.fullmatch(body):
+        return NumberText.PLAIN, float(body) * scale, ()
+    undecorated = _DECORATION.sub(lambda m: m.group(1) or "", body).strip()
+    candidates = (undecorated,) if undecorated else ()
+    for candidate in candidates:
+        if (
+            _PLAIN.fullmatch(candidate)
+            or _GROUPED.fullmatch(candidate)
+            or _COMMA_DECIMAL.fullmatch(candidate)
+        ):
+            sign = -1.0 if body.startswith("(") else 1.0
+            readings = tuple(sorted({sign * r * scale for r in _readings(candidate)}))
+            return NumberText.LOCALE, None, readings
+    return NumberText.NOT_NUMBER, None, ()
+
+
+# Spaces and apostrophes group thousands in both conventions (fr/ch/zh text exports).
+_DOT_DECIMAL = re.compile(r"\d{1,3}([,' \u00a0\u202f]\d{3})*(\.\d+)?|\d+\.\d+")
+_COMMA_DECIMAL_FULL = re.compile(r"\d{1,3}([.' \u00a0\u202f]\d{3})*(,\d+)?|\d+,\d+")
+_DOT_GROUPING = re.compile(r"[,' \u00a0\u202f]")
+_COMMA_GROUPING = re.compile(r"[.' \u00a0\u202f]")
+
+
+def _readings(text: str) -> Iterator[float]:
+    """The values `text` can mean as a dot-decimal and as a comma-decimal number."""
+    digits = text.lstrip("+-")
+    sign = -1.0 if text.startswith("-") else 1.0
+    if _DOT_DECIMAL.fullmatch(digits):
+        yield sign * float(_DOT_GROUPING.sub("", digits))
+    if _COMMA_DECIMAL_FULL.fullmatch(digits):
+        yield sign * float(_COMMA_GROUPING.sub("", digits).replace(",", "."))
+
+
+def is_blank(value: object) -> bool:
+    """True for None, NaN and whitespace-only text: what an empty cell reads as."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def code_text(value: object) -> str:
+    """A code as compared between tables: text trimmed; 1001 and 1001.0 both read '1001'."""
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def find_table(wb: Workbook, name: str) -> tuple[Worksheet, Any] | None:
+    """The sheet and openpyxl table called `name` (Excel names are case-insensitive)."""
+    wanted = name.casefold()
+    for ws in wb.worksheets:
+        for tbl in getattr(ws, "tables", {}).values():
+            if str(tbl.name).casefold() == wanted or str(tbl.displayName).casefold() == wanted:
+                return ws, tbl
+    return None
+
+
+def workbook_language(wb: Workbook) -> str:
+    """The workbook's language: its Language setting, else guessed from sheet names."""
+    found = find_table(wb, "tblSettings")
+    if found is not None:
+        lookup = setting_lookup()
+        ws, tbl = found
+        try:
+            min_col, min_row, _max_col, max_row = range_boundaries(tbl.ref)
+        except (TypeError, ValueError):
+            max_row = 0
+            min_row = min_col = 1
+        for row in range(min_row + 1, min(max_row, min_row + 300) + 1):
+            label = _value(ws, row, min_col)
+            if label is not None and lookup.get(normalise_header(str(label))) == "language":
+                lang = str(_value(ws, row, min_col + 1) or "").strip()
+                if lang in LANGUAGES:
+                    return lang
+    titles = {ws.title for ws in wb.worksheets}
+    for lang in LANGUAGES[1:]:
+        if any(sheet.label.get(lang) in titles for sheet in SHEETS_BY_KEY.values()):
+            return lang
+    return "en"
+
+
+def _value(ws: Worksheet, row: int, col: int) -> Any:
+    cell = _cell(ws, row, col)
+    return None if cell is None else cell.value
+
+
+def _cell(ws: Worksheet, row: int, col: int) -> Any:
+    # ws.cell() and ws.iter_rows() create every cell they visit; a table claiming a million
+    # rows would then allocate millions of empty cells, so look cells up without creating.
+    return ws._cells.get((row, col))
+
+
+def _missing(name: str, lang: str) -> TableRead:
+    spec = table(name)
+    sheet = SHEETS_BY_KEY[spec.sheet].label.get(lang)
+    frame = pd.DataFrame({key: pd.Series([], dtype=object) for key in spec.keys})
+    return TableRead(name, TableData(name, frame, sheet, 2, {}), found=False)
+
+
+def read_table(wb: Workbook, name: str, *, lang: str | None = None) -> TableRead:
+    """Read table `name` wherever it is: headers in any language and order, bounded rows.
+
+    Problems about its structure (missing or duplicated headers, too many rows, a broken
+    range) are in `.problems`; a table that is not in the workbook comes back `found=False`.
+    """
+    lang = lang or workbook_language(wb)
+    spec = table(name)
+    located = find_table(wb, name)
+    if located is None:
+        return _missing(name, lang)
+    ws, tbl = located
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(str(tbl.ref))
+    except (TypeError, ValueError):
+        read = _missing(name, lang)
+        read.found = True
+        read.data.sheet = ws.title
+        read.problems.append(
+            error(
+                ProblemCode.MISSING_TABLE,
+                f"table {name} has an unreadable range {tbl.ref!r}",
+                sheet=ws.title,
+                hint="delete the table and copy it again from a fresh template",
+                category=Category.SCHEMA,
+            )
+        )
+        return read
+    header_rows = tbl.headerRowCount if tbl.headerRowCount is not None else 1
+    totals = tbl.totalsRowCount or 0
+    first_data = min_row + header_rows
+    last_data = max_row - totals
+    read = _missing(name, lang)
+    read.found = True
+    read.ref = str(tbl.ref)
+    read.data.sheet = ws.title
+    read.data.first_row = first_data
+    read.merged = _merged_inside(ws, (min_col, min_row, max_col, max_row))
+    read.outside = _values_outside(ws, (min_col, min_row, max_col, max_row))
+
+    n_rows = max(0, last_data - first_data + 1)
+    if n_rows > spec.max_rows:
+        read.problems.append(
+            error(
+                ProblemCode.TOO_MANY_ROWS,
+                f"table {name} has {n_rows:,} rows; at most {spec.max_rows:,} are allowed",
+                sheet=ws.title,
+                cell=read.ref,
+                hint="split the data over several workbooks or remove old rows",
+                category=Category.SCHEMA,
+            )
+        )
+        return read
+
+    columns = _match_headers(ws, tbl, spec, read, (min_col, min_row, max_col), header_rows, lang)
+    _read_rows(ws, read, columns, first_data, n_rows)
+    return read
+
+
+def _match_headers(
+    ws: Worksheet,
+    tbl: Any,
+    spec: Table,
+    read: TableRead,
+    bounds: tuple[int, int, int],
+    header_rows: int,
+    lang: str,
+) -> dict[int, str]:
+    """Map each sheet column of the table to a schema key or an extra-column name."""
+    min_col, min_row, max_col = bounds
+    lookup = header_lookup(spec)
+    table_columns = list(getattr(tbl, "tableColumns", []) or [])
+    columns: dict[int, str] = {}
+    extras: list[str] = []
+    unknown: list[tuple[str, str]] = []
+    for col in range(min_col, max_col + 1):
+        text: Any = _value(ws, min_row, col) if header_rows else None
+        if text is None and col - min_col < len(table_columns):
+            text = table_columns[col - min_col].name
+        letter = get_column_letter(col)
+        cell = f"{letter}{min_row}"
+        key = lookup.get(normalise_header(str(text))) if text is not None else None
+        if key is None:
+            label = str(text).strip() if text is not None else f"Column {letter}"
+            while label in columns.values() or label in spec.keys:
+                label += " (2)"
+            columns[col] = label
+            extras.append(label)
+            unknown.append((label, cell))
+            continue
+        if key in read.header_cells:
+            first = read.header_cells[key]
+            read.problems.append(
+                error(
+                    ProblemCode.DUPLICATE_HEADER,
+                    f"table {spec.name} has column {spec.column(key).label.get(lang)!r} twice"
+                    f" ({first} and {cell})",
+                    sheet=ws.title,
+                    cell=cell,
+                    hint=f"delete or rename one of the two columns; {first} is the one read",
+                    category=Category.SCHEMA,
+                )
+            )
+            label = f"{text} ({cell})"
+            columns[col] = label
+            extras.append(label)
+            continue
+        read.header_cells[key] = cell
+        read.data.letters = {**read.data.letters, key: letter}
+        columns[col] = key
+    header_range = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{min_row}"
+    for column in spec.columns:
+        if column.key in read.header_cells:
+            continue
+        expected = column.label.get(lang)
+        needed = column.required or spec.owned
+        guess = ", ".join(f"{label!r} at {cell}" for label, cell in unknown[:3])
+        hint = f"add a column headed {expected!r} to the table"
+        if guess:
+            hint += f", or rename {guess} if that is it"
+        make = error if needed else warning
+        read.problems.append(
+            make(
+                ProblemCode.MISSING_HEADER,
+                f"table {spec.name} has no column {expected!r}"
+                + ("" if needed else "; it is read as blank"),
+                sheet=ws.title,
+                cell=header_range,
+                hint=hint,
+                category=Category.SCHEMA,
+            )
+        )
+    read.extra_columns = tuple(extras)
+    return columns
+
+
+def _read_rows(
+    ws: Worksheet, read: TableRead, columns: dict[int, str], first_row: int, n_rows: int
+) -> None:
+    """Fill the frame from the table's own cells only; note formulas, errors and blank rows."""
+    values: dict[str, list[Any]] = {name: [None] * n_rows for name in columns.values()}
+    formulas: set[tuple[int, str]] = set()
+    errors: set[tuple[int, str]] = set()
+    live: list[int] = []
+    keys = set(read.spec.keys)
+    for i in range(n_rows):
+        row = first_row + i
+        has_value = False
+        for col, name in columns.items():
+            cell = _cell(ws, row, col)
+            if cell is None:
+                continue
+            value = cell.value
+            if value is None:
+                continue
+            kind = cell.data_type
+            if kind == "f":
+                formulas.add((i, name))
+                value = _formula_text(value)
+            elif kind == "e":
+                errors.add((i, name))
+                value = str(value)
+            values[name][i] = value
+            if name in keys and not is_blank(value):
+                has_value = True
+        if has_value:
+            live.append(i)
+    # Trailing blank rows (the empty row a fresh table keeps) are not data.
+    keep = (live[-1] + 1) if live else 0
+    frame = pd.DataFrame(
+        {name: pd.Series(column[:keep], dtype=object) for name, column in values.items()}
+    )
+    for key in read.spec.keys:
+        if key not in frame.columns:
+            frame[key] = pd.Series([None] * keep, dtype=object)
+    ordered = [*read.spec.keys, *read.extra_columns]
+    read.data.frame = frame[ordered].reset_index(drop=True)
+    read.formulas = frozenset(formulas)
+    read.errors = frozenset(errors)
+    read.live_rows = tuple(live)
+
+
+def _formula_text(value: Any) -> str:
+    """A formula as text, whether openpyxl holds it as a string or an array/table formula."""
+    text = getattr(value, "text", value)
+    return str(text) if text is not None else "="
+
+
+def _merged_inside(ws: Worksheet, bounds: tuple[int, int, int, int]) -> tuple[str, ...]:
+    min_col, min_row, max_col, max_row = bounds
+    found = []
+    for merged in ws.merged_cells.ranges:
+        if (
+            merged.min_col <= max_col
+            and merged.max_col >= min_col
+            and merged.min_row <= max_row
+            and merged.max_row >= min_row
+        ):
+            found.append(str(merged.coord))
+    return tuple(found)
+
+
+def _values_outside(ws: Worksheet, bounds: tuple[int, int, int, int]) -> tuple[str, ...]:
+    """Cells with values in the row just below or the column just right of the table.
+
+    Cells inside another table, or on the title row just above one, belong to that table.
+    """
+    min_col, min_row, max_col, max_row = bounds
+    others = []
+    for tbl in ws.tables.values():
+        try:
+            others.append(range_boundaries(str(tbl.ref)))
+        except (TypeError, ValueError):
+            continue
+
+    def claimed(row: int, col: int) -> bool:
+        return any(
+            c1 <= col <= c2 and r1 - 1 <= row <= r2
+            for c1, r1, c2, r2 in others
+            if (c1, r1, c2, r2) != bounds
+        )
+
+    below = [(max_row + 1, col) for col in range(min_col, max_col + 1)]
+    right = [(row, max_col + 1) for row in range(min_row, max_row + 1)]
+    found = []
+    for row, col in (*below, *right):
+        if not is_blank(_value(ws, row, col)) and not claimed(row, col):
+            found.append(f"{get_column_letter(col)}{row}")
+    return tuple(found)
+
+
+def read_settings(source: Workbook | TableRead) -> tuple[dict[str, Any], list[Problem]]:
+    """The plan settings by key (defaults where a row is missing), and problems naming cells.
+
+    Labels are accepted in any language; values are typed and checked against the schema's
+    bounds and choices. A bad value is reported and its default used.
+    """
+    read = source if isinstance(source, TableRead) else read_table(source, "tblSettings")
+    values: dict[str, Any] = {s.key: s.default for s in SETTINGS}
+    problems: list[Problem] = []
+    if not read.found or "setting" not in read.header_cells:
+        return values, problems
+    lookup = setting_lookup()
+    data = read.data
+    seen: dict[str, str] = {}
+    for row in read.live_rows:
+        label = data.frame.at[row, "setting"]
+        raw = data.frame.at[row, "value"]
+        cell = data.cell(row, "value")
+        key = lookup.get(normalise_header(str(label))) if not is_blank(label) else None
+        if key is None:
+            if not is_blank(label):
+                problems.append(
+                    warning(
+                        ProblemCode.BAD_SETTING,
+                        f"unknown setting {label!r} is ignored",
+                        sheet=data.sheet,
+                        cell=data.cell(row, "setting"),
+                        hint="check the spelling against a fresh template",
+                    )
+                )
+            continue
+        spec = SETTINGS_BY_KEY[key]
+        if key in seen:
+            problems.append(
+                error(
+                    ProblemCode.BAD_SETTING,
+                    f"setting {spec.label.en!r} is given twice ({seen[key]} and {cell})",
+                    sheet=data.sheet,
+                    cell=cell,
+                    hint="delete one of the two rows",
+                )
+            )
+            continue
+        seen[key] = cell
+        if (row, "value") in read.errors or (row, "value") in read.formulas or is_blank(raw):
+            problems.append(
+                error(
+                    ProblemCode.BAD_SETTING,
+                    f"setting {spec.label.en!r} has no usable value (got {raw!r}); "
+                    f"the default {spec.default!r} is used",
+                    sheet=data.sheet,
+                    cell=cell,
+                    hint="type a value (not a formula) in the Value column",
+                )
+            )
+            continue
+        try:
+            values[key] = parse_setting(spec, raw)
+        except ValueError as exc:
+            problems.append(
+                error(
+                    ProblemCode.BAD_SETTING,
+                    f"setting {spec.label.en!r}: {exc}",
+                    sheet=data.sheet,
+                    cell=cell,
+                    hint=_setting_hint(spec),
+                )
+            )
+    for spec in SETTINGS:
+        if spec.key not in seen:
+            problems.append(
+                warning(
+                    ProblemCode.BAD_SETTING,
+                    f"setting {spec.label.en!r} is missing; the default {spec.default!r} is used",
+                    sheet=data.sheet,
+                    cell=read.ref,
+                    hint="add the row back from a fresh template",
+                )
+            )
+    return values, problems
+
+
+def _setting_hint(spec: Setting) -> str:
+    if spec.choices:
+        return "use one of: " + ", ".join(spec.choices)
+    if spec.minimum is not None and spec.maximum is not None:
+        return f"use a number from {spec.minimum:g} to {spec.maximum:g}"
+    if spec.minimum is not None:
+        return f"use a number of at least {spec.minimum:g}"
+    return "fix the value in the Value column"
+
+
+def parse_setting(spec: Setting, raw: Any) -> Any:
+    """One setting value typed and bounded; ValueError says what was expected and what came."""
+    if spec.type in NUMERIC_TYPES:
+        number = _setting_number(raw)
+        if spec.type is ColumnType.INTEGER:
+            if not float(number).is_integer():
+                raise ValueError(f"expected a whole number (got {raw!r})")
+            number = int(number)
+        if spec.minimum is not None and number < spec.minimum:
+            raise ValueError(f"must be >= {spec.minimum:g} (got {raw!r})")
+        if spec.maximum is not None and number > spec.maximum:
+            raise ValueError(f"must be <= {spec.maximum:g} (got {raw!r})")
+        return number
+    if isinstance(raw, dt.datetime | dt.date | bool):
+        raise ValueError(f"expected text (got {raw!r})")
+    text = code_text(raw)
+    if spec.choices and text not in spec.choices:
+        raise ValueError(f"expected one of {', '.join(spec.choices)} (got {raw!r})")
+    return text
+
+
+def _setting_number(raw: Any) -> float:
+    if isinstance(raw, bool | dt.datetime | dt.date):
+        raise ValueError(f"expected a number (got {raw!r})")
+    if isinstance(raw, int | float):
+        if not math.isfinite(raw):
+            raise ValueError(f"expected a number (got {raw!r})")
+        return float(raw) if isinstance(raw, float) else raw
+    kind, value, _ = classify_number_text(str(raw))
+    if kind is NumberText.PLAIN and value is not None:
+        return value
+    raise ValueError(f"expected a number (got {raw!r})")
+
+
+def usable_frame(read: TableRead) -> pd.DataFrame:
+    """The frame commands get: plain numbers-as-text in numeric columns turned into numbers.
+
+    Everything else stays as stored; the checks report what could not be read.
+    """
+    frame = read.data.frame.copy()
+    for column in read.spec.columns:
+        if column.type not in NUMERIC_TYPES:
+            continue
+        frame[column.key] = [_plain_number(v) for v in frame[column.key].tolist()]
+    return frame
+
+
+def _plain_number(value: Any) -> Any:
+    if isinstance(value, str):
+        kind, number, _ = classify_number_text(value)
+        if kind is NumberText.PLAIN and number is not None:
+            return int(number) if number.is_integer() and "." not in value else number
+    return value
+
+
+def read_tables(wb: Workbook, names: Iterable[str] | None = None) -> dict[str, TableRead]:
+    """Every schema table (or those in `names`), each read once in the workbook's language."""
+    lang = workbook_language(wb)
+    wanted = list(names) if names is not None else [t.name for t in TABLES]
+    return {name: read_table(wb, name, lang=lang) for name in wanted}
