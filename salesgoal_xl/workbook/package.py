@@ -1,0 +1,327 @@
+"""Reading and rewriting big tables straight from the xlsx package, without openpyxl.
+
+openpyxl loads and rewrites every sheet of a workbook, so a plan with a few hundred thousand
+rows of history pays for all of them on every command. This module finds tables by name in
+the package's parts, streams just one table's cells, and rewrites just one table's rows by
+producing new XML for its sheet and table parts; the door (`door.replace_parts`) copies
+every other part byte for byte. It is used for tables that sit alone on their sheet (e.g.
+tblTargets) and falls back (returns None / raises `NotFastPath`) when a sheet holds more
+than the table, so nothing a user added is ever lost.
+
+Files reach this module only after the gate has checked them (no entities, bounded sizes).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from xml.sax.saxutils import escape
+
+from defusedxml import ElementTree as SafeET
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+# XML 1.0 cannot carry most control characters; checks report them, the writer drops them.
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+class NotFastPath(Exception):  # noqa: N818 -- a signal to use the general path, not an error
+    """The table cannot be rewritten part-wise without touching something else."""
+
+
+@dataclass(frozen=True)
+class TablePart:
+    """Where a table lives in the package: its part, its sheet's part and its range."""
+
+    name: str
+    part: str  # e.g. 'xl/tables/table3.xml'
+    sheet_part: str  # e.g. 'xl/worksheets/sheet5.xml'
+    sheet_name: str
+    ref: str  # e.g. 'A1:J120001'
+    headers: tuple[str, ...]
+
+    @property
+    def bounds(self) -> tuple[int, int, int, int]:
+        """(first column, header row, last column, last row), 1-based."""
+        start, end = self.ref.split(":")
+        c1, r1 = split_ref(start)
+        c2, r2 = split_ref(end)
+        return c1, r1, c2, r2
+
+
+def split_ref(ref: str) -> tuple[int, int]:
+    """'C7' -> (3, 7)."""
+    match = _CELL_REF.match(ref.replace("$", ""))
+    if match is None:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    return column_index(match.group(1)), int(match.group(2))
+
+
+def column_index(letters: str) -> int:
+    """'A' -> 1, 'AA' -> 27."""
+    index = 0
+    for char in letters:
+        index = index * 26 + ord(char) - 64
+    return index
+
+
+def column_letter(index: int) -> str:
+    """1 -> 'A', 27 -> 'AA'."""
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _rels(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
+    folder, name = posixpath.split(part)
+    rels_part = posixpath.join(folder, "_rels", name + ".rels")
+    if rels_part not in archive.namelist():
+        return {}
+    root = SafeET.fromstring(archive.read(rels_part))
+    out = {}
+    for rel in root.iter(f"{_PKG_REL}Relationship"):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External":
+            continue
+        path = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else posixpath.normpath(posixpath.join(folder, target))
+        )
+        out[rel.get("Id", "")] = path
+    return out
+
+
+def locate_tables(archive: zipfile.ZipFile) -> dict[str, TablePart]:
+    """Every table in the package by name, with its sheet."""
+    workbook = SafeET.fromstring(archive.read("xl/workbook.xml"))
+    wb_rels = _rels(archive, "xl/workbook.xml")
+    found: dict[str, TablePart] = {}
+    for sheet in workbook.iter(f"{_MAIN}sheet"):
+        sheet_part = wb_rels.get(sheet.get(f"{_REL}id", ""), "")
+        if not sheet_part or sheet_part not in archive.namelist():
+            continue
+        for target in _rels(archive, sheet_part).values():
+            if "/tables/" not in target or target not in archive.namelist():
+                continue
+            root = SafeET.fromstring(archive.read(target))
+            headers = tuple(col.get("name", "") for col in root.iter(f"{_MAIN}tableColumn"))
+            name = root.get("name") or root.get("displayName") or ""
+            found[name] = TablePart(
+                name, target, sheet_part, sheet.get("name", ""), root.get("ref", ""), headers
+            )
+    return found
+
+
+def shared_strings(archive: zipfile.ZipFile) -> list[str]:
+    """The shared-string table (rich text flattened)."""
+    if "xl/sharedStrings.xml" not in archive.namelist():
+        return []
+    strings = []
+    with archive.open("xl/sharedStrings.xml") as handle:
+        for _event, element in SafeET.iterparse(handle, events=("end",)):
+            if element.tag == f"{_MAIN}si":
+                strings.append("".join(t.text or "" for t in element.iter(f"{_MAIN}t")))
+                element.clear()
+    return strings
+
+
+def read_table_rows(
+    archive: zipfile.ZipFile, table: TablePart, strings: Sequence[str] | None = None
+) -> list[list[Any]]:
+    """The table's data rows as lists of raw values (numbers, text, booleans, None).
+
+    Only rows inside the table's range are kept; the sheet is streamed, so memory follows
+    the table, not the sheet. Dates come back as Excel serial numbers (the caller knows
+    which columns are dates from the schema). Formula cells give their cached value.
+    """
+    first_col, header_row, last_col, last_row = table.bounds
+    width = last_col - first_col + 1
+    texts = shared_strings(archive) if strings is None else strings
+    rows: list[list[Any]] = [[None] * width for _ in range(last_row - header_row)]
+    with archive.open(table.sheet_part) as handle:
+        for _event, element in SafeET.iterparse(handle, events=("end",)):
+            if element.tag != f"{_MAIN}row":
+                continue
+            row_number = int(element.get("r", "0"))
+            if header_row < row_number <= last_row:
+                target = rows[row_number - header_row - 1]
+                for cell in element.iter(f"{_MAIN}c"):
+                    col, _ = split_ref(cell.get("r", "A1"))
+                    if first_col <= col <= last_col:
+                        target[col - first_col] = _cell_value(cell, texts)
+            element.clear()
+            if row_number >= last_row:
+                break
+    return rows
+
+
+def _cell_value(cell: Any, strings: Sequence[str]) -> Any:
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in cell.iter(f"{_MAIN}t"))
+    value = cell.find(f"{_MAIN}v")
+    if value is None or value.text is None:
+        return None
+    text = value.text
+    if kind == "s":
+        return strings[int(text)]
+    if kind in ("str", "e"):
+        return text
+    if kind == "b":
+        return text == "1"
+    number = float(text)
+    return int(number) if number.is_integer() and "E" not in text and "." not in text else number
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def cell_xml(ref: str, value: Any, style: int | None) -> str:
+    """One <c> element; text is always an inline string, so it can never become a formula."""
+    style_attr = f' s="{style}"' if style else ""
+    if value is None:
+        return f'<c r="{ref}"{style_attr}/>' if style else ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{style_attr} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | Decimal) or (
+        isinstance(value, float) and value == value and abs(value) != float("inf")
+    ):
+        return f'<c r="{ref}"{style_attr}><v>{value}</v></c>'
+    if isinstance(value, datetime):
+        delta = value - datetime(1899, 12, 30)
+        return f'<c r="{ref}"{style_attr}><v>{delta.days + delta.seconds / 86400}</v></c>'
+    if isinstance(value, date):
+        return f'<c r="{ref}"{style_attr}><v>{(value - _EXCEL_EPOCH).days}</v></c>'
+    if hasattr(value, "item"):  # numpy scalars
+        return cell_xml(ref, value.item(), style)
+    text = escape(_ILLEGAL_XML.sub("", str(value)))
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c r="{ref}"{style_attr} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+def rows_xml(
+    columns: Sequence[Sequence[Any]],
+    first_col: int,
+    first_row: int,
+    styles: Sequence[int | None],
+    formulas: Mapping[int, str] | None = None,
+) -> Iterator[str]:
+    """<row> elements for column-major data starting at (first_col, first_row).
+
+    `formulas` maps a column position to a formula template in which `{r}` is the row
+    number; formula cells carry no cached value, so no reader can show a stale result.
+    """
+    letters = [column_letter(first_col + i) for i in range(len(columns))]
+    count = len(columns[0]) if columns else 0
+    formulas = formulas or {}
+    for offset in range(count):
+        r = first_row + offset
+        parts = []
+        for i, column in enumerate(columns):
+            ref = f"{letters[i]}{r}"
+            if i in formulas:
+                style_attr = f' s="{styles[i]}"' if styles[i] else ""
+                formula = escape(formulas[i].format(r=r))
+                parts.append(f'<c r="{ref}"{style_attr}><f>{formula}</f></c>')
+            else:
+                parts.append(cell_xml(ref, column[offset], styles[i]))
+        yield f'<row r="{r}">{"".join(parts)}</row>'
+
+
+_SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>(.*?)</sheetData>", re.S)
+_ROW = re.compile(rb'<row\b[^>]*\br="(\d+)"[^>]*?(?:/>|>(.*?)</row>)', re.S)
+_CELL_R = re.compile(rb'<c\b[^>]*\br="([A-Z]+)(\d+)"')
+
+
+def replace_table_rows(
+    sheet_xml: bytes,
+    table_xml: bytes,
+    table: TablePart,
+    new_rows: Iterator[str],
+    row_count: int,
+) -> tuple[bytes, bytes]:
+    """New sheet and table XML with the table's data rows replaced by `new_rows`.
+
+    Raises NotFastPath when the sheet has cells outside the table's columns in the data
+    rows, or anything below the table: rewriting would move or lose them.
+    """
+    first_col, header_row, last_col, last_row = table.bounds
+    match = _SHEET_DATA.search(sheet_xml)
+    if match is None:
+        raise NotFastPath("sheet has no sheetData")
+    body = match.group(1) or b""
+    keep: list[bytes] = []
+    for row in _ROW.finditer(body):
+        number = int(row.group(1))
+        if number <= header_row:
+            keep.append(row.group(0))
+            continue
+        for cell in _CELL_R.finditer(row.group(2) or b""):
+            col = column_index(cell.group(1).decode())
+            if number > last_row or not first_col <= col <= last_col:
+                raise NotFastPath(
+                    f"{table.sheet_name}!{cell.group(1).decode()}{number} is outside "
+                    f"{table.name} but on its sheet"
+                )
+    new_last = header_row + max(row_count, 1)
+    data = "".join(new_rows).encode("utf-8")
+    new_body = b"".join(keep) + data
+    sheet = sheet_xml[: match.start()] + b"<sheetData>" + new_body + b"</sheetData>"
+    sheet += sheet_xml[match.end() :]
+    new_ref = f"{column_letter(first_col)}{header_row}:{column_letter(last_col)}{new_last}"
+    sheet = _resize_ranges(sheet, header_row + 1, last_row, new_last)
+    sheet = re.sub(
+        rb'<dimension ref="[^"]*"/>',
+        f'<dimension ref="A1:{column_letter(last_col)}{new_last}"/>'.encode(),
+        sheet,
+        count=1,
+    )
+    old_ref = table.ref.encode()
+    new_table = table_xml.replace(b'ref="' + old_ref + b'"', b'ref="' + new_ref.encode() + b'"')
+    return sheet, new_table
+
+
+def _resize_ranges(sheet: bytes, data_start: int, old_end: int, new_end: int) -> bytes:
+    """Stretch or shrink validation and formatting ranges that covered the old data rows."""
+
+    def fix(match: re.Match[bytes]) -> bytes:
+        start_col, start_row, end_col, end_row = match.groups()
+        if int(start_row) == data_start and int(end_row) == old_end:
+            return start_col + start_row + b":" + end_col + str(new_end).encode()
+        return match.group(0)
+
+    def fix_attr(attr: re.Match[bytes]) -> bytes:
+        return re.sub(rb"([A-Z]+)(\d+):([A-Z]+)(\d+)", fix, attr.group(0))
+
+    return re.sub(rb'sqref="[^"]*"', fix_attr, sheet)
+
+
+_CACHED_VALUE = re.compile(rb"(<f\b[^>]*?(?:/>|>.*?</f>))<v>[^<]*</v>", re.S)
+
+
+def strip_cached_formula_values(sheet_xml: bytes) -> bytes:
+    """Drop cached results of formula cells so no reader shows a number computed from old data."""
+    if b"<f" not in sheet_xml:
+        return sheet_xml
+    return _CACHED_VALUE.sub(rb"\1", sheet_xml)
+
+
+def force_full_calculation(workbook_xml: bytes) -> bytes:
+    """Ask Excel to recalculate everything when it opens the file."""
+    if b"<calcPr" in workbook_xml:
+        if b"fullCalcOnLoad" in workbook_xml:
+            return re.sub(rb'fullCalcOnLoad="[^"]*"', b'fullCalcOnLoad="1"', workbook_xml)
+        return workbook_xml.replace(b"<calcPr", b'<calcPr fullCalcOnLoad="1"', 1)
+    return workbook_xml.replace(b"</workbook>", b'<calcPr fullCalcOnLoad="1"/></workbook>', 1)
