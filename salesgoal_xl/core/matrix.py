@@ -203,6 +203,7 @@ def round_to_margins(
     # An unconverged fit can overshoot a margin; take back the least-deserved units first.
     _trim_overshoot(counts, fractions, row_units, axis=1)
     _trim_overshoot(counts, fractions, col_units, axis=0)
+    floors = counts.copy()
     row_missing = row_units - counts.sum(axis=1)
     col_missing = col_units - counts.sum(axis=0)
 
@@ -221,7 +222,7 @@ def round_to_margins(
             col_left[col] -= 1
             outstanding -= 1
     if outstanding:
-        _augment(counts, support, row_left, col_left)
+        _augment(counts, floors, support, row_left, col_left)
     return counts
 
 
@@ -246,18 +247,50 @@ def _trim_overshoot(
 
 def _augment(
     counts: npt.NDArray[np.int64],
+    floors: npt.NDArray[np.int64],
     support: npt.NDArray[np.bool_],
     row_left: list[int],
     col_left: list[int],
 ) -> None:
-    """Meet both margins by shortest augmenting paths (Ford-Fulkerson with BFS).
+    """Meet both margins by moving units along shortest augmenting paths (max-flow).
 
     A path adds a unit at (row, col), removes one at (row2, col), adds one at (row2, col2),
-    and so on, ending in a column that still lacks units; no path means no matrix on this
-    zero pattern has these margins.
+    and so on, ending in a column that still lacks units. The first pass only moves cells
+    between their floor and floor + 1, which keeps every cell within one unit of the fit
+    (always possible when the fit meets the margins); if that pass gets stuck, any cell on
+    the support may move. No path at all means no matrix on this zero pattern has these
+    margins.
     """
-    row_count, col_count = counts.shape
-    columns_of_row = [np.flatnonzero(support[row]).tolist() for row in range(row_count)]
+    no_limit = np.iinfo(np.int64).max
+    within_one = _augment_within(
+        counts, support, row_left, col_left, add_limit=floors + 1, remove_limit=floors
+    )
+    if within_one:
+        return
+    unlimited = np.full(counts.shape, no_limit, dtype=np.int64)
+    if not _augment_within(
+        counts, support, row_left, col_left, add_limit=unlimited, remove_limit=np.zeros_like(counts)
+    ):
+        short_rows = [row for row, left in enumerate(row_left) if left > 0]
+        short_cols = [col for col, left in enumerate(col_left) if left > 0]
+        raise AllocationError(
+            "the seed's zero cells leave no way to meet both the row and the column totals "
+            f"(rows still short: {short_rows}; columns still short: {short_cols}); "
+            "allow more cells."
+        )
+
+
+def _augment_within(
+    counts: npt.NDArray[np.int64],
+    support: npt.NDArray[np.bool_],
+    row_left: list[int],
+    col_left: list[int],
+    *,
+    add_limit: npt.NDArray[np.int64],
+    remove_limit: npt.NDArray[np.int64],
+) -> bool:
+    """Augment while paths exist inside the limits; True when both margins are met."""
+    row_count = counts.shape[0]
     while any(row_left):
         roots = [row for row in range(row_count) if row_left[row] > 0]
         reached_row_from: dict[int, int] = {}
@@ -267,24 +300,21 @@ def _augment(
         end_col = -1
         while queue and end_col < 0:
             row = queue.popleft()
-            for col in columns_of_row[row]:
+            open_cols = np.flatnonzero(support[row] & (counts[row] < add_limit[row])).tolist()
+            for col in open_cols:
                 if col in reached_col_from:
                     continue
                 reached_col_from[col] = row
                 if col_left[col] > 0:
                     end_col = col
                     break
-                for other in np.flatnonzero(counts[:, col] > 0).tolist():
+                for other in np.flatnonzero(counts[:, col] > remove_limit[:, col]).tolist():
                     if other not in seen_rows:
                         seen_rows.add(other)
                         reached_row_from[other] = col
                         queue.append(other)
         if end_col < 0:
-            raise AllocationError(
-                "the seed's zero cells leave no way to meet both the row and the column "
-                f"totals (rows still short: {[r for r in roots]}; columns still short: "
-                f"{[c for c in range(col_count) if col_left[c] > 0]}); allow more cells."
-            )
+            return False
         additions: list[tuple[int, int]] = []
         removals: list[tuple[int, int]] = []
         col = end_col
@@ -296,10 +326,16 @@ def _augment(
             col = reached_row_from[row]
             removals.append((row, col))
         root = additions[-1][0]
-        step = min(row_left[root], col_left[end_col], *(int(counts[c]) for c in removals))
+        step = min(
+            row_left[root],
+            col_left[end_col],
+            *(int(add_limit[cell] - counts[cell]) for cell in additions),
+            *(int(counts[cell] - remove_limit[cell]) for cell in removals),
+        )
         for cell in additions:
             counts[cell] += step
         for cell in removals:
             counts[cell] -= step
         row_left[root] -= step
         col_left[end_col] -= step
+    return True
