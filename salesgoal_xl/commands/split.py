@@ -253,8 +253,9 @@ def _last_year_totals(request: SplitRequest) -> dict[str, pd.DataFrame]:
     history = request.history
     if history.empty:
         return {}
-    months = sorted({str(p) for p in history["period"]})[-12:]
-    recent = history[history["period"].astype(str).isin(months)]
+    periods = history["period"].astype(str)
+    months = sorted(periods.unique())[-12:]
+    recent = history[periods.isin(months)]
     recent = recent.assign(amount=pd.to_numeric(recent["amount"], errors="coerce").fillna(0))
     reps = request.reps.set_index("rep_id")
     joined = recent.join(reps[["team", "region"]], on="rep_id")

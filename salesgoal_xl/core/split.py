@@ -524,7 +524,9 @@ def _month_weights(
         if sum(weights) > 0:
             return weights, "weights"
         return [1.0] * len(months), "weights->equal"
-    indices = seasonal_indices(history)
+    # Summing per period first keeps the index fit independent of how many rows there are.
+    monthly = history.groupby("period", as_index=False)["amount"].sum()
+    indices = seasonal_indices(monthly)
     weights = [float(indices[int(m[5:7])]) for m in months]
     flat = str(indices.attrs.get("method", "")).startswith("flat")
     return weights, "seasonal->flat" if flat else "seasonal"
