@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-from salesgoal_xl import __version__
+from salesgoal_xl import __version__, console
 
 app = typer.Typer(
     name="salesgoal",
@@ -27,6 +30,78 @@ def version() -> None:
 
 
 # --- commands are registered below this line, one block each ---
+
+
+@app.command()
+def check(
+    path: str = typer.Argument(..., help="The planning workbook to check (.xlsx)."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+    no_write: bool = typer.Option(False, "--no-write", help="Leave the file untouched."),
+) -> None:
+    """List every problem in a workbook at its cell and log them in its Checks sheet."""
+    from pathlib import Path
+
+    from salesgoal_xl import console
+    from salesgoal_xl.commands.check import check_command
+
+    run = console.run_command  # unexpected failures: one line and exit 3, never a traceback
+    raise typer.Exit(run(lambda: check_command(Path(path), as_json=json_out, write=not no_write)))
+
+
+@app.command()
+def demo(
+    path: Annotated[Path, typer.Argument(help="Where to write the demo workbook (.xlsx).")],
+    lang: Annotated[str, typer.Option(help="Workbook language: en, zh-Hant or zh-Hans.")] = "en",
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a planning workbook filled with the made-up demo company (60 reps, 3 years)."""
+    from salesgoal_xl.commands.demo import write_demo_workbook
+
+    written = console.run_command(lambda: write_demo_workbook(path, lang, force=force))
+    console.out.print(f"demo workbook written: {written}")
+
+
+@app.command()
+def propose(
+    path: Annotated[Path, typer.Argument(help="The planning workbook.")],
+    final: Annotated[
+        str, typer.Option(help="Set the final target: keep, conservative, base or stretch.")
+    ] = "keep",
+    dry_run: Annotated[bool, typer.Option(help="Show the proposal without writing.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Propose the company target: baseline, forecast, market figure, range, SMART checks."""
+    from salesgoal_xl import views
+    from salesgoal_xl.commands.propose import parse_final, run_propose
+
+    with console.progress_bar(not json_out) as report:
+        summary = console.run_command(
+            lambda: run_propose(
+                views.file_port(path, report), final=parse_final(final), dry_run=dry_run
+            ),
+            path=str(path),
+            as_json=json_out,
+        )
+    views.show_proposal(summary, as_json=json_out)
+
+
+@app.command()
+def split(
+    path: Annotated[Path, typer.Argument(help="The planning workbook.")],
+    dry_run: Annotated[bool, typer.Option(help="Compute and report without writing.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Split the final target into exact leaf targets (period x rep x channel x product)."""
+    from salesgoal_xl import views
+    from salesgoal_xl.commands.split import run_split
+
+    with console.progress_bar(not json_out) as report:
+        summary = console.run_command(
+            lambda: run_split(views.file_port(path, report), dry_run=dry_run),
+            path=str(path),
+            as_json=json_out,
+        )
+    views.show_split(summary, as_json=json_out)
 
 
 def main() -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 
-from salesgoal_xl.core.demo import DemoCompany
+from salesgoal_xl.core.demo import DemoCompany, build_demo_company
 from salesgoal_xl.core.split import DEFAULT_RULES
 
 DEFAULT_KPIS = (
@@ -60,3 +61,19 @@ def demo_tables(company: DemoCompany, language: str = "en") -> dict[str, pd.Data
         "tblSplitRules": split_rules_frame(),
         "tblKpis": kpis_frame(),
     }
+
+
+def write_demo_workbook(path: Path, language: str = "en", *, force: bool = False) -> Path:
+    """Build the demo company's planning workbook at `path` (refusing to overwrite unless
+    `force`); propose and split then run on it like on any user's file."""
+    from salesgoal_xl.commands.new import new_workbook
+
+    company = build_demo_company()
+    return new_workbook(
+        path,
+        lang=language,
+        year=company.settings.fiscal_year,
+        first_month=company.settings.first_month,
+        force=force,
+        data=demo_tables(company, language),
+    )
