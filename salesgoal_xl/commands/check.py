@@ -1,0 +1,127 @@
+"""`salesgoal check`: run every workbook check, report each problem at its cell, log them.
+
+Exit codes: 0 clean (no errors and no warnings), 1 at least one error or warning (listed,
+and written into the workbook's tblChecks unless --no-write), 2 the file cannot be read at
+all (nothing is written). docs/checks.md lists the problem codes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from rich.console import Console
+
+from salesgoal_xl.commands.port import WorkbookPort
+from salesgoal_xl.workbook.checks import RawTables, run_checks
+from salesgoal_xl.workbook.problems import (
+    Problem,
+    ProblemsFound,
+    Severity,
+    problems_to_json,
+)
+
+EXIT_CLEAN = 0
+EXIT_PROBLEMS = 1
+EXIT_UNREADABLE = 2
+CHECKS_TABLE = "tblChecks"
+SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+@dataclass
+class CheckOutcome:
+    """What a check run found, whether the file could be read, and whether tblChecks was written."""
+
+    problems: list[Problem] = field(default_factory=list)
+    readable: bool = True
+    written: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        """0 clean, 1 errors or warnings, 2 unreadable."""
+        if not self.readable:
+            return EXIT_UNREADABLE
+        if any(p.severity in (Severity.ERROR, Severity.WARNING) for p in self.problems):
+            return EXIT_PROBLEMS
+        return EXIT_CLEAN
+
+
+def run_check(port_or_path: WorkbookPort | str | Path, *, write: bool = True) -> CheckOutcome:
+    """Check a workbook (a port, or a file path) and, if asked, log the result in tblChecks."""
+    if isinstance(port_or_path, str | Path):
+        from salesgoal_xl.workbook.file_port import FilePort
+
+        try:
+            port: WorkbookPort = FilePort(port_or_path)
+        except ProblemsFound as refused:
+            return CheckOutcome(refused.problems, readable=False)
+    else:
+        port = port_or_path
+    opened = list(getattr(port, "open_problems", []))
+    source: WorkbookPort | RawTables = port
+    problems = opened + run_checks(source)
+    outcome = CheckOutcome(problems)
+    if write and port.has_table(CHECKS_TABLE):
+        try:
+            port.write_table(CHECKS_TABLE, checks_frame(problems))
+            port.commit()
+            outcome.written = True
+        except ProblemsFound as failed:
+            outcome.problems = problems + failed.problems
+    return outcome
+
+
+def check_workbook(port_or_path: WorkbookPort | str | Path, write: bool = True) -> list[Problem]:
+    """Every problem in the workbook (and, when `write`, logged in its tblChecks)."""
+    return run_check(port_or_path, write=write).problems
+
+
+def checks_frame(problems: list[Problem]) -> pd.DataFrame:
+    """The rows of tblChecks: severity, code, sheet, cell, message, hint (worst first)."""
+    ordered = sorted(problems, key=lambda p: (SEVERITY_ORDER[p.severity], p.code.value))
+    return pd.DataFrame(
+        {
+            "severity": [p.severity.value for p in ordered],
+            "code": [p.code.value for p in ordered],
+            "sheet": [p.sheet for p in ordered],
+            "cell": [p.cell for p in ordered],
+            "message": [p.message for p in ordered],
+            "hint": [p.hint for p in ordered],
+        },
+        dtype=object,
+    )
+
+
+def print_report(outcome: CheckOutcome, path: str, *, as_json: bool, out: Console) -> None:
+    """Problems grouped by severity and code with counts, one `path:Sheet!Cell:` line each."""
+    if as_json:
+        out.print(problems_to_json(outcome.problems, path), markup=False, highlight=False)
+        return
+    if not outcome.problems:
+        out.print(f"{path}: no problems found", markup=False)
+        return
+    by_severity = sorted(outcome.problems, key=lambda p: (SEVERITY_ORDER[p.severity], p.code.value))
+    current: tuple[Severity, str] | None = None
+    counts = Counter((p.severity, p.code.value) for p in outcome.problems)
+    for problem in by_severity:
+        group = (problem.severity, problem.code.value)
+        if group != current:
+            current = group
+            colour = {"error": "red", "warning": "yellow"}.get(problem.severity.value, "blue")
+            out.print(
+                f"[bold {colour}]{problem.severity.value} {problem.code.value}[/] ({counts[group]})"
+            )
+        out.print(problem.format(path), markup=False, highlight=False)
+    errors = sum(p.severity is Severity.ERROR for p in outcome.problems)
+    warnings = sum(p.severity is Severity.WARNING for p in outcome.problems)
+    where = " (written to the Checks sheet)" if outcome.written else ""
+    out.print(f"{path}: {errors} error(s), {warnings} warning(s){where}", markup=False)
+
+
+def check_command(path: Path, *, as_json: bool, write: bool) -> int:
+    """What `salesgoal check` does; returns the exit code."""
+    outcome = run_check(path, write=write)
+    print_report(outcome, str(path), as_json=as_json, out=Console(highlight=False, soft_wrap=True))
+    return outcome.exit_code
