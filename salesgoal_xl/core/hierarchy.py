@@ -150,7 +150,8 @@ def split_hierarchy(
         for key, weight in zip(key_rows, weight_values, strict=True):
             children = children_of.setdefault(key[:depth], {})
             child = key[: depth + 1]
-            children[child] = children.get(child, Fraction(0)) + weight
+            # "equal" weighs each child node once, however many leaves sit under it.
+            children[child] = weight if method == "equal" else children.get(child, 0) + weight
         method_used: dict[tuple[object, ...], str] = {}
         for parent, children in children_of.items():
             target = _inflated(amount_of[parent], percents.get(level, Fraction(0)))
