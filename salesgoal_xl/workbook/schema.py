@@ -81,8 +81,9 @@ class Column:
     """One column of an Excel table.
 
     `formula` (FORMULA columns only) is a template in which `{key}` stands for the cell of
-    column `key` in the same row and `{Name}` for a workbook name, e.g.
-    ``=IF({target}=0,"",{actual}/{target})``; the builder turns it into A1 references.
+    column `key` in the same row, `{key:above}` for the cell of column `key` one row up (the
+    header cell, for the first data row) and `{Name}` for a workbook name, e.g.
+    ``=IF({target}=0,"",{actual}/{target})``; fill.py turns it into A1 references.
     `choices` is a fixed list of allowed values; `list_from` names another table's column
     (``"tblReps.rep_id"``) whose values are the allowed ones, so validation grows with it.
     """
@@ -116,6 +117,9 @@ class Table:
     max_rows: int = 200_000
     owned: bool = True  # the program may rewrite its rows
     key_columns: tuple[str, ...] = ()
+    # Rows are written grouped by the first key (in order of first appearance), then sorted by
+    # the others; the Rep x Month view relies on it to sum contiguous slices (see fill.py).
+    write_order: tuple[str, ...] = ()
 
     def column(self, key: str) -> Column:
         """The column with internal key `key`."""
@@ -207,6 +211,18 @@ _TEAM = Column(
 _REP_NAME = Column("rep_name", _l("Rep name", "業務姓名", "销售姓名"), ColumnType.TEXT, width=20)
 _AMOUNT = Column("amount", _l("Amount", "金額", "金额"), ColumnType.MONEY, required=True)
 _NOTE = Column("note", _l("Note", "備註", "备注"), ColumnType.TEXT, width=30)
+
+
+_ISO_YEAR = "VALUE(LEFT({period},4))"
+_WEEK_THURSDAY = (
+    f"DATE({_ISO_YEAR},1,4)-WEEKDAY(DATE({_ISO_YEAR},1,4),3)+7*VALUE(MID({{period}},7,2))-4"
+)
+# `{key:above}` is the cell of column `key` in the row above (the header, for the first row).
+MATRIX_KEY_FORMULA: Final = (
+    "=(INT(N({matrix_key:above})/100)+IF({rep_id}={rep_id:above},0,1))*100"
+    f'+IFERROR(MOD(IF(MID({{period}},6,1)="W",MONTH({_WEEK_THURSDAY}),'
+    "VALUE(MID({period},6,2)))-FirstMonth,12)+1,0)"
+)
 
 
 def _out(col: Column) -> Column:
@@ -607,8 +623,19 @@ TABLES: Final[tuple[Table, ...]] = (
             _out(_PRODUCT),
             _out(Column("target", _l("Target", "目標", "目标"), ColumnType.MONEY, required=True)),
             Column("method", _l("Method", "方法", "方法"), ColumnType.TEXT, Role.OUTPUT, width=24),
+            Column(
+                "matrix_key",
+                _l("Matrix key", "矩陣索引", "矩阵索引"),
+                ColumnType.INTEGER,
+                Role.FORMULA,
+                # rep block number x 100 + fiscal month (1-12; weeks by their Thursday). It only
+                # looks at this row and the one above, so it stays linear on 1,000,000 rows.
+                formula=MATRIX_KEY_FORMULA,
+                width=10,
+            ),
         ),
         max_rows=1_000_000,
+        write_order=("rep_id", "period"),
     ),
     Table(
         "tblActuals",
@@ -991,6 +1018,16 @@ SHEETS: Final[tuple[Sheet, ...]] = (
             "Actuals input and, per rep, attainment, pace, projection, gap and risk.",
             "實績輸入，以及每位業務的達成率、進度、預估、缺口與風險。",
             "实绩输入，以及每位销售的达成率、进度、预估、缺口与风险。",
+        ),
+    ),
+    Sheet(
+        "dashboard",
+        _l("Dashboard", "儀表板", "仪表板"),
+        (),
+        _l(
+            "Cumulative actual against target by month, and attainment by region, with charts.",
+            "每月累計實績對目標，以及各區域達成率，附圖表。",
+            "每月累计实绩对目标，以及各区域达成率，附图表。",
         ),
     ),
     Sheet(
