@@ -429,25 +429,30 @@ def _rank_within_groups(
         | ((top - quantised) << index_bits)
         | np.arange(count, dtype=np.int64)
     )
-    ranked = (np.sort(keys) & ((1 << index_bits) - 1)).astype(np.intp)
+    ordered_keys = np.sort(keys)
+    ranked = (ordered_keys & ((1 << index_bits) - 1)).astype(np.intp)
 
-    ranked_groups = groups[ranked]
-    ranked_remainders = remainders[ranked]
-    ranked_weights = weights[ranked]
-    same_group = ranked_groups[1:] == ranked_groups[:-1]
-    in_order = (ranked_remainders[:-1] > ranked_remainders[1:]) | (
-        (ranked_remainders[:-1] == ranked_remainders[1:])
-        & (
-            (ranked_weights[:-1] > ranked_weights[1:])
-            | ((ranked_weights[:-1] == ranked_weights[1:]) & (ranked[:-1] < ranked[1:]))
+    # Only neighbours sharing group and quantised fraction can be out of exact order.
+    prefixes = ordered_keys >> index_bits
+    tied = np.flatnonzero(prefixes[1:] == prefixes[:-1])
+    if tied.size:
+        first, second = ranked[tied], ranked[tied + 1]
+        first_remainders, second_remainders = remainders[first], remainders[second]
+        first_weights, second_weights = weights[first], weights[second]
+        in_order = (first_remainders > second_remainders) | (
+            (first_remainders == second_remainders)
+            & (
+                (first_weights > second_weights)
+                | ((first_weights == second_weights) & (first < second))
+            )
         )
-    )
-    misplaced = same_group & ~in_order
-    if misplaced.any():
-        to_fix = np.isin(ranked_groups, np.unique(ranked_groups[1:][misplaced]))
-        members = np.sort(ranked[to_fix])
-        exact = np.lexsort((-weights[members], -remainders[members], groups[members]))
-        ranked[to_fix] = members[exact]
+        misplaced = ~in_order
+        if misplaced.any():
+            ranked_groups = groups[ranked]
+            to_fix = np.isin(ranked_groups, np.unique(groups[first[misplaced]]))
+            members = np.sort(ranked[to_fix])
+            exact = np.lexsort((-weights[members], -remainders[members], groups[members]))
+            ranked[to_fix] = members[exact]
     return ranked
 
 
