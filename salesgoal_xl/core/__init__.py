@@ -13,7 +13,11 @@ from salesgoal_xl.core.hierarchy import SPLIT_METHODS, split_hierarchy
 from salesgoal_xl.core.matrix import allocate_matrix
 from salesgoal_xl.core.money import Amount, Money
 from salesgoal_xl.core.ramp import DEFAULT_RAMP, ramp_factors
-from salesgoal_xl.core.seasonality import seasonal_indices, split_by_seasonality
+from salesgoal_xl.core.seasonality import (
+    seasonal_indices,
+    split_by_season_and_week,
+    split_by_seasonality,
+)
 
 __all__ = [
     "DEFAULT_RAMP",
@@ -30,6 +34,7 @@ __all__ = [
     "iso_week_label",
     "ramp_factors",
     "seasonal_indices",
+    "split_by_season_and_week",
     "split_by_seasonality",
     "split_hierarchy",
     "split_month_into_weeks",

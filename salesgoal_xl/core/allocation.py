@@ -76,7 +76,7 @@ def _optional_amounts(
         )
     units: list[int | None] = []
     for index, value in enumerate(values):
-        if value is None or (isinstance(value, float) and math.isnan(value)):
+        if _is_blank(value):
             units.append(None)
             continue
         amount = to_units(value, unit, what, index, shown_unit=unit_shown)
@@ -86,13 +86,17 @@ def _optional_amounts(
     return units
 
 
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def _all_int_amounts(*groups: Sequence[object] | None) -> bool:
     return all(
         is_int_amount(value)
         for group in groups
         if group is not None
         for value in group
-        if value is not None
+        if not _is_blank(value)
     )
 
 

@@ -10,7 +10,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from salesgoal_xl.core.allocation import allocate
-from salesgoal_xl.core.calendar import parse_month
+from salesgoal_xl.core.calendar import month_label, parse_month, split_months_into_weeks
 from salesgoal_xl.core.errors import CalendarError
 from salesgoal_xl.core.money import Amount, Money
 
@@ -141,3 +141,25 @@ def split_by_seasonality(
         raise CalendarError(f"indices must hold 12 monthly values (got {len(profile)}).")
     weights = [profile[parse_month(month)[1] - 1] for month in months]
     return dict(zip(months, allocate(total, weights, unit=unit), strict=True))
+
+
+def split_by_season_and_week(
+    total: Amount,
+    indices: pd.Series | Sequence[float],
+    months: Sequence[str],
+    *,
+    country: str | None = None,
+    subdivision: str | None = None,
+    unit: Amount = 1,
+) -> pd.DataFrame:
+    """Split ``total`` over months by seasonal index, then each month over ISO weeks.
+
+    Weeks follow working days (weekends and ``country``'s public holidays are off), and a
+    week crossing a month boundary keeps one row per month. Columns: ``month``,
+    ``iso_week``, ``working_days``, ``amount``; every month adds up exactly to its
+    seasonal share and the whole to ``total``.
+    """
+    monthly = split_by_seasonality(
+        total, indices, [month_label(*parse_month(m)) for m in months], unit=unit
+    )
+    return split_months_into_weeks(monthly, country=country, subdivision=subdivision, unit=unit)

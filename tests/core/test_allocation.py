@@ -277,3 +277,10 @@ def test_allocation_error_is_a_value_error() -> None:
     """Callers that catch ValueError also catch allocation problems."""
     with pytest.raises(ValueError, match="add up to 0"):
         allocate(1, [0])
+
+
+def test_nan_bounds_mean_no_bound_and_keep_ints() -> None:
+    """NaN in floors or caps (a blank spreadsheet cell) means no bound, and ints stay ints."""
+    parts = allocate(10, [1, 1], floors=[float("nan"), 6], caps=[np.nan, None])
+    assert parts == [4, 6]
+    assert all(type(part) is int for part in parts)

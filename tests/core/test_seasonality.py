@@ -8,7 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salesgoal_xl.core import FiscalCalendar, seasonal_indices, split_by_seasonality
+from salesgoal_xl.core import (
+    FiscalCalendar,
+    seasonal_indices,
+    split_by_season_and_week,
+    split_by_seasonality,
+)
 
 TRUE_SHAPE = np.array([0.8, 0.7, 1.0, 1.0, 1.1, 1.0, 0.9, 0.9, 1.0, 1.1, 1.2, 1.3])
 TRUE_SHAPE = TRUE_SHAPE * 12 / TRUE_SHAPE.sum()
@@ -98,3 +103,16 @@ def test_split_by_seasonality_follows_the_indices_exactly() -> None:
     assert parts["2025-12"] == 0
     assert parts["2025-04"] == 100
     assert sum(parts.values()) == 1200
+
+
+def test_season_then_weeks_adds_up_at_every_level() -> None:
+    """A yearly total goes to months by season, then to weeks by working days, exactly."""
+    months = FiscalCalendar(2026, first_month=4).months
+    weeks = split_by_season_and_week(
+        12_000, [1.2] + [1.0] * 10 + [0.8], months, country="US", unit=10
+    )
+    assert weeks["amount"].sum() == 12_000
+    by_month = weeks.groupby("month", sort=False)["amount"].sum()
+    assert by_month.index.tolist() == list(months)
+    assert by_month["2026-01"] == 1_200
+    assert (weeks["amount"] % 10 == 0).all()
