@@ -284,3 +284,57 @@ def test_nan_bounds_mean_no_bound_and_keep_ints() -> None:
     parts = allocate(10, [1, 1], floors=[float("nan"), 6], caps=[np.nan, None])
     assert parts == [4, 6]
     assert all(type(part) is int for part in parts)
+
+
+def _clamped_shares(request: BoundedRequest) -> dict[int, Fraction]:
+    """Reference water-filling: the exact x_i = clamp(scale * w_i, floor_i, cap_i) summing to R."""
+    unit = request.unit
+    free = [i for i, lock in enumerate(request.locked) if lock is None]
+    remaining = Fraction(request.total - sum(lock or 0 for lock in request.locked), unit)
+    low = {i: Fraction(request.floors[i] or 0, unit) for i in free}
+    high = {
+        i: None if request.caps[i] is None else Fraction(request.caps[i] or 0, unit) for i in free
+    }
+
+    def spread(scale: Fraction) -> dict[int, Fraction]:
+        shares = {}
+        for i in free:
+            share = max(scale * request.weights[i], low[i])
+            cap = high[i]
+            shares[i] = share if cap is None else min(share, cap)
+        return shares
+
+    breaks = sorted(
+        {Fraction(0)}
+        | {low[i] / request.weights[i] for i in free if request.weights[i]}
+        | {cap / request.weights[i] for i in free if request.weights[i] and (cap := high[i])}
+    )
+    previous = breaks[0]
+    for point in breaks:
+        if sum(spread(point).values()) >= remaining:
+            break
+        previous = point
+    else:
+        point = breaks[-1] + remaining  # beyond every bound only uncapped parts still grow
+    # The total is linear between two breakpoints, so interpolate exactly.
+    at_previous, at_point = sum(spread(previous).values()), sum(spread(point).values())
+    if at_point == at_previous:
+        return spread(point)
+    scale = previous + (point - previous) * (remaining - at_previous) / (at_point - at_previous)
+    return spread(scale)
+
+
+@given(request=bounded_requests())
+@settings(max_examples=150)
+def test_bounded_parts_are_within_one_unit_of_the_clamped_share(request: BoundedRequest) -> None:
+    """With bounds, each free part is within one unit of its proportional share clamped to them."""
+    parts = allocate(
+        request.total,
+        request.weights,
+        unit=request.unit,
+        floors=request.floors,
+        caps=request.caps,
+        locked=request.locked,
+    )
+    for index, share in _clamped_shares(request).items():
+        assert abs(Fraction(parts[index], request.unit) - share) < 1, index
