@@ -27,9 +27,18 @@ def _year_month(value: object) -> tuple[int, int]:
 
 
 def monthly_history(
-    history: pd.DataFrame, *, period_col: str = "period", amount_col: str = "amount"
+    history: pd.DataFrame | pd.Series,
+    *,
+    period_col: str = "period",
+    amount_col: str = "amount",
 ) -> pd.DataFrame:
-    """Actuals summed per calendar month: one row per year, columns 1..12, NaN where missing."""
+    """Actuals summed per calendar month: one row per year, columns 1..12, NaN where missing.
+
+    ``history`` is a long frame with a period and an amount column, or a Series of amounts
+    indexed by period.
+    """
+    if isinstance(history, pd.Series):
+        history = pd.DataFrame({period_col: history.index, amount_col: history.to_numpy()})
     for column in (period_col, amount_col):
         if column not in history.columns:
             raise CalendarError(
@@ -51,7 +60,7 @@ def monthly_history(
 
 
 def seasonal_indices(
-    history: pd.DataFrame,
+    history: pd.DataFrame | pd.Series,
     *,
     period_col: str = "period",
     amount_col: str = "amount",
@@ -59,6 +68,9 @@ def seasonal_indices(
     rounds: int = 10,
 ) -> pd.Series:
     """Twelve monthly seasonal indices (index 1..12 = January..December) averaging 1.0.
+
+    ``history`` holds actuals in long form (``period_col``: "YYYY-MM", a date or a Period;
+    ``amount_col``: the amount), or is a Series of amounts indexed by period.
 
     Method (ratio to a robust yearly level, iterated): history is summed per calendar
     month; each year's level is the median of its months after dividing out the current

@@ -116,3 +116,10 @@ def test_season_then_weeks_adds_up_at_every_level() -> None:
     assert by_month.index.tolist() == list(months)
     assert by_month["2026-01"] == 1_200
     assert (weeks["amount"] % 10 == 0).all()
+
+
+def test_a_series_indexed_by_period_is_accepted() -> None:
+    """Monthly amounts as a Series indexed by period give the same indices as the long frame."""
+    history = _history({2024: 100, 2025: 110})
+    series = history.set_index("period")["amount"]
+    assert np.allclose(seasonal_indices(series).to_numpy(), seasonal_indices(history).to_numpy())
