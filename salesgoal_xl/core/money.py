@@ -11,16 +11,16 @@ import math
 from decimal import Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 from numbers import Integral
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 
 from salesgoal_xl.core.errors import AllocationError
 
-Amount: TypeAlias = int | Decimal | float
+Amount: TypeAlias = int | Decimal | float | np.integer[Any] | np.floating[Any]
 """An amount of money as a caller may pass it (never returned as a float)."""
 
-Weight: TypeAlias = int | Decimal | float | Fraction
+Weight: TypeAlias = Amount | Fraction
 """A proportion to split by; read exactly like an Amount."""
 
 Money: TypeAlias = int | Decimal
