@@ -1,0 +1,751 @@
+"""Build the planning workbook of DESIGN section 3 from the schema, in one of three languages.
+
+`build_workbook` lays out every sheet and Excel table, the Guide, validation lists, conditional
+formats, setting names, the live Rep x Month view, the dashboard and its charts, and the plan's
+identity; `save_workbook` writes it atomically. Rows are written by `fill.fill_table`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, FormulaRule
+from openpyxl.packaging.custom import IntProperty, StringProperty
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.cell import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.table import Table as ExcelTable
+from openpyxl.worksheet.table import TableColumn, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from salesgoal_xl import __version__
+from salesgoal_xl.workbook import layout as lay
+from salesgoal_xl.workbook import styles, texts
+from salesgoal_xl.workbook.fill import fill_table, stretch_rules
+from salesgoal_xl.workbook.schema import (
+    LANGUAGES,
+    SETTINGS,
+    SHEETS,
+    SHEETS_BY_KEY,
+    TABLES_BY_NAME,
+    ColumnType,
+    Label,
+    Role,
+    Setting,
+    Table,
+)
+
+MONTHS: Final = 12
+MATRIX_MIN_ROWS: Final = 100
+REGION_MIN_ROWS: Final = 10
+COMPANY_SCOPE: Final = "company"  # the proposal row split and checks treat as the company
+MONEY_OR_DASH: Final = '#,##0;-#,##0;"-"'
+
+# Cells other parts of the product find by workbook name.
+PLAN_ID_NAME: Final = "PlanId"
+PLAN_VERSION_NAME: Final = "PlanVersion"
+TEMPLATE_VERSION_NAME: Final = "TemplateVersion"
+FINGERPRINT_NAME: Final = "PlanFingerprint"
+LEAF_TOTAL_NAME: Final = "LeafTargetsTotal"
+FINAL_TARGET_NAME: Final = "CompanyFinalTarget"
+MATRIX_TOTAL_NAME: Final = "MatrixTotal"
+TARGET_CHECK_NAME: Final = "CheckTargetsAddUp"
+MATRIX_CHECK_NAME: Final = "CheckMatrixMatches"
+ORDER_CHECK_NAME: Final = "CheckTargetsOrder"
+
+
+def list_name(table_name: str) -> str:
+    """The workbook name of the validation list drawn from a table, e.g. tblReps -> lstReps."""
+    return "lst" + table_name.removeprefix("tbl")
+
+
+def default_fiscal_year(first_month: int, today: dt.date | None = None) -> int:
+    """The fiscal year running today: named by the calendar year in which it ends."""
+    today = today or dt.date.today()
+    return today.year + (1 if first_month > 1 and today.month >= first_month else 0)
+
+
+def fiscal_months(fiscal_year: int, first_month: int) -> list[str]:
+    """The twelve 'YYYY-MM' periods of a fiscal year, in order."""
+    start_year = fiscal_year - (1 if first_month > 1 else 0)
+    out = []
+    for i in range(MONTHS):
+        month0 = first_month - 1 + i
+        out.append(f"{start_year + month0 // 12:04d}-{month0 % 12 + 1:02d}")
+    return out
+
+
+def build_workbook(
+    lang: str = "en",
+    *,
+    fiscal_year: int,
+    first_month: int = 1,
+    data: Mapping[str, pd.DataFrame] | None = None,
+    settings: Mapping[str, object] | None = None,
+    plan_id: str = "",
+    plan_version: int = 1,
+) -> Workbook:
+    """The planning workbook in `lang`, its tables filled from `data` (by table name).
+
+    `settings` overrides setting defaults by key (fiscal year, first month and language come
+    from the arguments). An empty `plan_id` marks a template.
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+    if not 1 <= first_month <= 12:
+        raise ValueError(f"first month must be 1-12 (got {first_month})")
+    data = data or {}
+    values = {s.key: s.default for s in SETTINGS}
+    values.update(settings or {})
+    values.update(fiscal_year=fiscal_year, first_month=first_month, language=lang)
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    sheets = {s.key: wb.create_sheet(s.label.get(lang)) for s in SHEETS}
+    for key, ws in sheets.items():
+        sheet = SHEETS_BY_KEY[key]
+        if sheet.tables:
+            _sheet_heading(ws, sheet.label.get(lang), sheet.purpose.get(lang))
+            _lay_out_tables(ws, [TABLES_BY_NAME[n] for n in sheet.tables], lang, data)
+    _settings_values(sheets["settings"], values, lang)
+    _list_names(wb, lang)
+    reps = data.get("tblTargets")
+    n_reps = 0 if reps is None or "rep_id" not in reps else int(reps["rep_id"].nunique())
+    _matrix_sheet(wb, sheets["matrix"], lang, max(MATRIX_MIN_ROWS, n_reps + 20))
+    _targets_checks(wb, sheets["targets"], sheets["matrix"], lang)
+    regions = data.get("tblRegions")
+    n_regions = 0 if regions is None else len(regions)
+    _dashboard(wb, sheets["dashboard"], sheets["matrix"], lang, n_regions or REGION_MIN_ROWS)
+    _conditional_formats(sheets, lang)
+    _guide(wb, sheets["guide"], lang, plan_id, plan_version)
+    for ws in wb.worksheets:
+        _page_setup(ws)
+    _identity(wb, lang, plan_id, plan_version, str(values["plan_name"]))
+    wb.active = 0
+    return wb
+
+
+def save_workbook(wb: Workbook, path: str | Path) -> Path:
+    """Write `wb` to `path` through a temporary file in the same folder, then replace."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".xlsx", dir=target.parent)
+    os.close(handle)
+    try:
+        wb.save(temp)
+        os.replace(temp, target)
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+    return target
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+
+def _sheet_heading(ws: Worksheet, title: str, purpose: str) -> None:
+    ws.cell(lay.SHEET_TITLE_ROW, 1, title).font = styles.title_font(16)
+    ws.cell(lay.PURPOSE_ROW, 1, purpose).font = styles.muted_font()
+    ws.row_dimensions[lay.SHEET_TITLE_ROW].height = 24
+
+
+def _lay_out_tables(
+    ws: Worksheet, specs: list[Table], lang: str, data: Mapping[str, pd.DataFrame]
+) -> None:
+    starts = lay.table_columns([len(s.columns) for s in specs])
+    for spec, start in zip(specs, starts, strict=True):
+        _create_table(ws, spec, start, lang)
+        _validations(ws, spec, start, lang)
+        frame = data.get(spec.name)
+        if spec.name == "tblSettings":
+            frame = pd.DataFrame({"setting": [s.label.get(lang) for s in SETTINGS]})
+        fill_table(ws, spec, frame if frame is not None else pd.DataFrame(), lang)
+    ws.freeze_panes = f"A{lay.FIRST_DATA_ROW}"
+    ws.print_title_rows = f"{lay.TABLE_TITLE_ROW}:{lay.HEADER_ROW}"
+
+
+def _create_table(ws: Worksheet, spec: Table, start: int, lang: str) -> None:
+    title = ws.cell(lay.TABLE_TITLE_ROW, start, spec.title.get(lang))
+    title.font = styles.title_font()
+    headers = [c.label.get(lang) for c in spec.columns]
+    for offset, (col, header) in enumerate(zip(spec.columns, headers, strict=True)):
+        cell = ws.cell(lay.HEADER_ROW, start + offset, header)
+        cell.font = styles.header_font()
+        cell.fill = styles.header_fill()
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        width = max(col.width, lay.display_width(header) * 0.9 + 3)
+        ws.column_dimensions[get_column_letter(start + offset)].width = min(width, 60)
+    end = get_column_letter(start + len(spec.columns) - 1)
+    ref = f"{get_column_letter(start)}{lay.HEADER_ROW}:{end}{lay.FIRST_DATA_ROW}"
+    tbl = ExcelTable(displayName=spec.name, ref=ref)
+    tbl.tableStyleInfo = TableStyleInfo(name=styles.TABLE_STYLE, showRowStripes=False)
+    tbl.tableColumns = [TableColumn(id=i + 1, name=h) for i, h in enumerate(headers)]
+    ws.add_table(tbl)
+    ws.row_dimensions[lay.HEADER_ROW].height = 30
+
+
+def _validations(ws: Worksheet, spec: Table, start: int, lang: str) -> None:
+    """Lists on input code columns; fill_table stretches them with the table."""
+    for offset, col in enumerate(spec.columns):
+        if col.role is not Role.INPUT or not (col.choices or col.list_from):
+            continue
+        if col.list_from:
+            source = col.list_from.split(".")[0]
+            dv = DataValidation(type="list", formula1=list_name(source), allow_blank=True)
+            dv.errorStyle = "warning"  # a new code may be typed before it is added to its list
+        else:
+            dv = DataValidation(type="list", formula1=f'"{",".join(col.choices)}"')
+            dv.errorStyle = "stop"
+        dv.error = _pick_from_list(lang)
+        dv.showErrorMessage = True
+        dv.add(f"{get_column_letter(start + offset)}{lay.FIRST_DATA_ROW}")
+        ws.add_data_validation(dv)
+
+
+def _pick_from_list(lang: str) -> str:
+    return Label("Pick a value from the list.", "請從清單中選擇。", "请从列表中选择。").get(lang)
+
+
+def _settings_values(ws: Worksheet, values: Mapping[str, object], lang: str) -> None:
+    """Typed setting values, one number format each, a workbook name per setting."""
+    wb = ws.parent
+    tbl = ws.tables["tblSettings"]
+    first_col = int(ws[str(tbl.ref).split(":")[0]].column)
+    for i, setting in enumerate(SETTINGS):
+        row = lay.FIRST_DATA_ROW + i
+        cell = ws.cell(row, first_col + 1)
+        value = values[setting.key]
+        if setting.type in (ColumnType.TEXT, ColumnType.CODE):
+            cell._value, cell.data_type = str(value), "s"  # never read as a formula
+        else:
+            cell.value = value
+        cell.style = styles.ensure_cell_style(wb, Role.INPUT, setting_format(setting))
+        ref = lay.absolute(ws.title, first_col + 1, row)
+        wb.defined_names[setting.name] = DefinedName(setting.name, attr_text=ref)
+        _setting_validation(ws, setting, cell.coordinate, lang)
+
+
+def setting_format(setting: Setting) -> str:
+    """The number format of a setting's value cell."""
+    if setting.type is ColumnType.INTEGER:
+        return "0"
+    return styles.number_format_for(setting.type)
+
+
+def _setting_validation(ws: Worksheet, setting: Setting, coordinate: str, lang: str) -> None:
+    if setting.choices:
+        dv = DataValidation(type="list", formula1=f'"{",".join(setting.choices)}"')
+    elif setting.minimum is not None or setting.maximum is not None:
+        kind = "whole" if setting.type is ColumnType.INTEGER else "decimal"
+        low = setting.minimum if setting.minimum is not None else -1e15
+        high = setting.maximum if setting.maximum is not None else 1e15
+        dv = DataValidation(type=kind, operator="between", formula1=str(low), formula2=str(high))
+    else:
+        return
+    dv.showErrorMessage = True
+    dv.error = setting.help.get(lang) or setting.label.get(lang)
+    dv.add(coordinate)
+    ws.add_data_validation(dv)
+
+
+def _list_names(wb: Workbook, lang: str) -> None:
+    """lstReps = tblReps[Rep ID], ...: Excel keeps them live; LibreOffice resolves on load."""
+    sources = {
+        c.list_from for t in TABLES_BY_NAME.values() for c in t.columns if c.list_from is not None
+    }
+    for source in sorted(sources):
+        table_name, key = source.split(".")
+        header = TABLES_BY_NAME[table_name].column(key).label.get(lang)
+        name = list_name(table_name)
+        wb.defined_names[name] = DefinedName(name, attr_text=lay.structured(table_name, header))
+
+
+# --- Rep x Month ----------------------------------------------------------------------------
+
+
+def _col_ref(name: str, key: str, lang: str) -> str:
+    return lay.structured(name, TABLES_BY_NAME[name].column(key).label.get(lang))
+
+
+def _period_formula(month_index: int) -> str:
+    """'YYYY-MM' of fiscal month `month_index` (1-12), live from the FiscalYear/FirstMonth names."""
+    date = f"DATE(FiscalYear-IF(FirstMonth>1,1,0),FirstMonth+{month_index - 1},1)"
+    return f'=YEAR({date})&"-"&RIGHT("0"&MONTH({date}),2)'
+
+
+MATRIX_FIRST_MONTH_COL: Final = 4  # A: #, B: rep id, C: rep name, D..O: months, P: total
+MATRIX_TOTAL_COL: Final = MATRIX_FIRST_MONTH_COL + MONTHS
+MATRIX_HELPER_COL: Final = MATRIX_TOTAL_COL + 1
+MATRIX_TOTAL_ROW: Final = lay.FIRST_DATA_ROW
+MATRIX_FIRST_ROW: Final = lay.FIRST_DATA_ROW + 1
+
+
+def _matrix_sheet(wb: Workbook, ws: Worksheet, lang: str, n_rows: int) -> None:
+    """Rep rows x fiscal months, each cell summing one contiguous slice of tblTargets.
+
+    tblTargets is written grouped by rep and sorted by period, and its Matrix key column
+    numbers the rep blocks (block x 100 + fiscal month), so a binary-search MATCH finds the
+    first and last row of every (rep, month) slice: linear work, not one SUMIFS per cell.
+    """
+    sheet = SHEETS_BY_KEY["matrix"]
+    _sheet_heading(ws, sheet.label.get(lang), sheet.purpose.get(lang))
+    ws.cell(lay.TABLE_TITLE_ROW, 1, texts.MATRIX_TITLE.get(lang)).font = styles.title_font()
+    key = _col_ref("tblTargets", "matrix_key", lang)
+    target = _col_ref("tblTargets", "target", lang)
+    rep = _col_ref("tblTargets", "rep_id", lang)
+    rep_name = _col_ref("tblTargets", "rep_name", lang)
+    headers = [texts.ROW_NO.get(lang), *_labels("tblTargets", ("rep_id", "rep_name"), lang)]
+    for i, text in enumerate(headers):
+        ws.cell(lay.HEADER_ROW, 1 + i, text)
+    for m in range(1, MONTHS + 1):
+        ws.cell(lay.HEADER_ROW, MATRIX_FIRST_MONTH_COL + m - 1, _period_formula(m))
+    ws.cell(lay.HEADER_ROW, MATRIX_TOTAL_COL, texts.TOTAL.get(lang))
+    for col in range(1, MATRIX_TOTAL_COL + 1):
+        cell = ws.cell(lay.HEADER_ROW, col)
+        cell.font, cell.fill = styles.header_font(), styles.header_fill()
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    last = MATRIX_FIRST_ROW + n_rows - 1
+    total_style = styles.ensure_cell_style(wb, Role.FORMULA, MONEY_OR_DASH)
+    ws.cell(MATRIX_TOTAL_ROW, 2, texts.TOTAL.get(lang)).font = Font(bold=True)
+    for col in range(MATRIX_FIRST_MONTH_COL, MATRIX_TOTAL_COL + 1):
+        letter = get_column_letter(col)
+        cell = ws.cell(MATRIX_TOTAL_ROW, col, f"=SUM({letter}{MATRIX_FIRST_ROW}:{letter}{last})")
+        cell.style = total_style
+        cell.font = Font(bold=True, size=10)
+    text_style = styles.ensure_cell_style(wb, Role.FORMULA, "@")
+    money_style = styles.ensure_cell_style(wb, Role.FORMULA, MONEY_OR_DASH)
+    helper = get_column_letter(MATRIX_HELPER_COL)
+    for i in range(n_rows):
+        row = MATRIX_FIRST_ROW + i
+        ws.cell(row, 1, i + 1).style = styles.ensure_cell_style(wb, Role.OUTPUT, "0")
+        start = f"${helper}{row}"
+        ws.cell(row, MATRIX_HELPER_COL, f"=IFERROR(MATCH($A{row}*100-0.5,{key},1),0)+1")
+        in_block = f"INT(INDEX({key},{start})/100)=$A{row}"
+        for col, source in ((2, rep), (3, rep_name)):
+            formula = f'=IFERROR(IF({in_block},INDEX({source},{start})&"",""),"")'
+            ws.cell(row, col, formula).style = text_style
+        for m in range(1, MONTHS + 1):
+            k = f"($A{row}*100+{m})"
+            first = f"(IFERROR(MATCH({k}-0.5,{key},1),0)+1)"
+            end = f"MATCH({k}+0.5,{key},1)"
+            slice_sum = f"SUM(INDEX({target},{first}):INDEX({target},{end}))"
+            formula = f"=IFERROR(IF({end}<{first},0,{slice_sum}),0)"
+            ws.cell(row, MATRIX_FIRST_MONTH_COL + m - 1, formula).style = money_style
+        months = f"{get_column_letter(MATRIX_FIRST_MONTH_COL)}{row}:"
+        months += f"{get_column_letter(MATRIX_TOTAL_COL - 1)}{row}"
+        ws.cell(row, MATRIX_TOTAL_COL, f"=SUM({months})").style = money_style
+    ws.column_dimensions["A"].width = 6
+    ws.column_dimensions["B"].width = 14
+    ws.column_dimensions["C"].width = 20
+    for col in range(MATRIX_FIRST_MONTH_COL, MATRIX_TOTAL_COL + 1):
+        ws.column_dimensions[get_column_letter(col)].width = 11
+    ws.column_dimensions[get_column_letter(MATRIX_TOTAL_COL)].width = 13
+    ws.column_dimensions[helper].hidden = True
+    ws.freeze_panes = f"{get_column_letter(MATRIX_FIRST_MONTH_COL)}{MATRIX_FIRST_ROW}"
+    ws.print_title_rows = f"{lay.HEADER_ROW}:{MATRIX_TOTAL_ROW}"
+    ws.print_title_cols = "A:C"
+    ws.print_area = f"A1:{get_column_letter(MATRIX_TOTAL_COL)}{last}"
+    total = lay.absolute(ws.title, MATRIX_TOTAL_COL, MATRIX_TOTAL_ROW)
+    wb.defined_names[MATRIX_TOTAL_NAME] = DefinedName(MATRIX_TOTAL_NAME, attr_text=total)
+
+
+def _labels(table_name: str, keys: tuple[str, ...], lang: str) -> list[str]:
+    spec = TABLES_BY_NAME[table_name]
+    return [spec.column(k).label.get(lang) for k in keys]
+
+
+def _targets_checks(wb: Workbook, ws: Worksheet, matrix: Worksheet, lang: str) -> None:
+    """Live check sums beside tblTargets: total vs final target, matrix vs table, row order."""
+    col = len(TABLES_BY_NAME["tblTargets"].columns) + 1 + lay.GAP_COLUMNS
+    ws.cell(lay.TABLE_TITLE_ROW, col, texts.CHECKS_TITLE.get(lang)).font = styles.title_font()
+    key = _col_ref("tblTargets", "matrix_key", lang)
+    final = (
+        f"=IFERROR(N(INDEX({_col_ref('tblProposal', 'final_target', lang)},"
+        f'MATCH("{COMPANY_SCOPE}",{_col_ref("tblProposal", "scope", lang)},0))),0)'
+    )
+    ok, bad = texts.OK.get(lang), texts.MISMATCH.get(lang)
+    total, fin = LEAF_TOTAL_NAME, FINAL_TARGET_NAME
+    unordered = (
+        f"IFERROR(SUMPRODUCT(--(INDEX({key},2):INDEX({key},ROWS({key}))"
+        f"<INDEX({key},1):INDEX({key},ROWS({key})-1))),0)"
+    )
+    rows: list[tuple[Label, str, str, str | None]] = [
+        (texts.LEAF_TOTAL, f"=SUM({_col_ref('tblTargets', 'target', lang)})", "money", total),
+        (texts.FINAL_TARGET, final, "money", fin),
+        (texts.DIFFERENCE, f"={total}-{fin}", "money", None),
+        (texts.ALLOWED_OVER, f"={fin}*OverAssignment", "money", None),
+        (
+            texts.TARGET_CHECK,
+            f'=IF(N({fin})=0,"",IF(AND({total}-{fin}>=-0.5,{total}-{fin}<={fin}*OverAssignment'
+            f'+0.5),"{ok}","{bad}"))',
+            "text",
+            TARGET_CHECK_NAME,
+        ),
+        (texts.MATRIX_TOTAL, f"={MATRIX_TOTAL_NAME}", "money", None),
+        (
+            texts.MATRIX_CHECK,
+            f'=IF(ABS({MATRIX_TOTAL_NAME}-{total})<0.5,"{ok}","{bad}")',
+            "text",
+            MATRIX_CHECK_NAME,
+        ),
+        (texts.ORDER_CHECK, f'=IF({unordered}=0,"{ok}","{bad}")', "text", ORDER_CHECK_NAME),
+    ]
+    for i, (label, formula, kind, name) in enumerate(rows):
+        row = lay.HEADER_ROW + i
+        ws.cell(row, col, label.get(lang)).font = Font(bold=True, size=10)
+        cell = ws.cell(row, col + 1, formula)
+        number_format = styles.number_format_for(ColumnType.MONEY) if kind == "money" else "@"
+        cell.style = styles.ensure_cell_style(wb, Role.FORMULA, number_format)
+        if name:
+            ref = lay.absolute(ws.title, col + 1, row)
+            wb.defined_names[name] = DefinedName(name, attr_text=ref)
+    ws.column_dimensions[get_column_letter(col)].width = 28
+    ws.column_dimensions[get_column_letter(col + 1)].width = 16
+    checks = f"{get_column_letter(col + 1)}{lay.HEADER_ROW}:{get_column_letter(col + 1)}"
+    checks += str(lay.HEADER_ROW + len(rows) - 1)
+    _ok_bad_rule(ws, checks, ok, bad)
+
+
+# --- dashboard ------------------------------------------------------------------------------
+
+BY_MONTH_FIRST_ROW: Final = lay.FIRST_DATA_ROW
+BY_MONTH_TOTAL_ROW: Final = BY_MONTH_FIRST_ROW + MONTHS
+REGION_COL: Final = 9  # A..G by month, H gap, I..L by region
+
+
+def _dashboard(wb: Workbook, ws: Worksheet, matrix: Worksheet, lang: str, n_regions: int) -> None:
+    """Monthly cumulative actual vs target and attainment by region, each with a chart."""
+    sheet = SHEETS_BY_KEY["dashboard"]
+    _sheet_heading(ws, sheet.label.get(lang), sheet.purpose.get(lang))
+    _block_header(
+        ws,
+        1,
+        texts.BY_MONTH_TITLE.get(lang),
+        [
+            texts.MONTH_NO,
+            texts.PERIOD,
+            texts.TARGET,
+            texts.ACTUAL,
+            texts.CUM_TARGET,
+            texts.CUM_ACTUAL,
+            texts.ATTAINMENT,
+        ],
+        lang,
+    )
+    amount = _col_ref("tblActuals", "amount", lang)
+    period = _col_ref("tblActuals", "period", lang)
+    first, last = BY_MONTH_FIRST_ROW, BY_MONTH_TOTAL_ROW - 1
+    matrix_totals = (
+        f"{lay.quoted_sheet(matrix.title)}!${get_column_letter(MATRIX_FIRST_MONTH_COL)}"
+        f"${MATRIX_TOTAL_ROW}:${get_column_letter(MATRIX_TOTAL_COL - 1)}${MATRIX_TOTAL_ROW}"
+    )
+    money = styles.ensure_cell_style(wb, Role.FORMULA, styles.number_format_for(ColumnType.MONEY))
+    percent = styles.ensure_cell_style(
+        wb, Role.FORMULA, styles.number_format_for(ColumnType.PERCENT)
+    )
+    text = styles.ensure_cell_style(wb, Role.FORMULA, "@")
+    for m in range(1, MONTHS + 1):
+        r = first + m - 1
+        cells = [
+            (m, styles.ensure_cell_style(wb, Role.OUTPUT, "0")),
+            (_period_formula(m), text),
+            (f"=INDEX({matrix_totals},{m})", money),
+            (f"=SUMIFS({amount},{period},$B{r})", money),
+            (f"=SUM(C${first}:C{r})", money),
+            (f'=IF(COUNTIF(D{r}:D${last},"<>0")=0,"",SUM(D${first}:D{r}))', money),
+            (f'=IF(OR(F{r}="",N(E{r})=0),"",F{r}/E{r})', percent),
+        ]
+        for c, (value, style) in enumerate(cells, start=1):
+            ws.cell(r, c, value).style = style
+    t = BY_MONTH_TOTAL_ROW
+    ws.cell(t, 2, texts.TOTAL.get(lang)).font = Font(bold=True)
+    ws.cell(t, 3, f"=SUM(C{first}:C{last})").style = money
+    ws.cell(t, 4, f"=SUM(D{first}:D{last})").style = money
+    reached = f"COUNT(F{first}:F{last})"
+    ws.cell(t, 7, f'=IF({reached}=0,"",IFERROR(D{t}/INDEX(E{first}:E{last},{reached}),""))')
+    ws.cell(t, 7).style = percent
+    for c in (2, 3, 4, 7):
+        ws.cell(t, c).font = Font(bold=True, size=10)
+
+    _block_header(
+        ws,
+        REGION_COL,
+        texts.BY_REGION_TITLE.get(lang),
+        [texts.REGION, texts.TARGET_TO_DATE, texts.ACTUAL_TO_DATE, texts.ATTAINMENT],
+        lang,
+    )
+    regions = _col_ref("tblRegions", "region", lang)
+    t_region = _col_ref("tblTracking", "region", lang)
+    t_target = _col_ref("tblTracking", "target_to_date", lang)
+    t_actual = _col_ref("tblTracking", "actual_to_date", lang)
+    c0 = get_column_letter(REGION_COL)
+    c1, c2 = get_column_letter(REGION_COL + 1), get_column_letter(REGION_COL + 2)
+    for i in range(n_regions):
+        r = lay.FIRST_DATA_ROW + i
+        reg = f"${c0}{r}"
+        cells = [
+            (f'=IFERROR(INDEX({regions},{i + 1})&"","")', text),
+            (f'=IF({reg}="","",SUMIFS({t_target},{t_region},{reg}))', money),
+            (f'=IF({reg}="","",SUMIFS({t_actual},{t_region},{reg}))', money),
+            (f'=IF(N({c1}{r})=0,"",{c2}{r}/{c1}{r})', percent),
+        ]
+        for c, (value, style) in enumerate(cells):
+            ws.cell(r, REGION_COL + c, value).style = style
+    widths = {1: 8, 2: 11, 3: 14, 4: 14, 5: 16, 6: 16, 7: 12, 8: 3, 9: 14, 10: 15, 11: 15, 12: 12}
+    for c, w in widths.items():
+        ws.column_dimensions[get_column_letter(c)].width = w
+    _charts(ws, lang, n_regions)
+    region_att = f"{get_column_letter(REGION_COL + 3)}{lay.FIRST_DATA_ROW}:"
+    region_att += f"{get_column_letter(REGION_COL + 3)}{lay.FIRST_DATA_ROW + n_regions - 1}"
+    _attainment_scale(ws, f"G{first}:G{t} {region_att}")
+
+
+def _block_header(ws: Worksheet, col: int, title: str, labels: list[Label], lang: str) -> None:
+    ws.cell(lay.TABLE_TITLE_ROW, col, title).font = styles.title_font()
+    for i, label in enumerate(labels):
+        cell = ws.cell(lay.HEADER_ROW, col + i, label.get(lang))
+        cell.font, cell.fill = styles.header_font(), styles.header_fill()
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _charts(ws: Worksheet, lang: str, n_regions: int) -> None:
+    first, last = BY_MONTH_FIRST_ROW, BY_MONTH_TOTAL_ROW - 1
+    months = Reference(ws, min_col=2, min_row=first, max_row=last)
+    bars = BarChart()
+    bars.title = texts.BY_MONTH_TITLE.get(lang)
+    bars.add_data(
+        Reference(ws, min_col=6, min_row=lay.HEADER_ROW, max_row=last), titles_from_data=True
+    )
+    bars.set_categories(months)
+    bars.y_axis.numFmt = "#,##0"
+    bars.y_axis.majorGridlines = None
+    line = LineChart()
+    line.add_data(
+        Reference(ws, min_col=5, min_row=lay.HEADER_ROW, max_row=last), titles_from_data=True
+    )
+    line.set_categories(months)
+    bars += line
+    bars.legend.position = "b"
+    bars.height, bars.width = 8, 16
+    ws.add_chart(bars, f"A{BY_MONTH_TOTAL_ROW + 2}")
+
+    by_region = BarChart()
+    by_region.type = "bar"
+    by_region.title = texts.BY_REGION_TITLE.get(lang)
+    last_region = lay.FIRST_DATA_ROW + n_regions - 1
+    by_region.add_data(
+        Reference(ws, min_col=REGION_COL + 3, min_row=lay.HEADER_ROW, max_row=last_region),
+        titles_from_data=True,
+    )
+    by_region.set_categories(
+        Reference(ws, min_col=REGION_COL, min_row=lay.FIRST_DATA_ROW, max_row=last_region)
+    )
+    by_region.y_axis.numFmt = "0%"
+    by_region.legend = None
+    by_region.height, by_region.width = 8, 12
+    ws.add_chart(by_region, f"{get_column_letter(REGION_COL)}{BY_MONTH_TOTAL_ROW + 2}")
+
+
+# --- conditional formats --------------------------------------------------------------------
+
+
+def _column_range(ws: Worksheet, table_name: str, key: str) -> str:
+    """The first data cell of a table column (fill_table stretches rules over the rows)."""
+    tbl = ws.tables[table_name]
+    start_col = int(ws[str(tbl.ref).split(":")[0]].column)
+    offset = TABLES_BY_NAME[table_name].keys.index(key)
+    return f"{get_column_letter(start_col + offset)}{lay.FIRST_DATA_ROW}"
+
+
+def _fill(colour: str) -> PatternFill:
+    return PatternFill("solid", start_color=colour, end_color=colour)
+
+
+def _conditional_formats(sheets: Mapping[str, Worksheet], lang: str) -> None:
+    tracking, evaluation = sheets["tracking"], sheets["evaluation"]
+    risk = _column_range(tracking, "tblTracking", "risk")
+    for value, fill, font in (
+        ("green", styles.GOOD_FILL, styles.GOOD_FONT),
+        ("amber", styles.AMBER_FILL, styles.AMBER_FONT),
+        ("red", styles.BAD_FILL, styles.BAD_FONT),
+    ):
+        rule = CellIsRule(
+            operator="equal", formula=[f'"{value}"'], fill=_fill(fill), font=Font(color=font)
+        )
+        tracking.conditional_formatting.add(risk, rule)
+    pace = _column_range(tracking, "tblTracking", "pace")
+    for threshold, fill, font in (
+        ("RedThreshold", styles.BAD_FILL, styles.BAD_FONT),
+        ("AmberThreshold", styles.AMBER_FILL, styles.AMBER_FONT),
+    ):
+        rule = FormulaRule(
+            formula=[f"AND(ISNUMBER({pace}),{pace}<{threshold})"],
+            fill=_fill(fill),
+            font=Font(color=font),
+            stopIfTrue=True,
+        )
+        tracking.conditional_formatting.add(pace, rule)
+    _attainment_scale(tracking, _column_range(tracking, "tblTracking", "attainment"))
+    _attainment_scale(evaluation, _column_range(evaluation, "tblScorecard", "attainment"))
+    _refill_rules(sheets)
+
+
+def _refill_rules(sheets: Mapping[str, Worksheet]) -> None:
+    """Rules were added after the tables were filled: stretch them over the current rows."""
+    for ws in sheets.values():
+        for tbl in ws.tables.values():
+            stretch_rules(ws, str(tbl.ref))
+
+
+def _attainment_scale(ws: Worksheet, cells: str) -> None:
+    ws.conditional_formatting.add(
+        cells,
+        ColorScaleRule(
+            start_type="num",
+            start_value=0.5,
+            start_color="F8696B",
+            mid_type="num",
+            mid_value=0.9,
+            mid_color="FFEB84",
+            end_type="num",
+            end_value=1.1,
+            end_color="63BE7B",
+        ),
+    )
+
+
+def _ok_bad_rule(ws: Worksheet, cells: str, ok: str, bad: str) -> None:
+    top_left = cells.split(":")[0]
+    ws.conditional_formatting.add(
+        cells,
+        FormulaRule(
+            formula=[f'{top_left}="{ok}"'],
+            fill=_fill(styles.GOOD_FILL),
+            font=Font(color=styles.GOOD_FONT, bold=True),
+        ),
+    )
+    ws.conditional_formatting.add(
+        cells,
+        FormulaRule(
+            formula=[f'{top_left}="{bad}"'],
+            fill=_fill(styles.BAD_FILL),
+            font=Font(color=styles.BAD_FONT, bold=True),
+        ),
+    )
+
+
+# --- Guide, page setup, identity ------------------------------------------------------------
+
+
+def _guide(wb: Workbook, ws: Worksheet, lang: str, plan_id: str, plan_version: int) -> None:
+    """The Guide: what this is, identity, workflow, buttons, colours, sheets, periods."""
+    ws.cell(1, 1, texts.GUIDE_TITLE.get(lang)).font = styles.title_font(18)
+    ws.cell(1, 2, "=PlanName").font = styles.title_font(18)
+    ws.cell(2, 1, texts.GUIDE_INTRO.get(lang)).font = styles.muted_font()
+    row = 4
+    row = _section(ws, row, texts.IDENTITY_TITLE.get(lang))
+    identity = [
+        (texts.PLAN_ID, plan_id or texts.TEMPLATE_PLAN_ID.get(lang), PLAN_ID_NAME),
+        (texts.PLAN_VERSION, plan_version, PLAN_VERSION_NAME),
+        (texts.TEMPLATE_VERSION_LABEL, texts.TEMPLATE_VERSION, TEMPLATE_VERSION_NAME),
+        (texts.FINGERPRINT, texts.NOT_APPROVED.get(lang), FINGERPRINT_NAME),
+    ]
+    output = styles.ensure_cell_style(wb, Role.OUTPUT, "@")
+    for label, value, name in identity:
+        ws.cell(row, 1, label.get(lang)).font = Font(bold=True)
+        cell = ws.cell(row, 2)
+        if isinstance(value, str):
+            cell._value, cell.data_type = value, "s"
+        else:
+            cell.value = value
+        cell.style = output
+        cell.alignment = Alignment(horizontal="left")
+        wb.defined_names[name] = DefinedName(name, attr_text=lay.absolute(ws.title, 2, row))
+        row += 1
+    row += 1
+    row = _section(ws, row, texts.WORKFLOW_TITLE.get(lang))
+    row = _guide_header(ws, row, [texts.STEP, texts.WHAT_YOU_DO, texts.WHERE], lang)
+    for step, what, sheet_keys in texts.WORKFLOW:
+        sheet_names = ", ".join(SHEETS_BY_KEY[k].label.get(lang) for k in sheet_keys)
+        row = _guide_row(ws, row, [step.get(lang), what.get(lang), sheet_names], bold_first=True)
+    row += 1
+    row = _section(ws, row, texts.BUTTONS_TITLE.get(lang))
+    row = _guide_header(ws, row, [texts.BUTTON, texts.WHAT_IT_DOES, texts.COMMAND], lang)
+    for button, command, does in texts.BUTTONS:
+        row = _guide_row(ws, row, [button.get(lang), does.get(lang), command], bold_first=True)
+    row += 1
+    row = _section(ws, row, texts.LEGEND_TITLE.get(lang))
+    for role, label in (
+        (Role.INPUT, texts.LEGEND_INPUT),
+        (Role.OUTPUT, texts.LEGEND_OUTPUT),
+        (Role.FORMULA, texts.LEGEND_FORMULA),
+    ):
+        ws.cell(row, 1).fill = styles.fill_for(role)
+        ws.cell(row, 2, label.get(lang))
+        row += 1
+    row += 1
+    row = _section(ws, row, texts.SHEETS_TITLE.get(lang))
+    for sheet in SHEETS:
+        row = _guide_row(ws, row, [sheet.label.get(lang), sheet.purpose.get(lang)], bold_first=True)
+    row += 1
+    row = _section(ws, row, texts.PERIODS_TITLE.get(lang))
+    for paragraph in texts.PERIODS_TEXT:
+        row = _guide_row(ws, row, ["", paragraph.get(lang)])
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 90
+    ws.column_dimensions["C"].width = 34
+    ws.sheet_view.showGridLines = False
+
+
+def _section(ws: Worksheet, row: int, title: str) -> int:
+    ws.cell(row, 1, title).font = styles.title_font(13)
+    return row + 1
+
+
+def _guide_header(ws: Worksheet, row: int, labels: list[Label], lang: str) -> int:
+    for i, label in enumerate(labels):
+        cell = ws.cell(row, 1 + i, label.get(lang))
+        cell.font, cell.fill = styles.header_font(), styles.header_fill()
+    return row + 1
+
+
+def _guide_row(ws: Worksheet, row: int, values: list[str], bold_first: bool = False) -> int:
+    for i, value in enumerate(values):
+        cell = ws.cell(row, 1 + i)
+        cell._value, cell.data_type = value, "s"
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.font = Font(bold=bold_first and i == 0, size=10)
+    return row + 1
+
+
+def _page_setup(ws: Worksheet) -> None:
+    """Landscape A4, fitted to one page wide, as many tall as needed."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.oddFooter.center.text = "&A - &P / &N"
+
+
+def _identity(wb: Workbook, lang: str, plan_id: str, plan_version: int, plan_name: str) -> None:
+    """Plan id, version and template version as custom document properties."""
+    wb.custom_doc_props.append(StringProperty(name="PlanId", value=plan_id))
+    wb.custom_doc_props.append(IntProperty(name="PlanVersion", value=plan_version))
+    wb.custom_doc_props.append(StringProperty(name="TemplateVersion", value=texts.TEMPLATE_VERSION))
+    wb.custom_doc_props.append(StringProperty(name="Language", value=lang))
+    wb.properties.title = plan_name
+    wb.properties.creator = f"salesgoal_xl {__version__}"

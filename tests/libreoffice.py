@@ -1,0 +1,132 @@
+"""Headless LibreOffice for tests: recalculate workbooks, read the results, render pages.
+
+LibreOffice trusts cached values on load unless told otherwise, so every call runs with a
+private profile whose settings say "always recalculate" for OOXML and ODF files; converting
+xlsx -> xlsx then stores freshly computed values that openpyxl reads back. Many files go
+through one soffice start, which keeps a session's LibreOffice work to a few seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+SKIP_ENV = "SALESGOAL_NO_LIBREOFFICE"
+ERROR_VALUES = ("#REF!", "#NAME?", "#DIV/0!", "#VALUE!", "#N/A", "#NUM!", "#NULL!", "Err:")
+_PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+ <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+ <prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+_profile: Path | None = None
+
+
+def soffice() -> str:
+    """The soffice executable; fails the test (or skips when SALESGOAL_NO_LIBREOFFICE=1)."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    if os.environ.get(SKIP_ENV) == "1":
+        pytest.skip(f"LibreOffice not installed and {SKIP_ENV}=1")
+    pytest.fail(
+        "LibreOffice (soffice) is not on PATH: install libreoffice-calc (make system-deps), "
+        f"or set {SKIP_ENV}=1 to skip these tests knowingly"
+    )
+
+
+def _profile_dir() -> Path:
+    """A private LibreOffice profile that always recalculates on load (made once)."""
+    global _profile
+    if _profile is None:
+        _profile = Path(tempfile.mkdtemp(prefix="salesgoal-lo-profile-"))
+        user = _profile / "user"
+        user.mkdir(parents=True)
+        (user / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
+    return _profile
+
+
+def convert(paths: Iterable[Path], outdir: Path, target: str) -> list[Path]:
+    """Convert files with one headless soffice run; return the outputs in input order."""
+    paths = list(paths)
+    outdir.mkdir(parents=True, exist_ok=True)
+    command = [
+        soffice(),
+        f"-env:UserInstallation={_profile_dir().as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(outdir),
+        *map(str, paths),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    extension = target.split(":")[0]
+    outputs = [outdir / f"{p.stem}.{extension}" for p in paths]
+    missing = [str(p) for p in outputs if not p.exists()]
+    if done.returncode != 0 or missing:
+        raise RuntimeError(f"soffice failed ({done.returncode}): {done.stderr}\nmissing {missing}")
+    return outputs
+
+
+def recalculate(paths: Iterable[Path], outdir: Path) -> list[Path]:
+    """Each workbook fully recalculated by LibreOffice and saved as xlsx with its values."""
+    return convert(paths, outdir, "xlsx")
+
+
+def computed_values(path: Path) -> dict[str, dict[str, Any]]:
+    """Every non-empty cell value of a recalculated workbook: sheet -> coordinate -> value."""
+    wb = openpyxl.load_workbook(path, data_only=True)
+    out: dict[str, dict[str, Any]] = {}
+    for ws in wb.worksheets:
+        out[ws.title] = {
+            cell.coordinate: cell.value
+            for row in ws.iter_rows()
+            for cell in row
+            if cell.value is not None
+        }
+    return out
+
+
+def error_cells(path: Path) -> list[str]:
+    """'Sheet!A1 = #DIV/0!' for every cell holding an error value after recalculation."""
+    found = []
+    for sheet, cells in computed_values(path).items():
+        for coordinate, value in cells.items():
+            if isinstance(value, str) and value.startswith(ERROR_VALUES):
+                found.append(f"{sheet}!{coordinate} = {value}")
+    return found
+
+
+def render_png(path: Path, outdir: Path, page: int, resolution: int = 80) -> Path:
+    """Print `path` to PDF with LibreOffice and turn page `page` into a PNG."""
+    (pdf,) = convert([path], outdir, "pdf")
+    stem = outdir / f"{path.stem}-page"
+    pages = ["-f", str(page), "-l", str(page), "-singlefile"]
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", str(resolution), *pages, str(pdf), str(stem)],
+        check=True,
+        timeout=120,
+    )
+    return stem.with_suffix(".png")
+
+
+def pdf_pages(pdf: Path) -> int:
+    """How many pages a PDF has (pdfinfo)."""
+    done = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    for line in done.stdout.splitlines():
+        if line.startswith("Pages:"):
+            return int(line.split()[1])
+    return 0
