@@ -279,9 +279,11 @@ def allocate_groups(
     ``allocate(int(group_totals[g]), weights[groups == g], unit=unit)`` for every group.
 
     Integer weights use int64 arithmetic throughout (floor, remainder, then a within-group
-    lexsort on remainder, weight and index); float weights are first scaled to the integers
-    they print as. When that is not possible or products could overflow int64, or weights
-    are Decimals, the groups are split one by one with ``allocate`` (exact, slower).
+    ranking by remainder, weight and index: one packed int64 sort, checked exactly and
+    re-sorted by lexsort only where near-equal remainders tie); float weights are first
+    scaled to the integers they print as. When that is not possible, products could
+    overflow int64, or weights are Decimals, the groups are split one by one with
+    ``allocate`` (exact, slower).
     """
     totals = np.asarray(group_totals)
     if totals.ndim != 1 or not np.issubdtype(totals.dtype, np.integer):
