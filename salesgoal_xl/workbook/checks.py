@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
@@ -81,6 +82,7 @@ _PERIOD_MONTH = re.compile(r"(\d{4})-(\d{2})")
 _PERIOD_WEEK = re.compile(r"(\d{4})-W(\d{2})")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_ESCAPE = re.compile(r"_x00(0[0-8bBcCeEfF]|1[0-9a-fA-F])_")
+_SUSPECT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|_x00")
 
 
 @runtime_checkable
@@ -184,9 +186,9 @@ def _label(read: TableRead, key: str, lang: str) -> str:
 def _values(read: TableRead, key: str) -> Iterator[tuple[int, Any]]:
     """(row, value) for the live rows of column `key`."""
     column = read.data.frame[key].tolist()
-    for row in read.live_rows:
-        if row < len(column):
-            yield row, column[row]
+    if len(read.live_rows) == len(column):  # no blank row inside the table: the usual case
+        return enumerate(column)
+    return ((row, column[row]) for row in read.live_rows if row < len(column))
 
 
 def _is_formula(read: TableRead, row: int, key: str) -> bool:
@@ -351,18 +353,19 @@ def check_formulas_in_inputs(ctx: CheckContext) -> list[Problem]:
             if column.role is not Role.INPUT:
                 continue
             make = warning if column.type is ColumnType.TEXT else error
-            for row, value in _values(read, column.key):
-                if _is_formula(read, row, column.key):
-                    problems.append(
-                        make(
-                            ProblemCode.FORMULA_IN_INPUT,
-                            f"{_label(read, column.key, ctx.lang)} is an input but holds the "
-                            f"formula {str(value)[:60]}",
-                            sheet=read.data.sheet,
-                            cell=read.data.cell(row, column.key),
-                            hint="replace it by its value (Copy, then Paste Special > Values)",
-                        )
+            rows = sorted(row for row, key in read.formulas if key == column.key)
+            for row in rows:
+                value = read.data.frame.at[row, column.key]  # a formula makes its row live
+                problems.append(
+                    make(
+                        ProblemCode.FORMULA_IN_INPUT,
+                        f"{_label(read, column.key, ctx.lang)} is an input but holds the "
+                        f"formula {str(value)[:60]}",
+                        sheet=read.data.sheet,
+                        cell=read.data.cell(row, column.key),
+                        hint="replace it by its value (Copy, then Paste Special > Values)",
                     )
+                )
     return problems
 
 
@@ -524,7 +527,11 @@ def check_text(ctx: CheckContext) -> list[Problem]:
             if key not in read.header_cells:
                 continue
             for row, value in _values(read, key):
-                if not isinstance(value, str) or _is_formula(read, row, key):
+                if not isinstance(value, str) or not (
+                    len(value) > EXCEL_TEXT_LIMIT or _SUSPECT.search(value)
+                ):
+                    continue
+                if _is_formula(read, row, key):
                     continue
                 cell = read.data.cell(row, key)
                 if len(value) > EXCEL_TEXT_LIMIT:
@@ -671,11 +678,15 @@ def check_codes(ctx: CheckContext) -> list[Problem]:
 def _unknown_rows(read: TableRead, key: str, allowed: set[str]) -> dict[str, list[int]]:
     """Rows per distinct value not in `allowed` (blanks, formulas and errors are skipped)."""
     unknown: dict[str, list[int]] = defaultdict(list)
+    verdicts: dict[Any, str | None] = {}  # raw value -> its code if unknown (few distinct)
     for row, value in _values(read, key):
-        if is_blank(value) or _is_formula(read, row, key) or _is_error(read, row, key, value):
+        if value not in verdicts:
+            text = code_text(value)
+            verdicts[value] = None if is_blank(value) or text in allowed else text
+        bad = verdicts[value]
+        if bad is None or _is_formula(read, row, key) or _is_error(read, row, key, value):
             continue
-        if code_text(value) not in allowed:
-            unknown[code_text(value)].append(row)
+        unknown[bad].append(row)
     return unknown
 
 
@@ -749,6 +760,11 @@ def _parse_period(value: Any) -> tuple[int, int] | None:
     """(year, month) of a 'YYYY-MM' period, or of the Thursday of a 'YYYY-Www' ISO week."""
     if not isinstance(value, str):
         return None
+    return _parse_period_text(value)
+
+
+@lru_cache(maxsize=4096)  # a million rows hold a few dozen distinct periods
+def _parse_period_text(value: str) -> tuple[int, int] | None:
     text = value.strip()
     month = _PERIOD_MONTH.fullmatch(text)
     if month:
@@ -793,7 +809,6 @@ def check_periods(ctx: CheckContext) -> list[Problem]:
                     or _is_error(read, row, column.key, value)
                 ):
                     continue
-                cell = read.data.cell(row, column.key)
                 parsed = _parse_period(value)
                 if isinstance(value, dt.datetime | dt.date) and value.day == 1:
                     parsed = (value.year, value.month)
@@ -803,7 +818,7 @@ def check_periods(ctx: CheckContext) -> list[Problem]:
                             f"{label} is the date {value:%Y-%m-%d}; it is read as the period "
                             f"{value:%Y-%m}",
                             sheet=read.data.sheet,
-                            cell=cell,
+                            cell=read.data.cell(row, column.key),
                             hint="format the column as Text and type periods like 2026-04",
                         )
                     )
@@ -814,7 +829,7 @@ def check_periods(ctx: CheckContext) -> list[Problem]:
                             f"{label} must be a month like 2026-04 or an ISO week like "
                             f"2026-W15 (got {value!r})",
                             sheet=read.data.sheet,
-                            cell=cell,
+                            cell=read.data.cell(row, column.key),
                             hint="type the period as text: year, dash, two-digit month",
                         )
                     )
