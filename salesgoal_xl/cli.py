@@ -33,6 +33,32 @@ def version() -> None:
 
 
 @app.command()
+def templates(
+    directory: Annotated[Path, typer.Argument(help="Folder for the three templates.")],
+) -> None:
+    """Write the English, Traditional and Simplified Chinese templates into DIRECTORY."""
+    from salesgoal_xl.commands.new import write_templates
+
+    for written in console.run_command(lambda: write_templates(directory)):
+        console.out.print(f"template written: {written}")
+
+
+@app.command("new")
+def new(
+    path: Annotated[Path, typer.Argument(help="Where to write the workbook (.xlsx).")],
+    lang: Annotated[str, typer.Option(help="Workbook language: en, zh-Hant or zh-Hans.")] = "en",
+    year: Annotated[int | None, typer.Option(help="Fiscal year (named by its end).")] = None,
+    first_month: Annotated[int, typer.Option(help="First month of the fiscal year.")] = 1,
+    force: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
+) -> None:
+    """Build a new, empty planning workbook in the chosen language."""
+    from salesgoal_xl.commands.new import new_workbook
+
+    written = console.run_command(lambda: new_workbook(path, lang, year, first_month, force))
+    console.out.print(f"planning workbook written: {written}")
+
+
+@app.command()
 def check(
     path: str = typer.Argument(..., help="The planning workbook to check (.xlsx)."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON for machines."),

@@ -8,6 +8,7 @@ identity; `save_workbook` writes it atomically. Rows are written by `fill.fill_t
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import tempfile
 from collections.abc import Mapping
@@ -43,6 +44,8 @@ from salesgoal_xl.workbook.schema import (
     Role,
     Setting,
     Table,
+    normalise_header,
+    setting_lookup,
 )
 
 MONTHS: Final = 12
@@ -85,6 +88,33 @@ def fiscal_months(fiscal_year: int, first_month: int) -> list[str]:
     return out
 
 
+def settings_from_frame(frame: pd.DataFrame | None) -> dict[str, object]:
+    """Setting overrides from tblSettings rows (setting by key or label in any language)."""
+    if frame is None or "setting" not in frame or "value" not in frame:
+        return {}
+    lookup = setting_lookup()
+    found: dict[str, object] = {}
+    for setting, value in zip(frame["setting"], frame["value"], strict=True):
+        key = lookup.get(normalise_header(str(setting)))
+        if key is not None and not (value is None or pd.isna(value)):
+            found[key] = value.item() if hasattr(value, "item") else value
+    return found
+
+
+def matrix_rows(data: Mapping[str, pd.DataFrame]) -> int:
+    """Rows the Rep x Month view holds: room for every rep known now and 20 more.
+
+    A template (no reps yet) gets MATRIX_MIN_ROWS. Should a later split write more reps than
+    there are rows, the "matrix matches targets" check on the Targets sheet says so.
+    """
+    known = [
+        int(frame["rep_id"].nunique())
+        for name in ("tblReps", "tblTargets")
+        if (frame := data.get(name)) is not None and "rep_id" in frame
+    ]
+    return max(known) + 20 if known else MATRIX_MIN_ROWS
+
+
 def build_workbook(
     lang: str = "en",
     *,
@@ -106,6 +136,7 @@ def build_workbook(
         raise ValueError(f"first month must be 1-12 (got {first_month})")
     data = data or {}
     values = {s.key: s.default for s in SETTINGS}
+    values.update(settings_from_frame(data.get("tblSettings")))
     values.update(settings or {})
     values.update(fiscal_year=fiscal_year, first_month=first_month, language=lang)
 
@@ -119,9 +150,7 @@ def build_workbook(
             _lay_out_tables(ws, [TABLES_BY_NAME[n] for n in sheet.tables], lang, data)
     _settings_values(sheets["settings"], values, lang)
     _list_names(wb, lang)
-    reps = data.get("tblTargets")
-    n_reps = 0 if reps is None or "rep_id" not in reps else int(reps["rep_id"].nunique())
-    _matrix_sheet(wb, sheets["matrix"], lang, max(MATRIX_MIN_ROWS, n_reps + 20))
+    _matrix_sheet(wb, sheets["matrix"], lang, matrix_rows(data))
     _targets_checks(wb, sheets["targets"], sheets["matrix"], lang)
     regions = data.get("tblRegions")
     n_regions = 0 if regions is None else len(regions)
@@ -316,12 +345,12 @@ def _matrix_sheet(wb: Workbook, ws: Worksheet, lang: str, n_rows: int) -> None:
         cell.alignment = Alignment(horizontal="center", vertical="center")
     last = MATRIX_FIRST_ROW + n_rows - 1
     total_style = styles.ensure_cell_style(wb, Role.FORMULA, MONEY_OR_DASH)
-    ws.cell(MATRIX_TOTAL_ROW, 2, texts.TOTAL.get(lang)).font = Font(bold=True)
+    ws.cell(MATRIX_TOTAL_ROW, 2, texts.TOTAL.get(lang)).font = styles.bold_font()
     for col in range(MATRIX_FIRST_MONTH_COL, MATRIX_TOTAL_COL + 1):
         letter = get_column_letter(col)
         cell = ws.cell(MATRIX_TOTAL_ROW, col, f"=SUM({letter}{MATRIX_FIRST_ROW}:{letter}{last})")
         cell.style = total_style
-        cell.font = Font(bold=True, size=10)
+        cell.font = styles.bold_font()
     text_style = styles.ensure_cell_style(wb, Role.FORMULA, "@")
     money_style = styles.ensure_cell_style(wb, Role.FORMULA, MONEY_OR_DASH)
     helper = get_column_letter(MATRIX_HELPER_COL)
@@ -402,7 +431,7 @@ def _targets_checks(wb: Workbook, ws: Worksheet, matrix: Worksheet, lang: str) -
     ]
     for i, (label, formula, kind, name) in enumerate(rows):
         row = lay.HEADER_ROW + i
-        ws.cell(row, col, label.get(lang)).font = Font(bold=True, size=10)
+        ws.cell(row, col, label.get(lang)).font = styles.bold_font()
         cell = ws.cell(row, col + 1, formula)
         number_format = styles.number_format_for(ColumnType.MONEY) if kind == "money" else "@"
         cell.style = styles.ensure_cell_style(wb, Role.FORMULA, number_format)
@@ -468,14 +497,14 @@ def _dashboard(wb: Workbook, ws: Worksheet, matrix: Worksheet, lang: str, n_regi
         for c, (value, style) in enumerate(cells, start=1):
             ws.cell(r, c, value).style = style
     t = BY_MONTH_TOTAL_ROW
-    ws.cell(t, 2, texts.TOTAL.get(lang)).font = Font(bold=True)
+    ws.cell(t, 2, texts.TOTAL.get(lang)).font = styles.bold_font()
     ws.cell(t, 3, f"=SUM(C{first}:C{last})").style = money
     ws.cell(t, 4, f"=SUM(D{first}:D{last})").style = money
     reached = f"COUNT(F{first}:F{last})"
     ws.cell(t, 7, f'=IF({reached}=0,"",IFERROR(D{t}/INDEX(E{first}:E{last},{reached}),""))')
     ws.cell(t, 7).style = percent
     for c in (2, 3, 4, 7):
-        ws.cell(t, c).font = Font(bold=True, size=10)
+        ws.cell(t, c).font = styles.bold_font()
 
     _block_header(
         ws,
@@ -650,10 +679,12 @@ def _ok_bad_rule(ws: Worksheet, cells: str, ok: str, bad: str) -> None:
 def _guide(wb: Workbook, ws: Worksheet, lang: str, plan_id: str, plan_version: int) -> None:
     """The Guide: what this is, identity, workflow, buttons, colours, sheets, periods."""
     ws.cell(1, 1, texts.GUIDE_TITLE.get(lang)).font = styles.title_font(18)
-    ws.cell(1, 2, "=PlanName").font = styles.title_font(18)
     ws.cell(2, 1, texts.GUIDE_INTRO.get(lang)).font = styles.muted_font()
     row = 4
     row = _section(ws, row, texts.IDENTITY_TITLE.get(lang))
+    ws.cell(row, 1, texts.PLAN_NAME.get(lang)).font = styles.bold_font()
+    ws.cell(row, 2, "=PlanName").style = styles.ensure_cell_style(wb, Role.FORMULA, "@")
+    row += 1
     identity = [
         (texts.PLAN_ID, plan_id or texts.TEMPLATE_PLAN_ID.get(lang), PLAN_ID_NAME),
         (texts.PLAN_VERSION, plan_version, PLAN_VERSION_NAME),
@@ -662,7 +693,7 @@ def _guide(wb: Workbook, ws: Worksheet, lang: str, plan_id: str, plan_version: i
     ]
     output = styles.ensure_cell_style(wb, Role.OUTPUT, "@")
     for label, value, name in identity:
-        ws.cell(row, 1, label.get(lang)).font = Font(bold=True)
+        ws.cell(row, 1, label.get(lang)).font = styles.bold_font()
         cell = ws.cell(row, 2)
         if isinstance(value, str):
             cell._value, cell.data_type = value, "s"
@@ -701,9 +732,8 @@ def _guide(wb: Workbook, ws: Worksheet, lang: str, plan_id: str, plan_version: i
     row = _section(ws, row, texts.PERIODS_TITLE.get(lang))
     for paragraph in texts.PERIODS_TEXT:
         row = _guide_row(ws, row, ["", paragraph.get(lang)])
-    ws.column_dimensions["A"].width = 26
-    ws.column_dimensions["B"].width = 90
-    ws.column_dimensions["C"].width = 34
+    for i, width in enumerate(GUIDE_WIDTHS):
+        ws.column_dimensions[get_column_letter(1 + i)].width = width
     ws.sheet_view.showGridLines = False
 
 
@@ -719,12 +749,19 @@ def _guide_header(ws: Worksheet, row: int, labels: list[Label], lang: str) -> in
     return row + 1
 
 
+GUIDE_WIDTHS: Final = (26, 90, 34)
+
+
 def _guide_row(ws: Worksheet, row: int, values: list[str], bold_first: bool = False) -> int:
+    lines = max(
+        math.ceil(lay.display_width(v) / (GUIDE_WIDTHS[i] * 1.05)) for i, v in enumerate(values)
+    )
+    ws.row_dimensions[row].height = 14 * max(1, lines)  # LibreOffice does not auto-fit
     for i, value in enumerate(values):
         cell = ws.cell(row, 1 + i)
         cell._value, cell.data_type = value, "s"
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        cell.font = Font(bold=bold_first and i == 0, size=10)
+        cell.font = styles.bold_font() if bold_first and i == 0 else styles.body_font()
     return row + 1
 
 

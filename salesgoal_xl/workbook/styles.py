@@ -72,6 +72,16 @@ def ensure_column_style(wb: Workbook, col: Column) -> str:
     return ensure_cell_style(wb, col.role, col.format)
 
 
+def bold_font(size: int = 10) -> Font:
+    """Bold body text."""
+    return Font(name="Calibri", size=size, bold=True)
+
+
+def body_font(size: int = 10) -> Font:
+    """Plain body text."""
+    return Font(name="Calibri", size=size)
+
+
 def header_font() -> Font:
     """Bold white text for table headers."""
     return Font(name="Calibri", size=10, bold=True, color=HEADER_FONT)

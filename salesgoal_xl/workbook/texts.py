@@ -33,6 +33,7 @@ GUIDE_INTRO: Final = _l(
 )
 
 IDENTITY_TITLE: Final = _l("Plan identity", "計畫識別", "计划标识")
+PLAN_NAME: Final = _l("Plan name", "計畫名稱", "计划名称")
 PLAN_ID: Final = _l("Plan ID", "計畫編號", "计划编号")
 PLAN_VERSION: Final = _l("Plan version", "計畫版本", "计划版本")
 TEMPLATE_VERSION_LABEL: Final = _l("Template version", "範本版本", "模板版本")
