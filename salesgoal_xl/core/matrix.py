@@ -73,6 +73,16 @@ def fit_to_margins(
 
 def _margin_units(values: Sequence[Amount] | npt.ArrayLike, what: str, unit: object) -> list[int]:
     exact_unit = unit_fraction(unit)
+    array = np.asarray(values)
+    if np.issubdtype(array.dtype, np.integer) and exact_unit == 1:
+        # Integer unit counts already: skip the exact per-element conversion (hot in splits).
+        negative = np.flatnonzero(array.ravel() < 0)
+        if negative.size:
+            index = int(negative[0])
+            raise AllocationError(
+                f"{what}[{index}] must be >= 0 (got {int(array.ravel()[index])})."
+            )
+        return [int(v) for v in array.ravel().tolist()]
     items = np.asarray(values, dtype=object).ravel().tolist()
     units = []
     for index, value in enumerate(items):
