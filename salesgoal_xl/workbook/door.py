@@ -116,9 +116,13 @@ def write_text(cell: Cell, text: str) -> list[Problem]:
     """Store `text` in `cell` as a string, even '=HYPERLINK(...)' or '+cmd|...'.
 
     Text that Excel would take for a formula when someone edits the cell gets the quote
-    prefix (the hidden apostrophe), so it stays text in Excel too.
+    prefix (the hidden apostrophe), so it stays text in Excel too. Empty text leaves the
+    cell empty, as Excel has no empty string.
     """
     cleaned, problems = clean_text(text, sheet=cell.parent.title, cell=cell.coordinate)
+    if not cleaned:
+        cell.value = None  # Excel has no empty string: empty text is an empty cell
+        return problems
     cell.value = cleaned
     cell.data_type = "s"  # openpyxl guesses 'f' for '=...' and 'e' for '#N/A'; it is text
     if cleaned.startswith(_FORMULA_STARTS):

@@ -22,7 +22,7 @@ from salesgoal_xl.workbook.gate import (
     open_workbook,
     problem_from_exception,
 )
-from salesgoal_xl.workbook.problems import ProblemCode, ProblemsFound, Severity
+from salesgoal_xl.workbook.problems import Problem, ProblemCode, ProblemsFound, Severity
 from tests.workbook.corpus import (
     HOSTILE,
     NOTES_PART,
@@ -68,7 +68,7 @@ def test_open_workbook_raises_only_problems(corpus: dict[str, CorpusFile], name:
     before = _digest(path)
     found: list[ProblemCode] = []
     try:
-        warnings_out: list[gate.Problem] = []
+        warnings_out: list[Problem] = []
         workbook = open_workbook(path, warnings_out=warnings_out)
         workbook.close()
         found = [p.code for p in warnings_out]
@@ -215,7 +215,7 @@ def test_far_away_value_on_a_user_sheet_is_a_warning(tmp_path: Path) -> None:
         b"</sheetData>", b'<row r="500000"><c r="B500000"><v>1</v></c></row></sheetData>'
     )
     path = repack(base, tmp_path / "far_user.xlsx", {NOTES_PART: far}, {})
-    warnings_out: list[gate.Problem] = []
+    warnings_out: list[Problem] = []
     open_workbook(path, warnings_out=warnings_out).close()
     assert [(p.code, p.sheet, p.cell) for p in warnings_out] == [
         (ProblemCode.FAR_AWAY_CELL, "My notes", "B500000")
