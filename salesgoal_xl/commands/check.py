@@ -64,13 +64,28 @@ def run_check(port_or_path: WorkbookPort | str | Path, *, write: bool = True) ->
     problems = opened + run_checks(source)
     outcome = CheckOutcome(problems)
     if write and port.has_table(CHECKS_TABLE):
+        frame = checks_frame(problems)
         try:
-            port.write_table(CHECKS_TABLE, checks_frame(problems))
-            port.commit()
+            if not _already_logged(port, frame):
+                port.write_table(CHECKS_TABLE, frame)
+                port.commit()
             outcome.written = True
         except ProblemsFound as failed:
             outcome.problems = problems + failed.problems
     return outcome
+
+
+def _already_logged(port: WorkbookPort, frame: pd.DataFrame) -> bool:
+    """Whether tblChecks already holds exactly these rows (then the file is not rewritten)."""
+    try:
+        logged = port.read_table(CHECKS_TABLE).frame
+    except ProblemsFound:
+        return False
+    columns = list(frame.columns)
+    if not set(columns) <= set(logged.columns) or len(logged) != len(frame):
+        return False
+    as_text = logged[columns].astype(object).where(logged[columns].notna(), "").astype(str)
+    return bool((as_text.to_numpy() == frame.astype(str).to_numpy()).all())
 
 
 def check_workbook(port_or_path: WorkbookPort | str | Path, write: bool = True) -> list[Problem]:

@@ -903,12 +903,22 @@ def check_targets_sum(ctx: CheckContext) -> list[Problem]:
         return []
     leaves = [_number_or_none(v) for _, v in _values(targets, "target")]
     total = sum(v for v in leaves if v is not None)
-    over = float(ctx.settings.get("over_assignment", 0.0) or 0.0)
-    ceiling = final * (1 + over)
+    factor = _over_assignment_factor(ctx)
+    over = factor - 1
+    ceiling = final * factor
+    if over > 0:
+        # Each region's and team's over-assigned total is rounded to the rounding unit.
+        groups = sum(
+            len({code_text(v) for _, v in _values(targets, key) if not is_blank(v)})
+            for key in ("region", "team")
+            if key in targets.header_cells
+        )
+        unit = _number_or_none(ctx.settings.get("rounding_unit", 1)) or 1.0
+        ceiling += unit * (groups + 1)
     tolerance = 0.005 + 1e-9 * abs(final)
     if final - tolerance <= total <= ceiling + tolerance:
         return []
-    allowed = _fmt(final) if over == 0 else f"{_fmt(final)} to {_fmt(ceiling)}"
+    allowed = _fmt(final) if over <= 0 else f"{_fmt(final)} to {_fmt(ceiling)}"
     return [
         error(
             ProblemCode.CHILDREN_NOT_SUM,
@@ -921,6 +931,24 @@ def check_targets_sum(ctx: CheckContext) -> list[Problem]:
             category=Category.RULE,
         )
     ]
+
+
+def _over_assignment_factor(ctx: CheckContext) -> float:
+    """How far leaves may exceed the company target: the product over region, team and rep of
+    (1 + over-assignment), each level's from tblSplitRules, else the setting for reps."""
+    per_level = {"region": 0.0, "team": 0.0, "rep": float(ctx.settings.get("over_assignment") or 0)}
+    rules = ctx.found("tblSplitRules")
+    if rules is not None and {"level", "over_assignment"} <= set(rules.header_cells):
+        frame = rules.data.frame
+        for row in rules.live_rows:
+            level = code_text(frame.at[row, "level"]).casefold()
+            pct = _number_or_none(frame.at[row, "over_assignment"])
+            if level in per_level and pct is not None:
+                per_level[level] = pct
+    factor = 1.0
+    for pct in per_level.values():
+        factor *= 1 + max(pct, 0.0)
+    return factor
 
 
 def _company_row(proposal: TableRead) -> int | None:

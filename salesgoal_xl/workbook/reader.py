@@ -38,6 +38,7 @@ from salesgoal_xl.workbook.schema import (
     SHEETS_BY_KEY,
     TABLES,
     ColumnType,
+    Role,
     Setting,
     Table,
     header_lookup,
@@ -365,7 +366,8 @@ def _read_rows(
     formulas: set[tuple[int, str]] = set()
     errors: set[tuple[int, str]] = set()
     live: list[int] = []
-    keys = set(read.spec.keys)
+    # A row is data when a value column holds something; live formula columns fill every row.
+    keys = {c.key for c in read.spec.columns if c.role is not Role.FORMULA}
     for i in range(n_rows):
         row = first_row + i
         has_value = False

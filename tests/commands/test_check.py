@@ -10,17 +10,21 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from openpyxl.chart import BarChart, Reference
 from typer.testing import CliRunner
 
 from salesgoal_xl.cli import app
 from salesgoal_xl.commands.check import check_workbook, run_check
 from salesgoal_xl.commands.port import MemoryPort
 from salesgoal_xl.workbook import schema
+from salesgoal_xl.workbook.builder import build_workbook as build_template
+from salesgoal_xl.workbook.door import BACKUP_DIR
 from salesgoal_xl.workbook.problems import ProblemCode
-from salesgoal_xl.workbook.reader import read_table
+from salesgoal_xl.workbook.reader import find_table, read_table
 from tests.workbook.bad_tables import BAD_TABLE_CASES, build_workbook, good_plan, write_bad_tables
 
 runner = CliRunner()
+TEMPLATES = Path(__file__).resolve().parents[2] / "workbook_templates"
 LINE = re.compile(r"^(?P<path>[^:]+\.xlsx):(?P<where>[^:]+): (?P<code>[A-Z_0-9]+) .+ \(.+\)$")
 
 
@@ -34,12 +38,16 @@ def _good(tmp_path: Path) -> Path:
     return path
 
 
-def _bad(tmp_path: Path) -> Path:
+def _bad_plan() -> dict[str, list[dict[str, object]]]:
     plan = good_plan()
     plan["tblHistory"][0]["amount"] = "1.000,50"
     plan["tblReps"][0]["team"] = "T9"
+    return plan
+
+
+def _bad(tmp_path: Path) -> Path:
     path = tmp_path / "bad.xlsx"
-    build_workbook(plan).save(path)
+    build_workbook(_bad_plan()).save(path)
     return path
 
 
@@ -93,7 +101,37 @@ def test_problems_are_written_into_tbl_checks(tmp_path: Path) -> None:
     checks = read_table(load_workbook(path), "tblChecks").data.frame
     assert list(checks["code"]) == ["LOCALE_NUMBER", "UNKNOWN_CODE"]
     assert checks.at[0, "cell"] == "E3" and checks.at[0, "sheet"] == "History"
-    assert list(tmp_path.glob("*backup*")) or list(tmp_path.glob("*.bak*"))
+    assert list((tmp_path / BACKUP_DIR).iterdir())
+
+
+def test_an_unchanged_log_is_not_rewritten(tmp_path: Path) -> None:
+    """Checking again with the same result leaves the file (and its backups) alone."""
+    path = _bad(tmp_path)
+    check_workbook(path)
+    before = _digest(path)
+    check_workbook(path)
+    assert _digest(path) == before
+    assert len(list((tmp_path / BACKUP_DIR).iterdir())) == 1
+
+
+def test_user_sheet_extra_column_and_chart_survive_the_log_write(tmp_path: Path) -> None:
+    """Writing tblChecks keeps a user's own sheet, chart and extra table column."""
+    wb = build_workbook(_bad_plan())
+    mine = wb.create_sheet("My notes")
+    mine["A1"], mine["A2"], mine["A3"] = "quarter", 1, 2
+    chart = BarChart()
+    chart.add_data(Reference(mine, min_col=1, min_row=1, max_row=3), titles_from_data=True)
+    mine.add_chart(chart, "C2")
+    wb["Checks"]["G2"] = "Owner"  # a column the user added to tblChecks
+    found = find_table(wb, "tblChecks")
+    assert found is not None
+    found[1].ref = found[1].ref.replace("F", "G")
+    path = tmp_path / "mine.xlsx"
+    wb.save(path)
+    assert run_check(path).written
+    again = load_workbook(path)
+    assert again["My notes"]["A3"].value == 2 and len(again["My notes"]._charts) == 1
+    assert "Owner" in read_table(again, "tblChecks").extra_columns
 
 
 def test_a_second_run_reports_the_same_and_a_fixed_file_clears_the_log(tmp_path: Path) -> None:
@@ -183,11 +221,18 @@ def test_file_level_corpus_gives_its_code_without_traceback(tmp_path: Path) -> N
             assert _digest(path) == before, name
 
 
-def test_templates_check_clean(tmp_path: Path) -> None:
-    """Every template the builder makes checks clean in every language."""
-    builder = pytest.importorskip("salesgoal_xl.workbook.builder")
-    for lang in schema.LANGUAGES:
-        path = tmp_path / f"template-{lang}.xlsx"
-        builder.build_workbook(lang).save(path)
-        result = runner.invoke(app, ["check", str(path), "--no-write"])
-        assert result.exit_code == 0, (lang, result.output)
+@pytest.mark.parametrize("lang", schema.LANGUAGES)
+@pytest.mark.parametrize("first_month", [1, 4])
+def test_built_templates_check_clean(tmp_path: Path, lang: str, first_month: int) -> None:
+    """A template fresh from the builder checks clean in every language and fiscal calendar."""
+    path = tmp_path / f"template-{lang}.xlsx"
+    build_template(lang, fiscal_year=2026, first_month=first_month).save(path)
+    result = runner.invoke(app, ["check", str(path), "--no-write"])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("path", sorted(TEMPLATES.glob("*.xlsx")), ids=lambda p: p.name)
+def test_shipped_templates_check_clean(path: Path) -> None:
+    """Every template in workbook_templates/ checks clean."""
+    result = runner.invoke(app, ["check", str(path), "--no-write"])
+    assert result.exit_code == 0, result.output

@@ -6,6 +6,7 @@ import copy
 
 import pandas as pd
 import pytest
+from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from salesgoal_xl.commands.port import MemoryPort
 from salesgoal_xl.workbook import schema
@@ -17,6 +18,7 @@ from salesgoal_xl.workbook.checks import (
     summarise_runs,
 )
 from salesgoal_xl.workbook.problems import Problem, ProblemCode, Severity, error
+from salesgoal_xl.workbook.reader import find_table
 from tests.workbook.bad_tables import (
     BAD_TABLE_CASES,
     BadCase,
@@ -216,3 +218,22 @@ def test_checks_run_through_any_port() -> None:
         frames.setdefault(spec.name, pd.DataFrame(columns=list(spec.keys)))
     codes = [p.code for p in run_checks(MemoryPort(frames))]
     assert codes == [ProblemCode.UNKNOWN_CODE]
+
+
+def test_split_rule_over_assignment_counts_too() -> None:
+    """A rep-level over-assignment in tblSplitRules widens the allowed total like the setting."""
+    plan = good_plan()
+    plan["tblProposal"][0]["final_target"] = 1_150_000
+    plan["tblSplitRules"][0]["over_assignment"] = 0.05
+    assert _checked(plan) == []
+
+
+def test_formula_columns_alone_do_not_make_a_row() -> None:
+    """A blank row whose only content is a live formula column is not data (templates have one)."""
+    wb = build_workbook()
+    data_cell(wb, "tblMarket", "market_figure", 1).value = "=1+1"
+    found = find_table(wb, "tblMarket")
+    assert found is not None
+    _, min_row, max_col, max_row = range_boundaries(found[1].ref)
+    found[1].ref = f"A{min_row}:{get_column_letter(max_col)}{max_row + 1}"
+    assert run_checks(reopen(wb)) == []
