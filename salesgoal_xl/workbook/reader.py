@@ -182,26 +182,24 @@ def find_table(wb: Workbook, name: str) -> tuple[Worksheet, Any] | None:
 
 def workbook_language(wb: Workbook) -> str:
     """The workbook's language: its Language setting, else guessed from sheet names."""
-    found = find_table(wb, "tblSettings")
-    if found is not None:
-        lookup = setting_lookup()
-        ws, tbl = found
-        try:
-            min_col, min_row, _max_col, max_row = range_boundaries(tbl.ref)
-        except (TypeError, ValueError):
-            max_row = 0
-            min_row = min_col = 1
-        for row in range(min_row + 1, min(max_row, min_row + 300) + 1):
-            label = _value(ws, row, min_col)
-            if label is not None and lookup.get(normalise_header(str(label))) == "language":
-                lang = str(_value(ws, row, min_col + 1) or "").strip()
-                if lang in LANGUAGES:
-                    return lang
+    settings = read_table(wb, "tblSettings", lang="en")
+    if settings.found and "language" in _setting_rows(settings):
+        values, _ = read_settings(settings)
+        return str(values["language"])
     titles = {ws.title for ws in wb.worksheets}
     for lang in LANGUAGES[1:]:
         if any(sheet.label.get(lang) in titles for sheet in SHEETS_BY_KEY.values()):
             return lang
     return "en"
+
+
+def _setting_rows(read: TableRead) -> set[str]:
+    """The setting keys that have a row in tblSettings."""
+    if "setting" not in read.header_cells:
+        return set()
+    lookup = setting_lookup()
+    labels = read.data.frame["setting"].tolist()
+    return {lookup[k] for k in (normalise_header(str(v)) for v in labels) if k in lookup}
 
 
 def _value(ws: Worksheet, row: int, col: int) -> Any:
