@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from salesgoal_xl.commands.port import MemoryPort
@@ -237,3 +240,33 @@ def test_formula_columns_alone_do_not_make_a_row() -> None:
     _, min_row, max_col, max_row = range_boundaries(found[1].ref)
     found[1].ref = f"A{min_row}:{get_column_letter(max_col)}{max_row + 1}"
     assert run_checks(reopen(wb)) == []
+
+
+CELL_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(2100, 1, 1)),
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40),
+    st.sampled_from(["#REF!", "#N/A", "=SUM(A1:A2)", "1.000,50", "2026-W53", "R01", "Q1"]),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 10_000), CELL_VALUES), min_size=1, max_size=8))
+def test_checks_never_raise_whatever_the_cells_hold(edits: list[tuple[int, object]]) -> None:
+    """Any values typed into any table cells give problems with cells, never an exception."""
+    wb = build_workbook()
+    plan = good_plan()
+    targets = [
+        (name, key, row)
+        for name, rows in plan.items()
+        for row in range(len(rows))
+        for key in schema.table(name).keys
+    ]
+    for pick, value in edits:
+        name, key, row = targets[pick % len(targets)]
+        data_cell(wb, name, key, row).value = value
+    for problem in run_checks(wb):
+        assert problem.sheet and problem.message, problem

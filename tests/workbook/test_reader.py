@@ -7,10 +7,12 @@ import random
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from salesgoal_xl.workbook import schema
-from salesgoal_xl.workbook.problems import ProblemCode, Severity
+from salesgoal_xl.workbook.problems import Problem, ProblemCode, Severity
 from salesgoal_xl.workbook.reader import (
     NumberText,
     classify_number_text,
@@ -23,7 +25,7 @@ from salesgoal_xl.workbook.reader import (
 from tests.workbook.bad_tables import add_table, build_workbook, data_cell, good_plan, reopen
 
 
-def _codes(problems: list) -> set[ProblemCode]:  # type: ignore[type-arg]
+def _codes(problems: list[Problem]) -> set[ProblemCode]:
     return {p.code for p in problems}
 
 
@@ -243,3 +245,23 @@ def test_missing_table_comes_back_not_found() -> None:
     del wb["Decomposition"].tables["tblWeights"]
     read = read_table(wb, "tblWeights")
     assert not read.found and read.data.frame.empty
+
+
+@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False))
+def test_any_plain_number_text_reads_back_exactly(number: float) -> None:
+    """A number written plainly as text (Python's repr) always reads back as that number."""
+    text = repr(number)
+    kind, value, _ = classify_number_text(text)
+    if kind is NumberText.PLAIN:
+        assert value == number
+    else:  # only the '1.000'-like shapes are held back as ambiguous
+        assert kind is NumberText.LOCALE and number in classify_number_text(text)[2]
+
+
+@given(st.integers(min_value=1_000, max_value=10**12), st.sampled_from([",", ".", " ", "'"]))
+def test_grouped_thousands_are_never_read_silently(number: int, separator: str) -> None:
+    """An integer with thousands separators is a LOCALE number whose readings include it."""
+    text = f"{number:,}".replace(",", separator)
+    kind, value, readings = classify_number_text(text)
+    assert kind is NumberText.LOCALE and value is None
+    assert float(number) in readings
