@@ -159,9 +159,10 @@ def _not_found(name: str) -> TableRead:
 def _from_table_data(data: TableData) -> TableRead:
     spec = table(data.name)
     keys = [k for k in spec.keys if k in data.frame.columns]
+    valued = [c.key for c in spec.columns if c.role is not Role.FORMULA and c.key in keys]
     live = tuple(
         i
-        for i, values in enumerate(data.frame[keys].itertuples(index=False))
+        for i, values in enumerate(data.frame[valued].itertuples(index=False))
         if any(not is_blank(v) for v in values)
     )
     header_cells = {k: f"{data.letters[k]}{data.first_row - 1}" for k in keys if k in data.letters}
