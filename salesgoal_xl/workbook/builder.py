@@ -749,7 +749,7 @@ def _guide_header(ws: Worksheet, row: int, labels: list[Label], lang: str) -> in
     return row + 1
 
 
-GUIDE_WIDTHS: Final = (26, 90, 34)
+GUIDE_WIDTHS: Final = (32, 90, 30)
 
 
 def _guide_row(ws: Worksheet, row: int, values: list[str], bold_first: bool = False) -> int:
