@@ -415,8 +415,9 @@ def _targets_checks(wb: Workbook, ws: Worksheet, matrix: Worksheet, lang: str) -
         (texts.ALLOWED_OVER, f"={fin}*OverAssignment", "money", None),
         (
             texts.TARGET_CHECK,
+            # The allowance is itself rounded to the rounding unit by the split.
             f'=IF(N({fin})=0,"",IF(AND({total}-{fin}>=-0.5,{total}-{fin}<={fin}*OverAssignment'
-            f'+0.5),"{ok}","{bad}"))',
+            f'+MAX(0.5,N(RoundingUnit))),"{ok}","{bad}"))',
             "text",
             TARGET_CHECK_NAME,
         ),

@@ -29,7 +29,7 @@ from tests.workbook.plan_data import FIRST_MONTH, FISCAL_YEAR, sample_data
 BUILT_IN = {
     "AND", "ABS", "COUNT", "COUNTIF", "DATE", "IF", "IFERROR", "INDEX", "INT", "MATCH", "MID",
     "MOD", "MONTH", "N", "OR", "RIGHT", "LEFT", "ROUND", "ROWS", "SUM", "SUMIFS", "SUMPRODUCT",
-    "VALUE", "WEEKDAY", "YEAR", "ISNUMBER",
+    "VALUE", "WEEKDAY", "YEAR", "ISNUMBER", "MAX",
 }  # fmt: skip
 
 
