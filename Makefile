@@ -23,8 +23,12 @@ system-deps:
 	  else echo "LibreOffice (soffice) is missing: install libreoffice-calc" >&2; exit 1; fi; \
 	fi
 
+# The main job on the built-in demo company: build it, propose a target, split it.
 demo: venv
 	$(BIN)/salesgoal demo $(DEMO) --force
+	$(BIN)/salesgoal propose $(DEMO) --final base
+	$(BIN)/salesgoal split $(DEMO)
+	@echo "The split demo plan is in $(DEMO): open it in Excel or LibreOffice."
 
 LINTED := salesgoal_xl tests $(wildcard benchmarks scripts)
 
