@@ -8,6 +8,7 @@ in one line, never as a traceback).
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,8 +27,11 @@ EXIT_PROBLEMS = 1
 EXIT_UNREADABLE = 2
 EXIT_BUG = 3
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Piped output (CI logs, files) gets room for the wide summary tables instead of 80 columns.
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+err = Console(
+    stderr=True, highlight=False, soft_wrap=True, width=None if sys.stderr.isatty() else 160
+)
 
 T = TypeVar("T")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from salesgoal_xl import console
 from salesgoal_xl.commands.propose import ProposeSummary
 from salesgoal_xl.commands.split import SplitSummary
-from salesgoal_xl.core.proposal import Proposal
+from salesgoal_xl.core.proposal import COMPANY_SCOPE, Proposal
 
 
 def file_port(path: Path, report: Callable[[float, str], None]):  # type: ignore[no-untyped-def]
@@ -144,3 +144,7 @@ def _change(target: int, last: object) -> str:
     if not isinstance(last, int | float) or not last:
         return ""
     return f"{target / float(last) - 1:+.1%}"
+
+
+def _scope(scope: str) -> str:
+    return "Company" if scope == COMPANY_SCOPE else scope

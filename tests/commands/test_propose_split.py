@@ -66,8 +66,9 @@ def test_split_adds_up_to_the_final_target_with_over_assignment() -> None:
     leaves = port.tables["tblTargets"]
     assert (leaves["target"] % 100 == 0).all()
     by_team = leaves.groupby("team")["target"].sum()
-    for team, team_total in zip(*summary.level_totals["team"].to_dict("list").values(),
-                                strict=True):
+    for team, team_total in zip(
+        *summary.level_totals["team"].to_dict("list").values(), strict=True
+    ):
         units = team_total // 100
         assert by_team[team] == (units * 105 + 50) // 100 * 100  # halves up, whole units
 
@@ -120,11 +121,11 @@ def test_split_without_final_target_fails_and_writes_nothing() -> None:
 
 def test_infeasible_lock_fails_naming_the_lock_cell() -> None:
     """A rep locked above its team's total fails with SPLIT_INFEASIBLE and writes nothing."""
-    port = demo_port()
+    locks = pd.DataFrame(
+        [{"level": "rep", "code": "R001", "period": None, "target": 900_000_000, "reason": "x"}]
+    )
+    port = demo_port(tblOverrides=locks)
     run_propose(port, final="base")
-    locks = pd.DataFrame([{"level": "rep", "code": "R001", "period": None,
-                           "target": 900_000_000, "reason": "typo"}])
-    port.tables["tblOverrides"].__init__(locks)  # type: ignore[misc]
     commits = port.commits
     with pytest.raises(ProblemsFound) as caught:
         run_split(port)

@@ -1,0 +1,128 @@
+"""demo -> propose -> split through the CLI on a real file, then recalculated in LibreOffice."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from salesgoal_xl.cli import app
+from salesgoal_xl.workbook import schema
+from salesgoal_xl.workbook.file_port import FilePort
+from tests import libreoffice
+
+runner = CliRunner()
+
+
+def _run(*args: str) -> Any:
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _targets(path: Path) -> pd.DataFrame:
+    return FilePort(path).read_table("tblTargets").frame
+
+
+@pytest.fixture(scope="module")
+def split_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo company's workbook after demo, propose --final base and split."""
+    path = tmp_path_factory.mktemp("e2e") / "demo.xlsx"
+    assert _run("demo", str(path)).exit_code == 0
+    assert _run("propose", str(path), "--final", "base").exit_code == 0
+    result = _run("split", str(path))
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture(scope="module")
+def recalculated(split_plan: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The split demo workbook recalculated by LibreOffice."""
+    return libreoffice.recalculate([split_plan], tmp_path_factory.mktemp("e2e-lo"))[0]
+
+
+def test_split_file_adds_up_and_checks_clean(split_plan: Path) -> None:
+    """The written leaf targets are exact multiples of the unit and `check` finds nothing."""
+    targets = _targets(split_plan)
+    assert len(targets) > 5_000
+    assert all(int(t) % 100 == 0 for t in targets["target"])
+    result = _run("check", str(split_plan), "--no-write")
+    assert result.exit_code == 0, result.output
+
+
+def test_split_again_changes_no_target(split_plan: Path) -> None:
+    """A second split on the same file writes the very same leaf targets."""
+    before = _targets(split_plan)
+    result = _run("split", str(split_plan), "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["changed_rows"] == 0
+    pd.testing.assert_frame_equal(before, _targets(split_plan))
+
+
+def test_dry_run_leaves_the_file_byte_identical(split_plan: Path) -> None:
+    """split --dry-run reports what it would do and does not touch the file."""
+    digest = _digest(split_plan)
+    result = _run("split", str(split_plan), "--dry-run")
+    assert result.exit_code == 0
+    assert "dry run" in result.stdout
+    assert _digest(split_plan) == digest
+
+
+def test_failed_split_writes_nothing(tmp_path: Path) -> None:
+    """Without a final target split exits 1 naming the cell, and the file is unchanged."""
+    path = tmp_path / "plan.xlsx"
+    assert _run("demo", str(path)).exit_code == 0
+    digest = _digest(path)
+    result = _run("split", str(path))
+    assert result.exit_code == 1
+    assert "NO_TARGET" in result.output
+    assert "Target setting!" in result.output
+    assert _digest(path) == digest
+
+
+def test_unreadable_file_exits_2(tmp_path: Path) -> None:
+    """A file that is not a workbook gives exit code 2 and a one-line reason."""
+    path = tmp_path / "plan.xlsx"
+    path.write_text("period,amount\n2026-01,5\n")
+    result = _run("split", str(path))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_libreoffice_shows_no_error_cells(recalculated: Path) -> None:
+    """After a full recalculation in LibreOffice, no cell of the split plan holds an error."""
+    assert libreoffice.error_cells(recalculated) == []
+
+
+def test_matrix_formulas_agree_with_the_leaf_targets(recalculated: Path, split_plan: Path) -> None:
+    """Every Rep x Month cell computed by LibreOffice equals the pivot of tblTargets."""
+    targets = _targets(split_plan)
+    targets["target"] = targets["target"].astype(int)
+    pivot = targets.pivot_table(
+        index="rep_id", columns="period", values="target", aggfunc="sum", fill_value=0
+    )
+    wb = openpyxl.load_workbook(recalculated, data_only=True)
+    matrix = wb[schema.SHEETS_BY_KEY["matrix"].label.en]
+    header_row = next(
+        r for r in range(1, 12) if str(matrix.cell(r, 4).value or "").startswith("2026-")
+    )
+    months = [matrix.cell(header_row, c).value for c in range(4, 16)]
+    assert months == [f"2026-{m:02d}" for m in range(1, 13)]
+    seen = 0
+    for row in range(header_row + 2, matrix.max_row + 1):
+        rep = matrix.cell(row, 2).value
+        if not rep:
+            continue
+        values = [matrix.cell(row, c).value or 0 for c in range(4, 16)]
+        expected = [int(pivot.loc[rep, m]) if m in pivot.columns else 0 for m in months]
+        assert values == expected, rep
+        seen += 1
+    assert seen == targets["rep_id"].nunique()
