@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -11,8 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from salesgoal_xl.core import forecast as forecast_module
 from salesgoal_xl.core.errors import ProposalError
 from salesgoal_xl.core.forecast import (
+    ALPHA_GRID,
+    BETA_GRID,
+    GAMMA_GRID,
+    PHI_GRID,
+    Forecast,
     ForecastMethod,
     forecast_plan_year,
     index_to_period,
@@ -40,6 +47,25 @@ def trend_times_season(months: int, noise: float = 0.0, seed: int = 7) -> np.nda
     return np.asarray(values, dtype=np.float64)
 
 
+def slowing_growth_times_season(months: int, noise: float = 0.0, seed: int = 7) -> np.ndarray:
+    """Level 1000 growing 2% a month at first, the growth rate fading to 60% of itself each year.
+
+    Year over year that is about +15%, +9% and +5%: the shape of a business whose growth slows.
+    """
+    t = np.arange(months)
+    values = 1000 * np.exp(np.cumsum(0.02 * 0.6 ** (t / 12))) * SEASON[t % 12]
+    if noise:
+        values = values * np.random.default_rng(seed).lognormal(0.0, noise, months)
+    return np.asarray(values, dtype=np.float64)
+
+
+def undamped(history: pd.Series, monkeypatch: pytest.MonkeyPatch) -> Forecast:
+    """The forecast the plain straight-line trend (phi = 1 only) would give."""
+    with monkeypatch.context() as patch:
+        patch.setattr(forecast_module, "PHI_GRID", (1.0,))
+        return forecast_plan_year(history)
+
+
 def test_holt_winters_recovers_trend_and_season() -> None:
     """Three years of trend times season forecast the fourth year within 1% in every month."""
     values = trend_times_season(48)
@@ -48,7 +74,8 @@ def test_holt_winters_recovers_trend_and_season() -> None:
     assert forecast.periods[0] == "2026-01" and forecast.periods[-1] == "2026-12"
     relative = np.abs(np.array(forecast.monthly) - values[36:]) / values[36:]
     assert relative.max() < 0.01
-    assert set(forecast.parameters) == {"alpha", "beta", "gamma"}
+    assert set(forecast.parameters) == {"alpha", "beta", "gamma", "phi"}
+    assert forecast.parameters["phi"] == Decimal("1.0000")
     assert forecast.fit_mape is not None and forecast.fit_mape < Decimal("0.01")
 
 
@@ -63,6 +90,82 @@ def test_holt_winters_with_noise_lands_within_a_few_percent() -> None:
         errors.append(abs(forecast.total - truth) / truth)
     assert max(errors) < 0.06
     assert float(np.mean(errors)) < 0.025
+
+
+def test_constant_trend_keeps_phi_near_one() -> None:
+    """A steady trend under 2% or 5% noise keeps phi at 0.98 or more and lands within 6%."""
+    truth = trend_times_season(48)[36:].sum()
+    for noise in (0.02, 0.05):
+        for seed in range(8):
+            noisy = trend_times_season(48, noise=noise, seed=seed)
+            forecast = forecast_plan_year(monthly(noisy[:36]))
+            assert forecast.parameters["phi"] >= Decimal("0.98"), (noise, seed)
+            assert abs(forecast.total - truth) / truth < 0.06, (noise, seed)
+
+
+def test_slowing_growth_is_damped_and_nearer_the_truth(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Growth of +15% then +9% gets phi < 1, and a fourth year nearer the truth than phi = 1."""
+    values = slowing_growth_times_season(48)
+    truth = values[36:].sum()
+    history = monthly(values[:36])
+    damped = forecast_plan_year(history)
+    straight = undamped(history, monkeypatch)
+    assert damped.parameters["phi"] < Decimal(1)
+    assert straight.parameters["phi"] == Decimal(1)
+    assert "phi=" in damped.notes[-1]
+    damped_error = abs(damped.total - truth) / truth
+    straight_error = abs(straight.total - truth) / truth
+    assert damped_error < straight_error
+    assert damped_error < 0.015
+    # The damped year is the lower one: growth is expected to keep fading.
+    assert damped.total < straight.total
+
+
+def test_slowing_growth_with_noise_is_nearer_the_truth_on_average(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under 2% monthly noise, damping picks phi < 1 mostly and cuts the mean year error."""
+    truth = slowing_growth_times_season(48)[36:].sum()
+    damped_errors, straight_errors, phis = [], [], []
+    for seed in range(10):
+        history = monthly(slowing_growth_times_season(48, noise=0.02, seed=seed)[:36])
+        damped = forecast_plan_year(history)
+        phis.append(damped.parameters["phi"])
+        damped_errors.append(abs(damped.total - truth) / truth)
+        straight_errors.append(abs(undamped(history, monkeypatch).total - truth) / truth)
+    assert sum(phi < 1 for phi in phis) >= 6
+    assert float(np.mean(damped_errors)) < float(np.mean(straight_errors))
+
+
+def test_damped_projection_adds_the_fading_trend() -> None:
+    """Month h of the projection carries the trend phi + phi^2 + ... + phi^h times."""
+    fit = forecast_module._HoltWintersFit(
+        alpha=0.5,
+        beta=0.1,
+        gamma=0.0,
+        phi=0.5,
+        level=100.0,
+        trend=8.0,
+        season=np.ones(12),
+        months=24,
+        mape=None,
+    )
+    assert fit.project(4).tolist() == [104.0, 106.0, 107.0, 107.5]
+    straight = dataclasses.replace(fit, phi=1.0)
+    assert straight.project(3).tolist() == [108.0, 116.0, 124.0]
+
+
+def test_holt_winters_choice_is_deterministic() -> None:
+    """The same history always gives the same forecast; exact ties go to the first grid point."""
+    history = monthly(slowing_growth_times_season(36, noise=0.05, seed=3))
+    assert forecast_plan_year(history) == forecast_plan_year(history)
+    # A flat history fits every grid point perfectly, so the first one is kept.
+    flat = forecast_plan_year(monthly([1000.0] * 36))
+    first = (ALPHA_GRID[0], BETA_GRID[0], GAMMA_GRID[0], PHI_GRID[0])
+    assert tuple(flat.parameters[name] for name in ("alpha", "beta", "gamma", "phi")) == tuple(
+        Decimal(str(value)).quantize(Decimal("0.0001")) for value in first
+    )
+    assert flat.monthly == (1000,) * 12
 
 
 def test_seasonal_naive_on_fifteen_months() -> None:
