@@ -9,13 +9,16 @@ from salesgoal_xl import console
 from salesgoal_xl.commands.propose import ProposeSummary
 from salesgoal_xl.commands.split import SplitSummary
 from salesgoal_xl.core.proposal import COMPANY_SCOPE, Proposal
+from salesgoal_xl.workbook.package_port import PackagePort
 
 
-def file_port(path: Path, report: Callable[[float, str], None]):  # type: ignore[no-untyped-def]
-    """The file adapter of the workbook port, reporting progress to the CLI."""
-    from salesgoal_xl.workbook.file_port import FilePort
+def file_port(path: Path, report: Callable[[float, str], None]) -> PackagePort:
+    """The file adapter of the workbook port, reporting progress to the CLI.
 
-    return FilePort(path, progress=report)
+    The package adapter reads only the tables a command asks for and rewrites only the
+    parts it owns; it hands over to the openpyxl adapter when a table shares its sheet.
+    """
+    return PackagePort(path, progress=report)
 
 
 def show_proposal(summary: ProposeSummary | None, *, as_json: bool) -> None:

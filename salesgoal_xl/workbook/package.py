@@ -221,7 +221,8 @@ def rows_xml(
     """<row> elements for column-major data starting at (first_col, first_row).
 
     `formulas` maps a column position to a formula template in which `{r}` is the row
-    number; formula cells carry no cached value, so no reader can show a stale result.
+    number and `{r_above}` the one before; formula cells carry no cached value, so no
+    reader can show a stale result.
     """
     letters = [column_letter(first_col + i) for i in range(len(columns))]
     count = len(columns[0]) if columns else 0
@@ -233,7 +234,7 @@ def rows_xml(
             ref = f"{letters[i]}{r}"
             if i in formulas:
                 style_attr = f' s="{styles[i]}"' if styles[i] else ""
-                formula = escape(formulas[i].format(r=r))
+                formula = escape(formulas[i].format(r=r, r_above=r - 1))
                 parts.append(f'<c r="{ref}"{style_attr}><f>{formula}</f></c>')
             else:
                 parts.append(cell_xml(ref, column[offset], styles[i]))
@@ -243,6 +244,7 @@ def rows_xml(
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>(.*?)</sheetData>", re.S)
 _ROW = re.compile(rb'<row\b[^>]*\br="(\d+)"[^>]*?(?:/>|>(.*?)</row>)', re.S)
 _CELL_R = re.compile(rb'<c\b[^>]*\br="([A-Z]+)(\d+)"')
+_CELL = re.compile(rb"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
 
 
 def replace_table_rows(
@@ -254,8 +256,9 @@ def replace_table_rows(
 ) -> tuple[bytes, bytes]:
     """New sheet and table XML with the table's data rows replaced by `new_rows`.
 
-    Raises NotFastPath when the sheet has cells outside the table's columns in the data
-    rows, or anything below the table: rewriting would move or lose them.
+    Cells beside the table (other columns) keep their addresses and content, merged into
+    the new rows. Raises NotFastPath when something sits below the table in its columns:
+    a longer table would overwrite it (the general writer reports that to the user).
     """
     first_col, header_row, last_col, last_row = table.bounds
     match = _SHEET_DATA.search(sheet_xml)
@@ -263,28 +266,54 @@ def replace_table_rows(
         raise NotFastPath("sheet has no sheetData")
     body = match.group(1) or b""
     keep: list[bytes] = []
+    beside: dict[int, tuple[list[bytes], list[bytes]]] = {}
+    max_col = last_col
     for row in _ROW.finditer(body):
         number = int(row.group(1))
         if number <= header_row:
             keep.append(row.group(0))
             continue
-        for cell in _CELL_R.finditer(row.group(2) or b""):
-            col = column_index(cell.group(1).decode())
-            if number > last_row or not first_col <= col <= last_col:
-                raise NotFastPath(
-                    f"{table.sheet_name}!{cell.group(1).decode()}{number} is outside "
-                    f"{table.name} but on its sheet"
-                )
+        for cell in _CELL.finditer(row.group(2) or b""):
+            ref = _CELL_R.match(cell.group(0))
+            if ref is None:
+                raise NotFastPath(f"a cell without an address on {table.sheet_name}")
+            col = column_index(ref.group(1).decode())
+            if first_col <= col <= last_col:
+                if number > last_row:
+                    raise NotFastPath(
+                        f"{table.sheet_name}!{ref.group(1).decode()}{number} is below {table.name}"
+                    )
+                continue
+            left, right = beside.setdefault(number, ([], []))
+            (left if col < first_col else right).append(cell.group(0))
+            max_col = max(max_col, col)
     new_last = header_row + max(row_count, 1)
-    data = "".join(new_rows).encode("utf-8")
-    new_body = b"".join(keep) + data
-    sheet = sheet_xml[: match.start()] + b"<sheetData>" + new_body + b"</sheetData>"
+    chunks = [b"".join(keep)]
+    for text in new_rows:
+        number = int(text[8 : text.index('"', 8)])
+        if number in beside:
+            left, right = beside.pop(number)
+            inner = text[text.index(">") + 1 : -len("</row>")].encode("utf-8")
+            chunks.append(
+                f'<row r="{number}">'.encode()
+                + b"".join(left)
+                + inner
+                + b"".join(right)
+                + b"</row>"
+            )
+        else:
+            chunks.append(text.encode("utf-8"))
+    for number in sorted(beside):
+        left, right = beside[number]
+        chunks.append(f'<row r="{number}">'.encode() + b"".join(left + right) + b"</row>")
+    max_row = max([new_last, *beside])
+    sheet = sheet_xml[: match.start()] + b"<sheetData>" + b"".join(chunks) + b"</sheetData>"
     sheet += sheet_xml[match.end() :]
     new_ref = f"{column_letter(first_col)}{header_row}:{column_letter(last_col)}{new_last}"
     sheet = _resize_ranges(sheet, header_row + 1, last_row, new_last)
     sheet = re.sub(
         rb'<dimension ref="[^"]*"/>',
-        f'<dimension ref="A1:{column_letter(last_col)}{new_last}"/>'.encode(),
+        f'<dimension ref="A1:{column_letter(max_col)}{max_row}"/>'.encode(),
         sheet,
         count=1,
     )
@@ -308,7 +337,8 @@ def _resize_ranges(sheet: bytes, data_start: int, old_end: int, new_end: int) ->
     return re.sub(rb'sqref="[^"]*"', fix_attr, sheet)
 
 
-_CACHED_VALUE = re.compile(rb"(<f\b[^>]*?(?:/>|>.*?</f>))<v>[^<]*</v>", re.S)
+# Formula text never holds a raw '<' (it is escaped), so [^<]* keeps this linear.
+_CACHED_VALUE = re.compile(rb"(<f\b[^>]*?(?:/>|>[^<]*</f>))<v>[^<]*</v>")
 
 
 def strip_cached_formula_values(sheet_xml: bytes) -> bytes:

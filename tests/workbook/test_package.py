@@ -90,12 +90,25 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     assert cell.data_type == "s"
 
 
-@pytest.mark.parametrize("where", ["beside", "below"])
-def test_cells_outside_the_table_refuse_the_fast_path(tmp_path: Path, where: str) -> None:
-    """A value beside or below the table makes the part rewrite step aside, losing nothing."""
-    path = _workbook(tmp_path, **{where: True})
+def test_cells_below_the_table_refuse_the_fast_path(tmp_path: Path) -> None:
+    """A value below the table in its columns makes the part rewrite step aside."""
+    path = _workbook(tmp_path, below=True)
     with pytest.raises(package.NotFastPath):
         _rewrite(path, [("2026-01", "R1", 1)])
+
+
+def test_cells_beside_the_table_keep_their_place(tmp_path: Path) -> None:
+    """A note typed beside the table survives a rewrite that shrinks and one that grows it."""
+    path = _workbook(tmp_path, beside=True)
+    shrunk = tmp_path / "shrunk.xlsx"
+    shrunk.write_bytes(_replaced(path, _rewrite(path, [("2026-01", "R1", 1)])))
+    ws = openpyxl.load_workbook(shrunk)["Targets"]
+    assert ws["E2"].value == "my note"
+    assert ws.tables["tblTargets"].ref == "A1:C2"
+    rows = [(f"2026-{m:02d}", "R1", m) for m in range(1, 5)]
+    ws = openpyxl.load_workbook(io.BytesIO(_replaced(shrunk, _rewrite(shrunk, rows))))["Targets"]
+    assert ws["E2"].value == "my note"
+    assert [ws[f"C{r}"].value for r in range(2, 6)] == [1, 2, 3, 4]
 
 
 def test_cached_formula_values_are_stripped() -> None:

@@ -1,0 +1,385 @@
+"""The fast file adapter: tables read by streaming the package, owned tables written part-wise.
+
+`FilePort` loads the whole workbook with openpyxl and saves all of it again, which costs
+seconds per hundred thousand rows of history on every command. `PackagePort` reads only the
+tables a command asks for (streaming their sheet XML), and on `commit` rewrites only the
+sheet and table parts of the tables it owns, when each sits alone on its sheet; every other
+part is copied byte for byte through the door. When a table shares its sheet with anything
+else, the commit hands the staged tables to `FilePort`, so nothing a user added is ever lost.
+Files pass the gate before anything is read.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zipfile
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from salesgoal_xl.commands.port import TableData
+from salesgoal_xl.workbook import package
+from salesgoal_xl.workbook.door import SaveReport, replace_parts
+from salesgoal_xl.workbook.fill import a1_formula, order_rows
+from salesgoal_xl.workbook.gate import inspect_package
+from salesgoal_xl.workbook.problems import (
+    Category,
+    Problem,
+    ProblemCode,
+    ProblemsFound,
+    Severity,
+    error,
+)
+from salesgoal_xl.workbook.reader import NumberText, classify_number_text
+from salesgoal_xl.workbook.schema import (
+    SHEETS_BY_KEY,
+    ColumnType,
+    Role,
+    Table,
+    header_lookup,
+    normalise_header,
+    table,
+)
+
+ProgressCallback = Callable[[float, str], None]
+MessageCallback = Callable[[str, str], None]
+_NUMERIC = (ColumnType.MONEY, ColumnType.NUMBER, ColumnType.PERCENT, ColumnType.INTEGER)
+_DATE1904 = re.compile(rb'date1904="(1|true)"')
+
+
+class PackagePort:
+    """A planning workbook file behind the WorkbookPort protocol, read and written part-wise."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        progress: ProgressCallback | None = None,
+        message: MessageCallback | None = None,
+        allow_feature_loss: bool = False,
+    ) -> None:
+        self.path = Path(path)
+        self._progress = progress or (lambda _f, _m: None)
+        self._message = message or (lambda _t, _l: None)
+        self._allow_feature_loss = allow_feature_loss
+        problems = inspect_package(self.path)
+        self.open_problems = [p for p in problems if p.severity is not Severity.ERROR]
+        errors = [p for p in problems if p.severity is Severity.ERROR]
+        if errors:
+            raise ProblemsFound(errors, str(self.path))
+        self._archive = zipfile.ZipFile(self.path)
+        self._tables = package.locate_tables(self._archive)
+        self._strings: list[str] | None = None
+        self._epoch = date(1904, 1, 1) if self._date1904() else date(1899, 12, 30)
+        self._staged: dict[str, pd.DataFrame] = {}
+        self.last_save: SaveReport | None = None
+        self.fast_writes: list[str] = []
+
+    def _date1904(self) -> bool:
+        return bool(_DATE1904.search(self._archive.read("xl/workbook.xml")))
+
+    @property
+    def label(self) -> str:
+        return self.path.name
+
+    def close(self) -> None:
+        """Release the file (the port reopens nothing after this)."""
+        self._archive.close()
+
+    def has_table(self, name: str) -> bool:
+        return self._find(name) is not None
+
+    def _find(self, name: str) -> package.TablePart | None:
+        wanted = name.casefold()
+        return next((t for n, t in self._tables.items() if n.casefold() == wanted), None)
+
+    def read_table(self, name: str) -> TableData:
+        """The table's rows keyed by schema column; plain numbers-as-text become numbers.
+
+        Unlike the openpyxl adapter, a formula column holds the value the spreadsheet last
+        computed (None in a file no spreadsheet has recalculated), not the formula text.
+        """
+        spec = table(name)
+        part = self._find(name)
+        sheet_label = SHEETS_BY_KEY[spec.sheet].label.en
+        if part is None:
+            raise ProblemsFound(
+                [
+                    error(
+                        ProblemCode.MISSING_TABLE,
+                        f"table {name} is missing",
+                        sheet=sheet_label,
+                        hint="copy the table back from a fresh template, or rename yours "
+                        f"back to {name}",
+                        category=Category.SCHEMA,
+                    )
+                ],
+                self.label,
+            )
+        keys, letters = self._columns(spec, part)
+        if self._strings is None:
+            self._strings = package.shared_strings(self._archive)
+        rows = package.read_table_rows(self._archive, part, self._strings)
+        while rows and all(v is None for v in rows[-1]):
+            rows.pop()  # the blank row a table keeps when it is empty
+        frame = (
+            pd.DataFrame(rows, columns=keys, dtype=object)
+            if rows
+            else pd.DataFrame(columns=keys, dtype=object)
+        )
+        for column in spec.columns:
+            if column.key not in frame.columns:
+                frame[column.key] = None
+            elif column.type in _NUMERIC:
+                frame[column.key] = [_plain_number(v) for v in frame[column.key].tolist()]
+            elif column.type is ColumnType.DATE:
+                frame[column.key] = [self._date(v) for v in frame[column.key].tolist()]
+            elif column.type in (ColumnType.TEXT, ColumnType.CODE, ColumnType.PERIOD):
+                frame[column.key] = [_text(v) for v in frame[column.key].tolist()]
+        _, header_row, _, _ = part.bounds
+        return TableData(name, frame, part.sheet_name, header_row + 1, letters)
+
+    def _columns(self, spec: Table, part: package.TablePart) -> tuple[list[str], dict[str, str]]:
+        """Frame column names (schema keys, or the user's header) and schema-key letters."""
+        lookup = header_lookup(spec)
+        first_col, header_row, _, _ = part.bounds
+        keys: list[str] = []
+        letters: dict[str, str] = {}
+        for offset, header in enumerate(part.headers):
+            key = lookup.get(normalise_header(header))
+            if key is None or key in letters:
+                keys.append(header)  # a user's own column (or a duplicate): kept, ignored
+                continue
+            keys.append(key)
+            letters[key] = package.column_letter(first_col + offset)
+        missing = [c for c in spec.columns if c.required and c.key not in letters]
+        if missing:
+            raise ProblemsFound(
+                [
+                    error(
+                        ProblemCode.MISSING_HEADER,
+                        f"{spec.name} has no column {c.label.en!r}",
+                        sheet=part.sheet_name,
+                        cell=f"{package.column_letter(first_col)}{header_row}",
+                        hint="restore the header (any of the three languages is fine)",
+                        category=Category.SCHEMA,
+                    )
+                    for c in missing
+                ],
+                self.label,
+            )
+        return keys, letters
+
+    def _date(self, value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return self._epoch + timedelta(days=int(value))
+        return value
+
+    def write_table(self, name: str, frame: pd.DataFrame) -> None:
+        spec = table(name)
+        if not spec.owned:
+            raise ValueError(f"{name} belongs to the user; the program never rewrites it")
+        self._staged[name] = frame.copy()
+
+    def progress(self, fraction: float, message: str) -> None:
+        self._progress(fraction, message)
+
+    def message(self, text: str, *, level: str = "info") -> None:
+        self._message(text, level)
+
+    def commit(self) -> None:
+        """Rewrite the staged tables' parts (or hand them to FilePort) in one atomic save."""
+        if not self._staged:
+            return
+        staged, self._staged = self._staged, {}
+        try:
+            parts = self._new_parts(staged)
+        except package.NotFastPath as reason:
+            self._commit_with_openpyxl(staged, str(reason))
+            return
+        self.progress(0.95, f"saving {self.label}")
+        self._archive.close()
+        self.last_save = replace_parts(
+            self.path, parts, allow_feature_loss=self._allow_feature_loss
+        )
+        self.fast_writes = list(staged)
+        self._reopen()
+        backup = self.last_save.backup
+        kept = f"; the previous version is kept as {backup}" if backup else ""
+        self.message(f"saved {self.path}{kept}", level="info")
+
+    def _reopen(self) -> None:
+        self._archive = zipfile.ZipFile(self.path)
+        self._tables = package.locate_tables(self._archive)
+        self._strings = None
+
+    def _new_parts(self, staged: dict[str, pd.DataFrame]) -> dict[str, bytes]:
+        parts: dict[str, bytes] = {}
+        for index, (name, frame) in enumerate(staged.items()):
+            self.progress(index / (len(staged) + 1), f"writing {name}")
+            part = self._find(name)
+            if part is None:
+                raise package.NotFastPath(f"{name} is missing")
+            if any(t.sheet_part == part.sheet_part for t in self._tables.values() if t != part):
+                raise package.NotFastPath(f"{name} shares its sheet with another table")
+            spec = table(name)
+            keys, letters = self._columns(spec, part)
+            if any(k not in spec.keys for k in keys):
+                raise package.NotFastPath(f"{name} has columns of the user's")
+            sheet_xml = parts.get(part.sheet_part) or self._archive.read(part.sheet_part)
+            rows = _table_rows(spec, order_rows(spec, frame), part, keys, letters, sheet_xml)
+            sheet, table_xml = package.replace_table_rows(
+                sheet_xml, self._archive.read(part.part), part, rows, len(frame)
+            )
+            parts[part.sheet_part] = sheet
+            parts[part.part] = table_xml
+        # Formulas elsewhere may read these tables: drop their cached results and ask Excel
+        # to recalculate, so no reader ever shows a figure computed from the old rows.
+        for sheet_part in {t.sheet_part for t in self._tables.values()} | set(
+            _worksheet_parts(self._archive)
+        ):
+            xml = parts.get(sheet_part) or self._archive.read(sheet_part)
+            stripped = package.strip_cached_formula_values(xml)
+            if stripped is not xml:
+                parts[sheet_part] = stripped
+        parts["xl/workbook.xml"] = package.force_full_calculation(
+            self._archive.read("xl/workbook.xml")
+        )
+        return parts
+
+    def _commit_with_openpyxl(self, staged: dict[str, pd.DataFrame], reason: str) -> None:
+        from salesgoal_xl.workbook.file_port import FilePort
+
+        self.message(f"writing through openpyxl: {reason}", level="debug")
+        self._archive.close()
+        port = FilePort(
+            self.path,
+            progress=self._progress,
+            message=self._message,
+            allow_feature_loss=self._allow_feature_loss,
+        )
+        for name, frame in staged.items():
+            port.write_table(name, frame)
+        port.commit()
+        self.last_save = port.last_save
+        self._reopen()
+
+
+def _worksheet_parts(archive: zipfile.ZipFile) -> list[str]:
+    return [
+        name
+        for name in archive.namelist()
+        if name.startswith("xl/worksheets/") and name.endswith(".xml")
+    ]
+
+
+def _table_rows(
+    spec: Table,
+    frame: pd.DataFrame,
+    part: package.TablePart,
+    keys: Sequence[str],
+    letters: dict[str, str],
+    sheet_xml: bytes,
+) -> Any:
+    first_col, header_row, _, _ = part.bounds
+    styles = _first_row_styles(sheet_xml, header_row + 1, first_col, len(keys))
+    columns: list[Sequence[Any]] = []
+    formulas: dict[int, str] = {}
+    count = len(frame)
+    for position, key in enumerate(keys):
+        col = spec.column(key)
+        if col.role is Role.FORMULA and col.formula:
+            formulas[position] = _row_template(col.formula, letters)
+            columns.append([None] * count)
+        elif key in frame.columns:
+            columns.append(_column_values(col.type, frame[key]))
+        else:
+            columns.append([None] * count)
+    return package.rows_xml(columns, first_col, header_row + 1, styles, formulas)
+
+
+def _row_template(formula: str, letters: dict[str, str]) -> str:
+    """The formula with `{r}` where the row number goes (and braces otherwise escaped)."""
+    marker = 987_654_321  # a row number no real sheet reaches, replaced by `{r}` below
+    text = a1_formula(formula, marker, letters).lstrip("=")
+    text = text.replace("{", "{{").replace("}", "}}")
+    return text.replace(str(marker - 1), "{r_above}").replace(str(marker), "{r}")
+
+
+def _column_values(kind: ColumnType, series: pd.Series) -> list[Any]:
+    values = series.tolist()
+    if kind in (ColumnType.TEXT, ColumnType.CODE, ColumnType.PERIOD):
+        return [None if _missing(v) else str(v) for v in values]
+    if kind is ColumnType.DATE:
+        return [None if _missing(v) else _as_date(v) for v in values]
+    return [None if _missing(v) else _number(v) for v in values]
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, int | float | Decimal):
+        return value
+    return str(value)
+
+
+def _as_date(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else str(value)
+
+
+_FIRST_ROW = re.compile(rb'<row\b[^>]*\br="(\d+)"[^>]*?(?:/>|>(.*?)</row>)', re.S)
+
+
+def _first_row_styles(sheet_xml: bytes, row: int, first_col: int, width: int) -> list[int | None]:
+    """The style ids of the table's first data row, so new rows look like the old ones."""
+    styles: list[int | None] = [None] * width
+    for match in _FIRST_ROW.finditer(sheet_xml):
+        if int(match.group(1)) != row:
+            if int(match.group(1)) > row:
+                break
+            continue
+        for cell in re.finditer(rb"<c\b([^>]*)>|<c\b([^>]*)/>", match.group(2) or b""):
+            attrs = cell.group(1) or cell.group(2) or b""
+            ref = re.search(rb'\br="([A-Z]+)\d+"', attrs)
+            style = re.search(rb'\bs="(\d+)"', attrs)
+            if ref and style:
+                offset = package.column_index(ref.group(1).decode()) - first_col
+                if 0 <= offset < width:
+                    styles[offset] = int(style.group(1))
+        break
+    return styles
+
+
+def _plain_number(value: Any) -> Any:
+    if isinstance(value, str):
+        kind, number, _ = classify_number_text(value)
+        if kind is NumberText.PLAIN and number is not None:
+            return int(number) if number.is_integer() and "." not in value else number
+    return value
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value if value is None or isinstance(value, str) else str(value)
+
+
+__all__ = ["PackagePort", "Problem"]

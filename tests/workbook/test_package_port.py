@@ -1,0 +1,150 @@
+"""The package adapter reads what the openpyxl adapter reads, and writes what it would write."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from salesgoal_xl.commands.demo import write_demo_workbook
+from salesgoal_xl.commands.port import TableData
+from salesgoal_xl.commands.propose import run_propose
+from salesgoal_xl.commands.split import run_split
+from salesgoal_xl.workbook import schema
+from salesgoal_xl.workbook.file_port import FilePort
+from salesgoal_xl.workbook.package_port import PackagePort
+from salesgoal_xl.workbook.problems import ProblemCode, ProblemsFound
+
+READ_BY_COMMANDS = [
+    "tblSettings",
+    "tblReps",
+    "tblChannels",
+    "tblProducts",
+    "tblHistory",
+    "tblMarket",
+    "tblProposal",
+    "tblSplitRules",
+    "tblOverrides",
+    "tblWeights",
+]
+
+
+@cache
+def _demo_bytes(tmp: str) -> bytes:
+    path = Path(tmp) / "demo.xlsx"
+    write_demo_workbook(path)
+    run_propose(FilePort(path), final="base")
+    return path.read_bytes()
+
+
+@pytest.fixture
+def plan(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh copy of the demo workbook with a proposal (built once per session)."""
+    folder = tmp_path_factory.getbasetemp() / "package-port-demo"
+    folder.mkdir(exist_ok=True)
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(_demo_bytes(str(folder)))
+    return path
+
+
+def _normalised(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cell values compared as text, so 1 and 1.0 or a date and its midnight agree."""
+
+    def text(value: object) -> str:
+        if value is None or (isinstance(value, float) and value != value):
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)[:10] if hasattr(value, "year") else str(value)
+
+    return frame.map(text).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def both_reads(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[TableData, TableData]]:
+    """Each table read once through each adapter from the same demo workbook."""
+    folder = tmp_path_factory.getbasetemp() / "package-port-demo"
+    folder.mkdir(exist_ok=True)
+    path = tmp_path_factory.mktemp("reads") / "plan.xlsx"
+    path.write_bytes(_demo_bytes(str(folder)))
+    fast, slow = PackagePort(path), FilePort(path)
+    return {name: (fast.read_table(name), slow.read_table(name)) for name in READ_BY_COMMANDS}
+
+
+@pytest.mark.parametrize("name", READ_BY_COMMANDS)
+def test_tables_read_the_same_as_through_openpyxl(
+    both_reads: dict[str, tuple[TableData, TableData]], name: str
+) -> None:
+    """Every table a command reads comes back with the same keys, rows and values.
+
+    Formula columns are left out: openpyxl gives their formula text, the package adapter
+    their last computed value, and no command reads them.
+    """
+    fast, slow = both_reads[name]
+    assert (fast.sheet, fast.first_row) == (slow.sheet, slow.first_row)
+    assert dict(fast.letters) == {k: v for k, v in slow.letters.items() if k in fast.letters}
+    formulas = {c.key for c in schema.table(name).columns if c.role is schema.Role.FORMULA}
+    columns = [c for c in slow.frame.columns if c not in formulas]
+    pd.testing.assert_frame_equal(
+        _normalised(fast.frame[columns]), _normalised(slow.frame[columns]), check_dtype=False
+    )
+
+
+def test_split_writes_targets_part_wise_and_openpyxl_reads_them(plan: Path) -> None:
+    """split through the package adapter rewrites only tblTargets' parts; openpyxl agrees."""
+    port = PackagePort(plan)
+    summary = run_split(port)
+    assert port.fast_writes == ["tblTargets"]
+    written = FilePort(plan).read_table("tblTargets").frame
+    assert len(written) == summary.leaf_rows
+    assert sum(int(t) for t in written["target"]) == summary.total
+    ws = openpyxl.load_workbook(plan)["Targets"]
+    assert ws.tables["tblTargets"].ref.endswith(str(4 + summary.leaf_rows))
+
+
+def test_formula_column_is_written_for_every_row(plan: Path) -> None:
+    """The live Matrix key formula is on every row, pointing at its own row and the one above."""
+    run_split(PackagePort(plan))
+    ws = openpyxl.load_workbook(plan)["Targets"]
+    ref = ws.tables["tblTargets"].ref
+    last = int(ref.split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    headers = [c.value for c in ws[4]]
+    col = headers.index("Matrix key") + 1
+    for row in (5, 6, last):
+        formula = ws.cell(row, col).value
+        assert isinstance(formula, str) and formula.startswith("=")
+        assert f"{row - 1}" in formula and f"{row}" in formula
+
+
+def test_a_note_beside_the_targets_survives_the_fast_write(plan: Path) -> None:
+    """A value the user typed beside tblTargets stays where it was after split."""
+    wb = openpyxl.load_workbook(plan)
+    wb["Targets"]["Z7"] = "ask Lee about Q3"
+    wb.save(plan)
+    port = PackagePort(plan)
+    run_split(port)
+    assert port.fast_writes == ["tblTargets"]
+    assert openpyxl.load_workbook(plan)["Targets"]["Z7"].value == "ask Lee about Q3"
+
+
+def test_shared_sheet_falls_back_to_openpyxl(plan: Path) -> None:
+    """propose writes tables that share a sheet, so the openpyxl adapter does the save."""
+    port = PackagePort(plan)
+    run_propose(port, final="stretch")
+    assert port.fast_writes == []
+    assert port.last_save is not None
+    proposal = FilePort(plan).read_table("tblProposal").frame
+    assert int(proposal["final_target"][0]) == int(proposal["stretch"][0])
+
+
+def test_missing_table_names_the_sheet(plan: Path) -> None:
+    """Asking for a table the workbook lacks gives MISSING_TABLE, not a traceback."""
+    wb = openpyxl.load_workbook(plan)
+    del wb["Targets"].tables["tblTargets"]
+    wb.save(plan)
+    with pytest.raises(ProblemsFound) as caught:
+        PackagePort(plan).read_table("tblTargets")
+    assert caught.value.problems[0].code is ProblemCode.MISSING_TABLE
