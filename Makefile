@@ -46,6 +46,7 @@ test: lint typecheck unit
 
 bench: venv
 	$(BIN)/python benchmarks/bench_allocation.py
+	$(BIN)/python benchmarks/bench_split.py
 
 templates: venv
 	$(BIN)/salesgoal templates workbook_templates

@@ -24,6 +24,7 @@ import os
 import re
 import shutil
 import tempfile
+import xml.parsers.expat
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -535,13 +536,23 @@ def save_atomically(
 
 
 def _verify_xml_parts(path: Path, names: tuple[str, ...]) -> None:
-    from defusedxml.ElementTree import fromstring
+    """Each replaced part must be well-formed XML without a DTD.
 
+    A bare expat parser checks well-formedness without building a tree, so a sheet part of
+    a hundred thousand rows takes a fraction of a second rather than tens of seconds.
+    """
     if not names:
         return
     with zipfile.ZipFile(path) as zf:
         for name in names:
-            fromstring(zf.read(name))
+            parser = xml.parsers.expat.ParserCreate()
+            parser.StartDoctypeDeclHandler = _refuse_doctype
+            with zf.open(name) as handle:
+                parser.ParseFile(handle)
+
+
+def _refuse_doctype(*_args: object) -> None:
+    raise ValueError("a replaced part declares a DTD")
 
 
 def replace_parts(

@@ -601,8 +601,12 @@ def _scan_sheet_exact(chunks: Iterator[bytes], row_limit: int, limits: Limits) -
 def _schema_sheet_rows() -> dict[str, int]:
     """Row bound for each schema sheet, under every one of its localised names."""
     bounds: dict[str, int] = {}
+    # Sheets without tables (Guide, Rep x Month, Dashboard) are views with at most a row per
+    # rep, so the org's size bounds them.
+    view_rows = TABLES_BY_NAME["tblReps"].max_rows
     for sheet in SHEETS:
-        rows = sum(TABLES_BY_NAME[t].max_rows for t in sheet.tables) + SHEET_ROW_MARGIN
+        tables_rows = sum(TABLES_BY_NAME[t].max_rows for t in sheet.tables)
+        rows = (tables_rows or view_rows) + SHEET_ROW_MARGIN
         for label in sheet.label.all():
             bounds[label.casefold()] = min(rows, EXCEL_MAX_ROW)
     return bounds

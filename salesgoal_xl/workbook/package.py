@@ -13,6 +13,7 @@ Files reach this module only after the gate has checked them (no entities, bound
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 import zipfile
@@ -142,47 +143,109 @@ def read_table_rows(
 ) -> list[list[Any]]:
     """The table's data rows as lists of raw values (numbers, text, booleans, None).
 
-    Only rows inside the table's range are kept; the sheet is streamed, so memory follows
-    the table, not the sheet. Dates come back as Excel serial numbers (the caller knows
-    which columns are dates from the schema). Formula cells give their cached value.
+    Only rows inside the table's range are kept; the sheet is streamed in chunks, so memory
+    follows the table, not the sheet. Dates come back as Excel serial numbers (the caller
+    knows which columns are dates from the schema). Formula cells give their cached value.
+    Cells are matched with a regular expression for the layout Excel, LibreOffice and
+    openpyxl write; a row in any other layout is parsed as XML instead.
     """
     first_col, header_row, last_col, last_row = table.bounds
     width = last_col - first_col + 1
     texts = shared_strings(archive) if strings is None else strings
     rows: list[list[Any]] = [[None] * width for _ in range(last_row - header_row)]
-    with archive.open(table.sheet_part) as handle:
-        for _event, element in SafeET.iterparse(handle, events=("end",)):
-            if element.tag != f"{_MAIN}row":
+    columns: dict[bytes, int] = {}
+    # Plans repeat the same periods, codes and names endlessly: decode each cell text once.
+    values: dict[tuple[bytes, bytes], Any] = {}
+    for chunk in _row_chunks(archive, table.sheet_part):
+        cells = _FAST_CELL.findall(chunk)
+        if len(cells) != chunk.count(b"<c ") + chunk.count(b"<c>"):
+            cells = _slow_cells(chunk)
+        past_end = False
+        for letters, row_text, kind, inner in cells:
+            number = int(row_text)
+            if number <= header_row:
                 continue
-            row_number = int(element.get("r", "0"))
-            if header_row < row_number <= last_row:
-                target = rows[row_number - header_row - 1]
-                for cell in element.iter(f"{_MAIN}c"):
-                    col, _ = split_ref(cell.get("r", "A1"))
-                    if first_col <= col <= last_col:
-                        target[col - first_col] = _cell_value(cell, texts)
-            element.clear()
-            if row_number >= last_row:
+            if number > last_row:
+                past_end = True
                 break
+            col = columns.get(letters)
+            if col is None:
+                col = columns[letters] = column_index(letters.decode())
+            if first_col <= col <= last_col:
+                key = (kind, inner)
+                try:
+                    value = values[key]
+                except KeyError:
+                    value = values[key] = _fast_value(kind, inner, texts)
+                rows[number - header_row - 1][col - first_col] = value
+        if past_end:
+            break
     return rows
 
 
-def _cell_value(cell: Any, strings: Sequence[str]) -> Any:
-    kind = cell.get("t", "n")
-    if kind == "inlineStr":
-        return "".join(t.text or "" for t in cell.iter(f"{_MAIN}t"))
-    value = cell.find(f"{_MAIN}v")
-    if value is None or value.text is None:
+_FAST_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d+)"(?: s="\d+")?(?: t="(\w+)")?(?:/>|>(.*?)</c>)', re.S
+)
+_ANY_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_ATTR_R = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_ATTR_T = re.compile(rb'\bt="(\w+)"')
+_V = re.compile(rb"<v>(.*?)</v>", re.S)
+_T = re.compile(rb"<t\b[^>]*?(?:/>|>(.*?)</t>)", re.S)
+_CHUNK = 8 << 20
+
+
+def _row_chunks(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    """A sheet part in bounded pieces, each ending at a row boundary."""
+    buffer = b""
+    with archive.open(part) as handle:
+        while True:
+            chunk = handle.read(_CHUNK)
+            buffer += chunk
+            if not chunk:
+                yield buffer
+                return
+            end = buffer.rfind(b"</row>")
+            if end < 0:
+                continue
+            cut = end + len(b"</row>")
+            yield buffer[:cut]
+            buffer = buffer[cut:]
+
+
+def _slow_cells(body: bytes) -> list[tuple[bytes, bytes, bytes, bytes]]:
+    """Cells whose attributes come in another order or carry more of them."""
+    cells = []
+    for match in _ANY_CELL.finditer(body):
+        attrs, inner = match.group(1), match.group(2) or b""
+        ref = _ATTR_R.search(attrs)
+        if ref is None:
+            continue  # a cell without an address cannot be placed; the gate reports these
+        kind = _ATTR_T.search(attrs)
+        cells.append((ref.group(1), ref.group(2), kind.group(1) if kind else b"", inner))
+    return cells
+
+
+def _fast_value(kind: bytes, inner: bytes, strings: Sequence[str]) -> Any:
+    if kind == b"inlineStr":
+        return _unescape(b"".join(t or b"" for t in _T.findall(inner)))
+    found = _V.search(inner) if inner else None
+    if found is None:
         return None
-    text = value.text
-    if kind == "s":
-        return strings[int(text)]
-    if kind in ("str", "e"):
-        return text
-    if kind == "b":
-        return text == "1"
+    raw = found.group(1)
+    if kind == b"s":
+        return strings[int(raw)]
+    if kind in (b"str", b"e"):
+        return _unescape(raw)
+    if kind == b"b":
+        return raw == b"1"
+    text = raw.decode()
     number = float(text)
     return int(number) if number.is_integer() and "E" not in text and "." not in text else number
+
+
+def _unescape(raw: bytes) -> str:
+    text = raw.decode("utf-8")
+    return html.unescape(text) if "&" in text else text
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -190,25 +253,31 @@ def _cell_value(cell: Any, strings: Sequence[str]) -> Any:
 
 def cell_xml(ref: str, value: Any, style: int | None) -> str:
     """One <c> element; text is always an inline string, so it can never become a formula."""
+    tail = _cell_tail(value, style)
+    return f'<c r="{ref}{tail}' if tail else ""
+
+
+def _cell_tail(value: Any, style: int | None) -> str:
+    """A cell's XML after the row number of its address: `"` closes the `r` attribute."""
     style_attr = f' s="{style}"' if style else ""
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()  # numpy scalars
     if value is None:
-        return f'<c r="{ref}"{style_attr}/>' if style else ""
+        return f'"{style_attr}/>' if style else ""
     if isinstance(value, bool):
-        return f'<c r="{ref}"{style_attr} t="b"><v>{int(value)}</v></c>'
+        return f'"{style_attr} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | Decimal) or (
         isinstance(value, float) and value == value and abs(value) != float("inf")
     ):
-        return f'<c r="{ref}"{style_attr}><v>{value}</v></c>'
+        return f'"{style_attr}><v>{value}</v></c>'
     if isinstance(value, datetime):
         delta = value - datetime(1899, 12, 30)
-        return f'<c r="{ref}"{style_attr}><v>{delta.days + delta.seconds / 86400}</v></c>'
+        return f'"{style_attr}><v>{delta.days + delta.seconds / 86400}</v></c>'
     if isinstance(value, date):
-        return f'<c r="{ref}"{style_attr}><v>{(value - _EXCEL_EPOCH).days}</v></c>'
-    if hasattr(value, "item"):  # numpy scalars
-        return cell_xml(ref, value.item(), style)
+        return f'"{style_attr}><v>{(value - _EXCEL_EPOCH).days}</v></c>'
     text = escape(_ILLEGAL_XML.sub("", str(value)))
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c r="{ref}"{style_attr} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+    return f'"{style_attr} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
 def rows_xml(
@@ -222,23 +291,40 @@ def rows_xml(
 
     `formulas` maps a column position to a formula template in which `{r}` is the row
     number and `{r_above}` the one before; formula cells carry no cached value, so no
-    reader can show a stale result.
+    reader can show a stale result. Work is done a column at a time, and each distinct
+    value is rendered once: plans repeat the same periods, codes and names endlessly.
     """
-    letters = [column_letter(first_col + i) for i in range(len(columns))]
     count = len(columns[0]) if columns else 0
+    numbers = [str(first_row + offset) for offset in range(count)]
     formulas = formulas or {}
-    for offset in range(count):
-        r = first_row + offset
-        parts = []
-        for i, column in enumerate(columns):
-            ref = f"{letters[i]}{r}"
-            if i in formulas:
-                style_attr = f' s="{styles[i]}"' if styles[i] else ""
-                formula = escape(formulas[i].format(r=r, r_above=r - 1))
-                parts.append(f'<c r="{ref}"{style_attr}><f>{formula}</f></c>')
-            else:
-                parts.append(cell_xml(ref, column[offset], styles[i]))
-        yield f'<row r="{r}">{"".join(parts)}</row>'
+    rendered: list[list[str]] = []
+    for i, column in enumerate(columns):
+        prefix = f'<c r="{column_letter(first_col + i)}'
+        style_attr = f' s="{styles[i]}"' if styles[i] else ""
+        if i in formulas:
+            template = formulas[i]
+            rendered.append(
+                [
+                    f'{prefix}{n}"{style_attr}><f>'
+                    f"{escape(template.format(r=n, r_above=int(n) - 1))}</f></c>"
+                    for n in numbers
+                ]
+            )
+            continue
+        tails: dict[tuple[type, Any], str] = {}
+        cells = []
+        for n, value in zip(numbers, column, strict=True):
+            key = (value.__class__, value)  # True and 1 are equal keys, but not equal cells
+            try:
+                tail = tails[key]
+            except KeyError:
+                tail = tails[key] = _cell_tail(value, styles[i])
+            except TypeError:  # unhashable values are rare: render them each time
+                tail = _cell_tail(value, styles[i])
+            cells.append(f"{prefix}{n}{tail}" if tail else "")
+        rendered.append(cells)
+    for n, row_cells in zip(numbers, zip(*rendered, strict=True), strict=True):
+        yield f'<row r="{n}">{"".join(row_cells)}</row>'
 
 
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>(.*?)</sheetData>", re.S)

@@ -313,12 +313,14 @@ def _row_template(formula: str, letters: dict[str, str]) -> str:
 
 
 def _column_values(kind: ColumnType, series: pd.Series) -> list[Any]:
-    values = series.tolist()
-    if kind in (ColumnType.TEXT, ColumnType.CODE, ColumnType.PERIOD):
-        return [None if _missing(v) else str(v) for v in values]
     if kind is ColumnType.DATE:
-        return [None if _missing(v) else _as_date(v) for v in values]
-    return [None if _missing(v) else _number(v) for v in values]
+        return [None if _missing(v) else _as_date(v) for v in series.tolist()]
+    if kind in _NUMERIC and pd.api.types.is_integer_dtype(series.dtype):
+        return series.tolist()  # plain Python ints already: nothing to check per value
+    if kind in (ColumnType.TEXT, ColumnType.CODE, ColumnType.PERIOD):
+        # The row writer renders (and stringifies) each distinct value once.
+        return series.astype(object).where(series.notna(), None).tolist()
+    return [None if _missing(v) else _number(v) for v in series.tolist()]
 
 
 def _missing(value: Any) -> bool:
