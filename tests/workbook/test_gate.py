@@ -313,3 +313,17 @@ def test_a_large_clean_table_passes_quickly(tmp_path: Path) -> None:
     path = tmp_path / "big.xlsx"
     workbook.save(path)
     assert inspect_package(path) == []
+
+
+def test_a_large_org_view_sheet_is_not_far_away(tmp_path: Path) -> None:
+    """A Rep x Month view with a row per rep for 3,000 reps is not mistaken for a stray cell."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Rep x Month"
+    for row in range(1, 3_001):
+        ws.cell(row, 2, f"R{row:05d}")
+    path = tmp_path / "view.xlsx"
+    wb.save(path)
+    assert [p.code for p in gate.inspect_package(path)] == []
