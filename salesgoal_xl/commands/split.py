@@ -99,6 +99,9 @@ def build_request(port: WorkbookPort, settings: PlanSettings) -> SplitRequest:
         weights=weights,
         over_assignment=Fraction(settings["over_assignment"]),
         total_source=total_source,
+        granularity=str(settings["granularity"]),
+        country=str(settings["country"]).strip() or None,
+        country_source=settings.where("country"),
     )
 
 

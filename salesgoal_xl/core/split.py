@@ -32,8 +32,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from salesgoal_xl.core.allocation import allocate, allocate_groups
-from salesgoal_xl.core.calendar import FiscalCalendar
-from salesgoal_xl.core.errors import AllocationError, SalesgoalError
+from salesgoal_xl.core.calendar import FiscalCalendar, split_month_into_weeks
+from salesgoal_xl.core.errors import AllocationError, CalendarError, SalesgoalError
 from salesgoal_xl.core.matrix import allocate_matrix
 from salesgoal_xl.core.money import Amount, Money, from_units, is_int_amount, to_units
 from salesgoal_xl.core.money import unit_fraction as _unit_fraction
@@ -111,6 +111,9 @@ class SplitRequest:
     over_assignment: Fraction = Fraction(0)
     ramp: Sequence[float] = DEFAULT_RAMP
     total_source: str = ""
+    granularity: str = "month"
+    country: str | None = None
+    country_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -237,6 +240,13 @@ def split_plan(request: SplitRequest, progress: Progress | None = None) -> Split
         f"{org_methods['region']}>{org_methods['team']}>{org_methods['rep']}"
         f"; month:{time_method}; mix:{mix_method}"
     )
+    if request.granularity == "week":
+        report(0.85, "spreading months over weeks by working days")
+        try:
+            leaves = _split_weeks(leaves, months, request.country)
+        except CalendarError as exc:
+            raise SplitInfeasible([SplitIssue(str(exc), request.country_source)]) from None
+        method_text += "; week:working days"
     frame = _assemble(leaves, reps, months, quarters, unit, as_int, method_text)
     report(1.0, "split done")
     totals = {
@@ -713,6 +723,30 @@ def _matrix_mix(
     return out
 
 
+# --- weeks --------------------------------------------------------------------------------
+
+
+def _split_weeks(leaves: pd.DataFrame, months: Sequence[str], country: str | None) -> pd.DataFrame:
+    """Each monthly leaf spread over the ISO weeks touching its month, by working days.
+
+    A week that crosses a month boundary gets one row in each month, each carrying the
+    working days of its own month, so every month keeps exactly its total.
+    """
+    per_month = [split_month_into_weeks(month, country) for month in months]
+    leaves = leaves[leaves["units"] > 0].reset_index(drop=True)
+    counts = np.array([len(per_month[m]) for m in leaves["month"]], dtype=np.int64)
+    groups = np.repeat(np.arange(len(leaves)), counts)
+    labels = [list(weeks) for weeks in per_month]
+    days = [list(weeks.values()) for weeks in per_month]
+    week_labels = [w for m in leaves["month"] for w in labels[m]]
+    weights = np.array([d for m in leaves["month"] for d in days[m]], dtype=np.int64)
+    units = allocate_groups(leaves["units"].to_numpy(dtype=np.int64), weights, groups)
+    expanded = leaves.loc[groups].reset_index(drop=True)
+    expanded["units"] = units
+    expanded["week"] = week_labels
+    return expanded
+
+
 # --- output -------------------------------------------------------------------------------
 
 
@@ -725,9 +759,12 @@ def _assemble(
     as_int: bool,
     method_text: str,
 ) -> pd.DataFrame:
-    leaves = leaves[leaves["units"] > 0].sort_values(["rep", "month", "combo"], kind="stable")
+    weekly = "week" in leaves.columns
+    order = ["rep", "month", "week", "combo"] if weekly else ["rep", "month", "combo"]
+    leaves = leaves[leaves["units"] > 0].sort_values(order, kind="stable")
     rep_rows = reps.iloc[leaves["rep"].to_numpy()]
-    period = [months[i] for i in leaves["month"]]
+    month = [months[i] for i in leaves["month"]]
+    period = leaves["week"].tolist() if weekly else month
     if unit.denominator == 1 and as_int:
         target: list[Money] | np.ndarray = leaves["units"].to_numpy() * unit.numerator
     else:
@@ -735,7 +772,8 @@ def _assemble(
     return pd.DataFrame(
         {
             "period": period,
-            "quarter": [quarters[p] for p in period],
+            "month": month,
+            "quarter": [quarters[m] for m in month],
             "region": rep_rows["region"].to_numpy(),
             "team": rep_rows["team"].to_numpy(),
             "rep_id": rep_rows["rep_id"].to_numpy(),

@@ -835,7 +835,14 @@ def check_periods(ctx: CheckContext) -> list[Problem]:
                         )
                     )
                     continue
-                if read.name in IN_YEAR_TABLES and parsed not in in_year:
+                # A weekly row's Month says which month its days belong to; the week's own
+                # Thursday may fall in the month before the plan year starts.
+                decided_by_month = column.key == "period" and "month" in read.header_cells
+                if (
+                    read.name in IN_YEAR_TABLES
+                    and parsed not in in_year
+                    and not (decided_by_month and _PERIOD_WEEK.fullmatch(str(value).strip()))
+                ):
                     outside[_period_text(value)].append(row)
             for value, rows in outside.items():
                 count = f" ({len(rows):,} cells: {_cells_text(read, column.key, rows)})"

@@ -213,15 +213,12 @@ _AMOUNT = Column("amount", _l("Amount", "金額", "金额"), ColumnType.MONEY, r
 _NOTE = Column("note", _l("Note", "備註", "备注"), ColumnType.TEXT, width=30)
 
 
-_ISO_YEAR = "VALUE(LEFT({period},4))"
-_WEEK_THURSDAY = (
-    f"DATE({_ISO_YEAR},1,4)-WEEKDAY(DATE({_ISO_YEAR},1,4),3)+7*VALUE(MID({{period}},7,2))-4"
-)
 # `{key:above}` is the cell of column `key` in the row above (the header, for the first row).
+# The fiscal month comes from the Month column (a weekly row carries the month its working
+# days belong to), or from a monthly Period when Month is blank.
 MATRIX_KEY_FORMULA: Final = (
     "=(INT(N({matrix_key:above})/100)+IF({rep_id}={rep_id:above},0,1))*100"
-    f'+IFERROR(MOD(IF(MID({{period}},6,1)="W",MONTH({_WEEK_THURSDAY}),'
-    "VALUE(MID({period},6,2)))-FirstMonth,12)+1,0)"
+    '+IFERROR(MOD(VALUE(MID(IF({month}="",{period},{month}),6,2))-FirstMonth,12)+1,0)'
 )
 
 
@@ -614,6 +611,7 @@ TABLES: Final[tuple[Table, ...]] = (
         _l("Leaf targets", "明細目標", "明细目标"),
         (
             _out(_PERIOD),
+            Column("month", _l("Month", "月份", "月份"), ColumnType.PERIOD, Role.OUTPUT, width=9),
             Column("quarter", _l("Quarter", "季度", "季度"), ColumnType.CODE, Role.OUTPUT, width=9),
             _out(_REGION),
             _out(_TEAM),
@@ -635,7 +633,7 @@ TABLES: Final[tuple[Table, ...]] = (
             ),
         ),
         max_rows=1_000_000,
-        write_order=("rep_id", "period"),
+        write_order=("rep_id", "month", "period"),
     ),
     Table(
         "tblActuals",

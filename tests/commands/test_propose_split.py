@@ -13,7 +13,8 @@ from salesgoal_xl.commands.propose import run_propose
 from salesgoal_xl.commands.split import run_split
 from salesgoal_xl.core.demo import build_demo_company
 from salesgoal_xl.workbook import schema
-from salesgoal_xl.workbook.problems import ProblemCode, ProblemsFound
+from salesgoal_xl.workbook.checks import run_checks
+from salesgoal_xl.workbook.problems import ProblemCode, ProblemsFound, Severity
 
 
 @cache
@@ -144,3 +145,26 @@ def test_dry_run_reports_but_does_not_write() -> None:
     assert summary.leaf_rows > 0 and not summary.written
     assert port.commits == commits
     assert port.tables["tblTargets"].empty
+
+
+def test_weekly_split_of_an_april_year_checks_clean() -> None:
+    """A weekly split of FY2027 (April to March) passes every check, including the year rule.
+
+    Its last week, 2027-W13/W14, has its Thursday in April 2027, outside the plan year, yet
+    its March days belong to March: the Month column decides.
+    """
+    frames = demo_tables(build_demo_company(fiscal_year=2027, first_month=4))
+    settings = frames["tblSettings"].copy()
+    settings.loc[settings["setting"] == "granularity", "value"] = "week"
+    tables = {t.name: pd.DataFrame(columns=list(t.keys)) for t in schema.TABLES}
+    tables.update(frames)
+    tables["tblSettings"] = settings
+    port = MemoryPort(tables, label="april.xlsx")
+    run_propose(port, final="base")
+    run_split(port)
+    targets = port.tables["tblTargets"]
+    assert targets["period"].str.fullmatch(r"\d{4}-W\d\d").all()
+    assert targets["month"].min() == "2026-04" and targets["month"].max() == "2027-03"
+    assert "2027-W13" in set(targets[targets["month"] == "2027-03"]["period"])
+    errors = [p for p in run_checks(port) if p.severity is Severity.ERROR]
+    assert errors == []

@@ -214,3 +214,30 @@ def test_matrix_mix_matches_company_product_totals() -> None:
         by_product = month.groupby("product")["target"].sum()
         assert abs(3 * by_product["P"] - 2 * month["target"].sum()) <= 3 * 100
     assert leaves["target"].sum() == 1_200_000
+
+
+def test_weekly_split_keeps_every_month_exact() -> None:
+    """With weekly granularity each month's weeks add up to that month's monthly target."""
+    monthly = split_plan(_request()).leaves
+    weekly = split_plan(_request(granularity="week", country="US")).leaves
+    assert weekly["period"].str.fullmatch(r"2026-W\d\d").all()
+    by_month_weekly = weekly.groupby(["rep_id", "month"])["target"].sum()
+    by_month_monthly = monthly.groupby(["rep_id", "period"])["target"].sum()
+    assert by_month_weekly.to_dict() == by_month_monthly.to_dict()
+
+
+def test_a_week_crossing_months_is_shared_by_working_days() -> None:
+    """2026-W14 (Mon 30 Mar - Sun 5 Apr) has 2 working days in March and 3 in April."""
+    weekly = split_plan(_request(granularity="week", country="US")).leaves
+    b1 = weekly[(weekly["rep_id"] == "B1") & (weekly["period"] == "2026-W14")]
+    parts = b1.set_index("month")["target"]
+    assert set(parts.index) == {"2026-03", "2026-04"}
+    march_days = 22  # working days in March 2026, no US public holiday
+    assert abs(parts["2026-03"] - 50_000 * 2 / march_days) <= 100
+
+
+def test_unknown_holiday_country_names_the_setting() -> None:
+    """A country code the holiday calendar does not know fails, naming the setting's cell."""
+    with pytest.raises(SplitInfeasible) as caught:
+        split_plan(_request(granularity="week", country="XX", country_source="Settings!C9"))
+    assert "Settings!C9" in str(caught.value)

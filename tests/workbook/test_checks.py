@@ -93,8 +93,8 @@ def test_thousands_of_rows_with_one_unknown_code_give_one_problem() -> None:
     plan["tblTargets"] = [dict(row, rep_id="R99", target=400) for _ in range(3_000)]
     problems = [p for p in _checked(plan) if p.code is ProblemCode.UNKNOWN_CODE]
     assert len(problems) == 1
-    assert problems[0].cell == "E3"
-    assert "3,000 cells" in problems[0].message and "E4" in problems[0].message
+    assert problems[0].cell == "F3"
+    assert "3,000 cells" in problems[0].message and "F4" in problems[0].message
 
 
 def test_many_distinct_unknown_codes_are_summed_up() -> None:

@@ -11,8 +11,10 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.utils import get_column_letter
 
 from salesgoal_xl.commands.new import template_path
+from salesgoal_xl.workbook import layout as lay
 from salesgoal_xl.workbook import schema
 from salesgoal_xl.workbook.builder import build_workbook, fiscal_months, save_workbook
 from tests import libreoffice
@@ -145,7 +147,9 @@ def test_check_cells_say_ok(filled: dict[str, dict[str, Any]]) -> None:
     """Total vs final target, matrix vs table and row order all check out."""
     checks = filled["Targets"]
     total = sample_data()["tblTargets"]["target"].sum()
-    values = [checks[f"N{r}"] for r in range(4, 12)]
+    # The check block sits beside tblTargets: labels one gap column to its right, then values.
+    value_col = get_column_letter(len(schema.table("tblTargets").columns) + 2 + lay.GAP_COLUMNS)
+    values = [checks[f"{value_col}{r}"] for r in range(4, 12)]
     assert values == [total, total, 0, 0, "OK", total, "OK", "OK"]
 
 
