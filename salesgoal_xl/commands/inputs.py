@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from salesgoal_xl.commands.port import TableData, WorkbookPort
+from salesgoal_xl.workbook.cells import is_blank
 from salesgoal_xl.workbook.problems import Problem, ProblemCode, ProblemsFound, error
 from salesgoal_xl.workbook.schema import (
     SETTINGS,
@@ -110,15 +111,6 @@ def _typed_setting(kind: ColumnType, raw: object, choices: tuple[str, ...]) -> A
     if choices and text not in choices:
         raise ValueError(f"expected one of {', '.join(choices)} (got {raw!r})")
     return text
-
-
-def is_blank(value: object) -> bool:
-    """None, NaN or whitespace-only text."""
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
 
 
 def to_decimal(value: object) -> Decimal:

@@ -8,7 +8,7 @@ or xlwings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -70,6 +70,31 @@ class WorkbookPort(Protocol):
     def commit(self) -> None:
         """Make every staged write permanent at once (an atomic save for files)."""
         ...
+
+
+class StagedWrites:
+    """The half of a file adapter that is the same everywhere: staging and reporting.
+
+    Subclasses set `_staged`, `_progress` and `_message` and implement reading and commit.
+    """
+
+    _staged: dict[str, pd.DataFrame]
+    _progress: Callable[[float, str], None]
+    _message: Callable[[str, str], None]
+
+    def write_table(self, name: str, frame: pd.DataFrame) -> None:
+        """Stage new rows for a table the program owns; user tables are refused."""
+        if not table(name).owned:
+            raise ValueError(f"{name} belongs to the user; the program never rewrites it")
+        self._staged[name] = frame.copy()
+
+    def progress(self, fraction: float, message: str) -> None:
+        """Pass progress to the callback given at construction."""
+        self._progress(fraction, message)
+
+    def message(self, text: str, *, level: str = "info") -> None:
+        """Pass a message to the callback given at construction."""
+        self._message(text, level)
 
 
 class MemoryPort:

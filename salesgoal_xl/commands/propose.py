@@ -16,7 +16,6 @@ import pandas as pd
 
 from salesgoal_xl.commands.inputs import (
     PlanSettings,
-    is_blank,
     load_settings,
     money_amount,
     to_decimal,
@@ -32,6 +31,7 @@ from salesgoal_xl.core.proposal import (
     ProposalSettings,
     build_proposal,
 )
+from salesgoal_xl.workbook.cells import is_blank
 from salesgoal_xl.workbook.problems import Problem, ProblemCode, ProblemsFound, error
 
 FinalChoice = Literal["keep", "conservative", "base", "stretch"]

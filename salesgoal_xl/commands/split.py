@@ -10,7 +10,6 @@ import pandas as pd
 
 from salesgoal_xl.commands.inputs import (
     PlanSettings,
-    is_blank,
     load_settings,
     money_amount,
     text_codes,
@@ -27,6 +26,7 @@ from salesgoal_xl.core.split import (
     SplitResult,
     split_plan,
 )
+from salesgoal_xl.workbook.cells import is_blank
 from salesgoal_xl.workbook.problems import Problem, ProblemCode, ProblemsFound, error
 
 

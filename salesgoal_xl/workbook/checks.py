@@ -20,6 +20,7 @@ import pandas as pd
 from openpyxl.workbook.workbook import Workbook
 
 from salesgoal_xl.commands.port import TableData, WorkbookPort
+from salesgoal_xl.workbook.cells import is_blank
 from salesgoal_xl.workbook.problems import (
     Category,
     Problem,
@@ -36,7 +37,6 @@ from salesgoal_xl.workbook.reader import (
     TableRead,
     classify_number_text,
     code_text,
-    is_blank,
     read_settings,
     read_tables,
     workbook_language,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from salesgoal_xl.commands.port import TableData
+from salesgoal_xl.commands.port import StagedWrites, TableData
 from salesgoal_xl.workbook.door import SaveReport, save_atomically
 from salesgoal_xl.workbook.fill import fill_table
 from salesgoal_xl.workbook.gate import open_workbook
@@ -47,7 +47,7 @@ def _ignore_message(_text: str, _level: str) -> None:
     """Messages go nowhere unless a caller asks to see them."""
 
 
-class FilePort:
+class FilePort(StagedWrites):
     """A planning workbook file behind the WorkbookPort protocol.
 
     Opening happens at construction, so an unreadable file raises `ProblemsFound` (with
@@ -117,18 +117,6 @@ class FilePort:
             raise ProblemsFound(blocking, self.label)
         data = raw.data
         return TableData(name, usable_frame(raw), data.sheet, data.first_row, dict(data.letters))
-
-    def write_table(self, name: str, frame: pd.DataFrame) -> None:
-        spec = table(name)
-        if not spec.owned:
-            raise ValueError(f"{name} belongs to the user; the program never rewrites it")
-        self._staged[name] = frame.copy()
-
-    def progress(self, fraction: float, message: str) -> None:
-        self._progress(fraction, message)
-
-    def message(self, text: str, *, level: str = "info") -> None:
-        self._message(text, level)
 
     def commit(self) -> None:
         """Write every staged table into the workbook, then save atomically with a backup."""

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from salesgoal_xl.commands.port import TableData
+from salesgoal_xl.commands.port import StagedWrites, TableData
 from salesgoal_xl.workbook import package
 from salesgoal_xl.workbook.door import SaveReport, replace_parts
 from salesgoal_xl.workbook.fill import a1_formula, order_rows
@@ -53,7 +53,7 @@ _NUMERIC = (ColumnType.MONEY, ColumnType.NUMBER, ColumnType.PERCENT, ColumnType.
 _DATE1904 = re.compile(rb'date1904="(1|true)"')
 
 
-class PackagePort:
+class PackagePort(StagedWrites):
     """A planning workbook file behind the WorkbookPort protocol, read and written part-wise."""
 
     def __init__(
@@ -180,18 +180,6 @@ class PackagePort:
         if isinstance(value, int | float) and not isinstance(value, bool):
             return self._epoch + timedelta(days=int(value))
         return value
-
-    def write_table(self, name: str, frame: pd.DataFrame) -> None:
-        spec = table(name)
-        if not spec.owned:
-            raise ValueError(f"{name} belongs to the user; the program never rewrites it")
-        self._staged[name] = frame.copy()
-
-    def progress(self, fraction: float, message: str) -> None:
-        self._progress(fraction, message)
-
-    def message(self, text: str, *, level: str = "info") -> None:
-        self._message(text, level)
 
     def commit(self) -> None:
         """Rewrite the staged tables' parts (or hand them to FilePort) in one atomic save."""

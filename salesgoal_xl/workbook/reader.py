@@ -24,6 +24,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from salesgoal_xl.commands.port import TableData
+from salesgoal_xl.workbook.cells import is_blank
 from salesgoal_xl.workbook.problems import (
     Category,
     Problem,
@@ -150,15 +151,6 @@ def _readings(text: str) -> Iterator[float]:
         yield sign * float(_DOT_GROUPING.sub("", digits))
     if _COMMA_DECIMAL_FULL.fullmatch(digits):
         yield sign * float(_COMMA_GROUPING.sub("", digits).replace(",", "."))
-
-
-def is_blank(value: object) -> bool:
-    """True for None, NaN and whitespace-only text: what an empty cell reads as."""
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
 
 
 def code_text(value: object) -> str:
