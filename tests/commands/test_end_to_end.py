@@ -126,3 +126,20 @@ def test_matrix_formulas_agree_with_the_leaf_targets(recalculated: Path, split_p
         assert values == expected, rep
         seen += 1
     assert seen == targets["rep_id"].nunique()
+
+
+def test_challenge_and_growth_are_blank_without_a_final_target(recalculated: Path) -> None:
+    """Region rows with no final target show no challenge ratio or growth (not 0% / -100%)."""
+    frame = FilePort(recalculated).read_table("tblProposal").frame
+    wb = openpyxl.load_workbook(recalculated, data_only=True)
+    ws = wb[schema.SHEETS_BY_KEY["setting"].label.en]
+    data = FilePort(recalculated).read_table("tblProposal")
+    for row, scope in enumerate(frame["scope"]):
+        challenge = ws[data.cell(row, "challenge")].value
+        growth = ws[data.cell(row, "growth")].value
+        if scope == "Company":
+            final = int(frame["final_target"][row])
+            assert challenge == pytest.approx(final / int(frame["forecast"][row]))
+            assert growth == pytest.approx(final / int(frame["baseline"][row]) - 1)
+        else:
+            assert challenge in ("", None) and growth in ("", None), scope
