@@ -71,7 +71,11 @@ def check(
     from salesgoal_xl.commands.check import check_command
 
     run = console.run_command  # unexpected failures: one line and exit 3, never a traceback
-    raise typer.Exit(run(lambda: check_command(Path(path), as_json=json_out, write=not no_write)))
+    with console.progress_bar(not json_out) as report:
+        code = run(
+            lambda: check_command(Path(path), as_json=json_out, write=not no_write, progress=report)
+        )
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -83,7 +87,10 @@ def demo(
     """Write a planning workbook filled with the made-up demo company (60 reps, 3 years)."""
     from salesgoal_xl.commands.demo import write_demo_workbook
 
-    written = console.run_command(lambda: write_demo_workbook(path, lang, force=force))
+    with console.progress_bar() as report:
+        written = console.run_command(
+            lambda: write_demo_workbook(path, lang, force=force, progress=report)
+        )
     console.out.print(f"demo workbook written: {written}")
 
 

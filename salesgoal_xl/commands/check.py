@@ -8,6 +8,7 @@ all (nothing is written). docs/checks.md lists the problem codes.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,19 +49,27 @@ class CheckOutcome:
         return EXIT_CLEAN
 
 
-def run_check(port_or_path: WorkbookPort | str | Path, *, write: bool = True) -> CheckOutcome:
+def run_check(
+    port_or_path: WorkbookPort | str | Path,
+    *,
+    write: bool = True,
+    progress: Callable[[float, str], None] | None = None,
+) -> CheckOutcome:
     """Check a workbook (a port, or a file path) and, if asked, log the result in tblChecks."""
+    report = progress or (lambda _fraction, _message: None)
     if isinstance(port_or_path, str | Path):
         from salesgoal_xl.workbook.file_port import FilePort
 
+        report(0.05, f"opening {Path(port_or_path).name}")
         try:
-            port: WorkbookPort = FilePort(port_or_path)
+            port: WorkbookPort = FilePort(port_or_path, progress=progress)
         except ProblemsFound as refused:
             return CheckOutcome(refused.problems, readable=False)
     else:
         port = port_or_path
     opened = list(getattr(port, "open_problems", []))
     source: WorkbookPort | RawTables = port
+    report(0.5, "running the checks")
     problems = opened + run_checks(source)
     outcome = CheckOutcome(problems)
     if write and port.has_table(CHECKS_TABLE):
@@ -135,8 +144,14 @@ def print_report(outcome: CheckOutcome, path: str, *, as_json: bool, out: Consol
     out.print(f"{path}: {errors} error(s), {warnings} warning(s){where}", markup=False)
 
 
-def check_command(path: Path, *, as_json: bool, write: bool) -> int:
+def check_command(
+    path: Path,
+    *,
+    as_json: bool,
+    write: bool,
+    progress: Callable[[float, str], None] | None = None,
+) -> int:
     """What `salesgoal check` does; returns the exit code."""
-    outcome = run_check(path, write=write)
+    outcome = run_check(path, write=write, progress=progress)
     print_report(outcome, str(path), as_json=as_json, out=Console(highlight=False, soft_wrap=True))
     return outcome.exit_code

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -63,12 +64,21 @@ def demo_tables(company: DemoCompany, language: str = "en") -> dict[str, pd.Data
     }
 
 
-def write_demo_workbook(path: Path, language: str = "en", *, force: bool = False) -> Path:
+def write_demo_workbook(
+    path: Path,
+    language: str = "en",
+    *,
+    force: bool = False,
+    progress: Callable[[float, str], None] | None = None,
+) -> Path:
     """Build the demo company's planning workbook at `path` (refusing to overwrite unless
     `force`); propose and split then run on it like on any user's file."""
     from salesgoal_xl.commands.new import new_workbook
 
+    report = progress or (lambda _fraction, _message: None)
+    report(0.05, "generating the demo company")
     company = build_demo_company()
+    report(0.3, "building the workbook")
     return new_workbook(
         path,
         lang=language,

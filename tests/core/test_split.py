@@ -8,6 +8,7 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
+from salesgoal_xl.core.allocation import allocate
 from salesgoal_xl.core.split import LevelRule, Lock, SplitInfeasible, SplitRequest, split_plan
 
 
@@ -212,7 +213,18 @@ def test_matrix_mix_matches_company_product_totals() -> None:
     leaves = result.leaves
     for _period, month in leaves.groupby("period"):
         by_product = month.groupby("product")["target"].sum()
-        assert abs(3 * by_product["P"] - 2 * month["target"].sum()) <= 3 * 100
+        # The company's history mix is P:Q = 6,000:3,000 a month; each month's product
+        # totals are exactly that split of the month's total, in units of 100.
+        expected = allocate(int(month["target"].sum()) // 100, [6_000, 3_000])
+        assert [by_product["P"] // 100, by_product["Q"] // 100] == expected
+    # ...while every rep's month keeps exactly the total it has without the two-way fit.
+    plain_rules = {"time": LevelRule("time", "equal")}
+    plain = split_plan(_request(history=history, products=["P", "Q"], rules=plain_rules))
+    by_rep_month = leaves.groupby(["rep_id", "period"])["target"].sum()
+    assert (
+        by_rep_month.to_dict()
+        == plain.leaves.groupby(["rep_id", "period"])["target"].sum().to_dict()
+    )
     assert leaves["target"].sum() == 1_200_000
 
 
