@@ -171,7 +171,9 @@ def split_plan(request: SplitRequest, progress: Progress | None = None) -> Split
     months = list(calendar.months)
     reps = request.reps.reset_index(drop=True)
     locks = _lock_units(request.locks, unit, request.unit, issues)
-    _check_lock_targets(locks, reps, months, issues)
+    _check_lock_targets(
+        locks, {_lock_key(lock): lock.source for lock in request.locks}, reps, months, issues
+    )
     if issues:
         raise SplitInfeasible(issues)
 
@@ -273,9 +275,7 @@ def _lock_units(
 ) -> dict[tuple[str, str, str | None], int]:
     units: dict[tuple[str, str, str | None], int] = {}
     for lock in locks:
-        key = (lock.level, lock.code if lock.level != "time" else "", lock.period or None)
-        if lock.level == "time" and not lock.period:
-            key = ("time", "", lock.code or None)
+        key = _lock_key(lock)
         try:
             amount = to_units(
                 lock.amount, unit, f"locked {lock.level} {lock.code}", shown_unit=shown
@@ -299,8 +299,16 @@ def _lock_units(
     return units
 
 
+def _lock_key(lock: Lock) -> tuple[str, str, str | None]:
+    """Locks are keyed (level, code, period); a time lock's month may sit in code or period."""
+    if lock.level == "time":
+        return ("time", "", lock.period or lock.code or None)
+    return (lock.level, lock.code, lock.period or None)
+
+
 def _check_lock_targets(
     locks: Mapping[tuple[str, str, str | None], int],
+    sources: Mapping[tuple[str, str, str | None], str],
     reps: pd.DataFrame,
     months: Sequence[str],
     issues: list[SplitIssue],
@@ -310,23 +318,25 @@ def _check_lock_targets(
         "team": set(reps["team"]),
         "rep": set(reps["rep_id"]),
     }
-    for level, code, period in locks:
+    for key in locks:
+        level, code, period = key
+        source = sources.get(key, "")
         if level in ("channel", "product"):
             issues.append(
                 SplitIssue(
                     f"locks at the {level} level are not supported; lock a rep, team, region or "
                     "month instead",
-                    "",
+                    source,
                 )
             )
         elif level in known and code not in known[level]:
-            issues.append(SplitIssue(f"locked {level} {code!r} is not in the organisation", ""))
+            issues.append(SplitIssue(f"locked {level} {code!r} is not in the organisation", source))
         if period is not None and period not in months:
             issues.append(
                 SplitIssue(
                     f"locked period {period!r} is not a month of the plan year "
                     f"({months[0]}..{months[-1]})",
-                    "",
+                    source,
                 )
             )
         if period is not None and level in ("region", "team"):
@@ -334,7 +344,7 @@ def _check_lock_targets(
                 SplitIssue(
                     f"month locks are supported for reps and the company month (level time), not "
                     f"for {level} {code}",
-                    "",
+                    source,
                 )
             )
 

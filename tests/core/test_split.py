@@ -253,3 +253,12 @@ def test_unknown_holiday_country_names_the_setting() -> None:
     with pytest.raises(SplitInfeasible) as caught:
         split_plan(_request(granularity="week", country="XX", country_source="Settings!C9"))
     assert "Settings!C9" in str(caught.value)
+
+
+def test_a_lock_on_an_unknown_rep_names_its_cell() -> None:
+    """A lock for a rep that is not in the organisation fails, naming the lock's cell."""
+    locks = [Lock("rep", "Z9", None, 1_000, "Decomposition!R8")]
+    with pytest.raises(SplitInfeasible) as caught:
+        split_plan(_request(locks=locks))
+    assert caught.value.issues[0].source == "Decomposition!R8"
+    assert "'Z9'" in caught.value.issues[0].message
