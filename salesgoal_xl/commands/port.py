@@ -14,6 +14,7 @@ from typing import Protocol
 
 import pandas as pd
 
+from salesgoal_xl.workbook.package import column_letter
 from salesgoal_xl.workbook.problems import ProblemCode, ProblemsFound, error
 from salesgoal_xl.workbook.schema import SHEETS_BY_KEY, table
 
@@ -135,7 +136,7 @@ class MemoryPort:
         for key in spec.keys:
             if key not in frame.columns:
                 frame[key] = None
-        letters = {key: _letter(i + 1) for i, key in enumerate(frame.columns)}
+        letters = {key: column_letter(i + 1) for i, key in enumerate(frame.columns)}
         return TableData(name, frame.reset_index(drop=True), sheet, 2, letters)
 
     def write_table(self, name: str, frame: pd.DataFrame) -> None:
@@ -152,12 +153,3 @@ class MemoryPort:
         self._tables.update(self._staged)
         self._staged = {}
         self.commits += 1
-
-
-def _letter(index: int) -> str:
-    """Excel column letters for a 1-based column index (1 -> A, 27 -> AA)."""
-    letters = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters

@@ -36,7 +36,7 @@ from salesgoal_xl.workbook.problems import (
     Severity,
     error,
 )
-from salesgoal_xl.workbook.reader import NumberText, classify_number_text
+from salesgoal_xl.workbook.reader import plain_number
 from salesgoal_xl.workbook.schema import (
     SHEETS_BY_KEY,
     ColumnType,
@@ -137,7 +137,7 @@ class PackagePort(StagedWrites):
             if column.key not in frame.columns:
                 frame[column.key] = None
             elif column.type in _NUMERIC:
-                frame[column.key] = [_plain_number(v) for v in frame[column.key].tolist()]
+                frame[column.key] = [plain_number(v) for v in frame[column.key].tolist()]
             elif column.type is ColumnType.DATE:
                 frame[column.key] = [self._date(v) for v in frame[column.key].tolist()]
             elif column.type in (ColumnType.TEXT, ColumnType.CODE, ColumnType.PERIOD):
@@ -356,14 +356,6 @@ def _first_row_styles(sheet_xml: bytes, row: int, first_col: int, width: int) ->
                     styles[offset] = int(style.group(1))
         break
     return styles
-
-
-def _plain_number(value: Any) -> Any:
-    if isinstance(value, str):
-        kind, number, _ = classify_number_text(value)
-        if kind is NumberText.PLAIN and number is not None:
-            return int(number) if number.is_integer() and "." not in value else number
-    return value
 
 
 def _text(value: Any) -> Any:

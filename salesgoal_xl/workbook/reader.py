@@ -579,11 +579,12 @@ def usable_frame(read: TableRead) -> pd.DataFrame:
     for column in read.spec.columns:
         if column.type not in NUMERIC_TYPES:
             continue
-        frame[column.key] = [_plain_number(v) for v in frame[column.key].tolist()]
+        frame[column.key] = [plain_number(v) for v in frame[column.key].tolist()]
     return frame
 
 
-def _plain_number(value: Any) -> Any:
+def plain_number(value: Any) -> Any:
+    """Text with one possible numeric reading ('1234.5') as that number; else unchanged."""
     if isinstance(value, str):
         kind, number, _ = classify_number_text(value)
         if kind is NumberText.PLAIN and number is not None:
