@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from numbers import Integral
@@ -17,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from salesgoal_xl.commands.port import TableData, WorkbookPort
-from salesgoal_xl.workbook.cells import is_blank
+from salesgoal_xl.commands.port import WorkbookPort
+from salesgoal_xl.workbook.cells import is_blank, parse_setting
 from salesgoal_xl.workbook.problems import Problem, ProblemCode, ProblemsFound, error
 from salesgoal_xl.workbook.schema import (
     SETTINGS,
@@ -47,7 +46,11 @@ class PlanSettings:
 
 
 def load_settings(port: WorkbookPort) -> PlanSettings:
-    """Read tblSettings (labels in any language); raise ProblemsFound naming bad cells."""
+    """Read tblSettings (labels in any language); raise ProblemsFound naming bad cells.
+
+    Values are typed and bounded by the same `parse_setting` the checks use, then made
+    exact: money and percentages become ints, Decimals or Fractions, never binary floats.
+    """
     data = port.read_table("tblSettings")
     lookup = setting_lookup()
     values: dict[str, Any] = {s.key: s.default for s in SETTINGS}
@@ -64,7 +67,7 @@ def load_settings(port: WorkbookPort) -> PlanSettings:
             continue
         spec = SETTINGS_BY_KEY[key]
         try:
-            values[key] = _typed_setting(spec.type, raw, spec.choices)
+            values[key] = _exact_setting(spec.type, parse_setting(spec, raw))
         except ValueError as exc:
             problems.append(
                 error(
@@ -75,42 +78,23 @@ def load_settings(port: WorkbookPort) -> PlanSettings:
                     hint="fix the value in the Settings table",
                 )
             )
-            continue
-        number = values[key]
-        if isinstance(number, int | float | Decimal) and not isinstance(number, bool):
-            too_low = spec.minimum is not None and number < spec.minimum
-            too_high = spec.maximum is not None and number > spec.maximum
-            if too_low or too_high:
-                problems.append(_out_of_range(spec.label.en, raw, spec, data, cells[key]))
     if problems:
         raise ProblemsFound(problems, port.label)
     return PlanSettings(values, cells, data.sheet)
 
 
-def _out_of_range(label: str, raw: object, spec: Any, data: TableData, cell: str) -> Problem:
-    return error(
-        ProblemCode.BAD_SETTING,
-        f"{label} must be between {spec.minimum} and {spec.maximum} (got {raw!r})",
-        sheet=data.sheet,
-        cell=cell,
-    )
-
-
-def _typed_setting(kind: ColumnType, raw: object, choices: tuple[str, ...]) -> Any:
-    if kind is ColumnType.INTEGER:
-        number = to_decimal(raw)
-        if number != number.to_integral_value():
-            raise ValueError(f"expected a whole number (got {raw!r})")
-        return int(number)
-    if kind is ColumnType.MONEY:
-        number = to_decimal(raw)
-        return int(number) if number == number.to_integral_value() else number
+def _exact_setting(kind: ColumnType, value: Any) -> Any:
+    """A parsed setting without binary floats: percent as a Fraction, money as int/Decimal."""
     if kind is ColumnType.PERCENT:
-        return to_fraction_percent(raw)
-    text = str(raw).strip()
-    if choices and text not in choices:
-        raise ValueError(f"expected one of {', '.join(choices)} (got {raw!r})")
-    return text
+        return to_fraction_percent(_shortest(value))
+    if kind is ColumnType.MONEY:
+        return money_amount(_shortest(value))
+    return value
+
+
+def _shortest(value: Any) -> Any:
+    # '1.1%' parses to 0.011000000000000001; 15 significant digits give back what was typed.
+    return Decimal(f"{value:.15g}") if isinstance(value, float) else value
 
 
 def to_decimal(value: object) -> Decimal:
@@ -139,19 +123,6 @@ def to_fraction_percent(value: object) -> Fraction:
     if isinstance(value, str) and value.strip().endswith("%"):
         return Fraction(to_decimal(value.strip()[:-1])) / 100
     return Fraction(to_decimal(value))
-
-
-def to_date(value: object) -> date | None:
-    """A date cell (datetime, date, or ISO text) as a date; blank gives None."""
-    if is_blank(value):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    return date.fromisoformat(str(value).strip()[:10])
 
 
 def money_amount(value: object) -> int | Decimal:

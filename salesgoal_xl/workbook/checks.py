@@ -20,7 +20,13 @@ import pandas as pd
 from openpyxl.workbook.workbook import Workbook
 
 from salesgoal_xl.commands.port import TableData, WorkbookPort
-from salesgoal_xl.workbook.cells import is_blank
+from salesgoal_xl.workbook.cells import (
+    NUMERIC_TYPES,
+    NumberText,
+    classify_number_text,
+    code_text,
+    is_blank,
+)
 from salesgoal_xl.workbook.problems import (
     Category,
     Problem,
@@ -32,11 +38,7 @@ from salesgoal_xl.workbook.problems import (
 )
 from salesgoal_xl.workbook.reader import (
     ERROR_LITERALS,
-    NUMERIC_TYPES,
-    NumberText,
     TableRead,
-    classify_number_text,
-    code_text,
     read_settings,
     read_tables,
     workbook_language,

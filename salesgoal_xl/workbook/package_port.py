@@ -25,6 +25,7 @@ import pandas as pd
 
 from salesgoal_xl.commands.port import StagedWrites, TableData
 from salesgoal_xl.workbook import package
+from salesgoal_xl.workbook.cells import plain_number
 from salesgoal_xl.workbook.door import SaveReport, replace_parts
 from salesgoal_xl.workbook.fill import a1_formula, order_rows
 from salesgoal_xl.workbook.gate import inspect_package
@@ -36,7 +37,6 @@ from salesgoal_xl.workbook.problems import (
     Severity,
     error,
 )
-from salesgoal_xl.workbook.reader import plain_number
 from salesgoal_xl.workbook.schema import (
     SHEETS_BY_KEY,
     ColumnType,

@@ -9,13 +9,8 @@ the table) travel beside it in `TableRead`.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-import re
-import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
 import pandas as pd
@@ -24,7 +19,12 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from salesgoal_xl.commands.port import TableData
-from salesgoal_xl.workbook.cells import is_blank
+from salesgoal_xl.workbook.cells import (
+    NUMERIC_TYPES,
+    is_blank,
+    parse_setting,
+    plain_number,
+)
 from salesgoal_xl.workbook.problems import (
     Category,
     Problem,
@@ -38,7 +38,6 @@ from salesgoal_xl.workbook.schema import (
     SETTINGS_BY_KEY,
     SHEETS_BY_KEY,
     TABLES,
-    ColumnType,
     Role,
     Setting,
     Table,
@@ -48,9 +47,6 @@ from salesgoal_xl.workbook.schema import (
     table,
 )
 
-NUMERIC_TYPES = frozenset(
-    {ColumnType.INTEGER, ColumnType.MONEY, ColumnType.NUMBER, ColumnType.PERCENT}
-)
 ERROR_LITERALS = frozenset(
     {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!"}
 )
@@ -91,75 +87,6 @@ class TableRead:
             return self.data.cell(0, key)
         first, last = self.data.cell(min(rows), key), self.data.cell(max(rows), key)
         return first if first == last else f"{first}:{last}"
-
-
-class NumberText(Enum):
-    """What a text in a numeric cell turns out to be."""
-
-    PLAIN = "plain"  # '1234.5', '-3', '25%', full-width digits: one unambiguous reading
-    LOCALE = "locale"  # '1.000,50', '1,000.50', '12 345', '$100': separators or symbols
-    NOT_NUMBER = "not_number"
-
-
-_PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_AMBIGUOUS_DOT = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")  # '1.000': one, or one thousand?
-_GROUPED = re.compile(r"[+-]?\d[\d.,' \u00a0\u202f]*\d")  # digits with any separators
-_COMMA_DECIMAL = re.compile(r"[+-]?\d+,\d+")
-_DECORATION = re.compile(r"^\((.*)\)$|[$€£¥￥]|\b(USD|EUR|TWD|NTD|RMB|CNY|JPY|HKD)\b", re.I)
-
-
-def classify_number_text(text: str) -> tuple[NumberText, float | None, tuple[float, ...]]:
-    """Classify a text found in a numeric cell: kind, plain value, and locale readings.
-
-    Plain text with one reading ('1234.5', '25%', '１２３') gives its value; text with
-    thousands separators, a comma decimal or a currency symbol gives the values it could
-    mean under the common locales, so a message can show the ambiguity.
-    """
-    body = unicodedata.normalize("NFKC", text).strip()
-    percent = body.endswith("%")
-    if percent:
-        body = body[:-1].strip()
-    scale = 0.01 if percent else 1.0
-    if _PLAIN.fullmatch(body) and not _AMBIGUOUS_DOT.fullmatch(body):
-        return NumberText.PLAIN, float(body) * scale, ()
-    undecorated = _DECORATION.sub(lambda m: m.group(1) or "", body).strip()
-    candidates = (undecorated,) if undecorated else ()
-    for candidate in candidates:
-        if (
-            _PLAIN.fullmatch(candidate)
-            or _GROUPED.fullmatch(candidate)
-            or _COMMA_DECIMAL.fullmatch(candidate)
-        ):
-            sign = -1.0 if body.startswith("(") else 1.0
-            readings = tuple(sorted({sign * r * scale for r in _readings(candidate)}))
-            return NumberText.LOCALE, None, readings
-    return NumberText.NOT_NUMBER, None, ()
-
-
-# Spaces and apostrophes group thousands in both conventions (fr/ch/zh text exports).
-_DOT_DECIMAL = re.compile(r"\d{1,3}([,' \u00a0\u202f]\d{3})*(\.\d+)?|\d+\.\d+")
-_COMMA_DECIMAL_FULL = re.compile(r"\d{1,3}([.' \u00a0\u202f]\d{3})*(,\d+)?|\d+,\d+")
-_DOT_GROUPING = re.compile(r"[,' \u00a0\u202f]")
-_COMMA_GROUPING = re.compile(r"[.' \u00a0\u202f]")
-
-
-def _readings(text: str) -> Iterator[float]:
-    """The values `text` can mean as a dot-decimal and as a comma-decimal number."""
-    digits = text.lstrip("+-")
-    sign = -1.0 if text.startswith("-") else 1.0
-    if _DOT_DECIMAL.fullmatch(digits):
-        yield sign * float(_DOT_GROUPING.sub("", digits))
-    if _COMMA_DECIMAL_FULL.fullmatch(digits):
-        yield sign * float(_COMMA_GROUPING.sub("", digits).replace(",", "."))
-
-
-def code_text(value: object) -> str:
-    """A code as compared between tables: text trimmed; 1001 and 1001.0 both read '1001'."""
-    if isinstance(value, bool):
-        return str(value).upper()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def find_table(wb: Workbook, name: str) -> tuple[Worksheet, Any] | None:
@@ -536,40 +463,6 @@ def _setting_hint(spec: Setting) -> str:
     return "fix the value in the Value column"
 
 
-def parse_setting(spec: Setting, raw: Any) -> Any:
-    """One setting value typed and bounded; ValueError says what was expected and what came."""
-    if spec.type in NUMERIC_TYPES:
-        number = _setting_number(raw)
-        if spec.type is ColumnType.INTEGER:
-            if not float(number).is_integer():
-                raise ValueError(f"expected a whole number (got {raw!r})")
-            number = int(number)
-        if spec.minimum is not None and number < spec.minimum:
-            raise ValueError(f"must be >= {spec.minimum:g} (got {raw!r})")
-        if spec.maximum is not None and number > spec.maximum:
-            raise ValueError(f"must be <= {spec.maximum:g} (got {raw!r})")
-        return number
-    if isinstance(raw, dt.datetime | dt.date | bool):
-        raise ValueError(f"expected text (got {raw!r})")
-    text = code_text(raw)
-    if spec.choices and text not in spec.choices:
-        raise ValueError(f"expected one of {', '.join(spec.choices)} (got {raw!r})")
-    return text
-
-
-def _setting_number(raw: Any) -> float:
-    if isinstance(raw, bool | dt.datetime | dt.date):
-        raise ValueError(f"expected a number (got {raw!r})")
-    if isinstance(raw, int | float):
-        if not math.isfinite(raw):
-            raise ValueError(f"expected a number (got {raw!r})")
-        return float(raw) if isinstance(raw, float) else raw
-    kind, value, _ = classify_number_text(str(raw))
-    if kind is NumberText.PLAIN and value is not None:
-        return value
-    raise ValueError(f"expected a number (got {raw!r})")
-
-
 def usable_frame(read: TableRead) -> pd.DataFrame:
     """The frame commands get: plain numbers-as-text in numeric columns turned into numbers.
 
@@ -581,15 +474,6 @@ def usable_frame(read: TableRead) -> pd.DataFrame:
             continue
         frame[column.key] = [plain_number(v) for v in frame[column.key].tolist()]
     return frame
-
-
-def plain_number(value: Any) -> Any:
-    """Text with one possible numeric reading ('1234.5') as that number; else unchanged."""
-    if isinstance(value, str):
-        kind, number, _ = classify_number_text(value)
-        if kind is NumberText.PLAIN and number is not None:
-            return int(number) if number.is_integer() and "." not in value else number
-    return value
 
 
 def read_tables(wb: Workbook, names: Iterable[str] | None = None) -> dict[str, TableRead]:

@@ -1,0 +1,37 @@
+"""Settings read through the port are typed exactly and bad ones name their cell."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pandas as pd
+import pytest
+
+from salesgoal_xl.commands.inputs import load_settings
+from salesgoal_xl.commands.port import MemoryPort
+from salesgoal_xl.workbook.problems import ProblemCode, ProblemsFound
+
+
+def _port(rows: list[tuple[str, object]]) -> MemoryPort:
+    frame = pd.DataFrame(rows, columns=["setting", "value"])
+    return MemoryPort({"tblSettings": frame}, label="plan.xlsx")
+
+
+def test_percent_and_money_settings_are_exact() -> None:
+    """'1.1%' is exactly 11/1000 and a cent rounding unit is Decimal('0.01'), never a float."""
+    settings = load_settings(
+        _port([("Over-assignment", "1.1%"), ("Rounding unit", 0.01), ("會計年度", 2027.0)])
+    )
+    assert settings["over_assignment"] == Fraction(11, 1000)
+    assert settings["rounding_unit"] == Decimal("0.01")
+    assert settings["fiscal_year"] == 2027 and isinstance(settings["fiscal_year"], int)
+
+
+def test_bad_settings_are_all_reported_at_their_cells() -> None:
+    """Every bad value is reported with its cell; the command does not stop at the first."""
+    with pytest.raises(ProblemsFound) as caught:
+        load_settings(_port([("First month of fiscal year", 13), ("Granularity", "day")]))
+    problems = caught.value.problems
+    assert [p.code for p in problems] == [ProblemCode.BAD_SETTING] * 2
+    assert [p.cell for p in problems] == ["B2", "B3"]
