@@ -7,6 +7,7 @@ settings, the organisation and the rules the same way.
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -17,7 +18,12 @@ import numpy as np
 import pandas as pd
 
 from salesgoal_xl.commands.port import WorkbookPort
-from salesgoal_xl.workbook.cells import is_blank, parse_setting
+from salesgoal_xl.workbook.cells import (
+    NumberText,
+    classify_number_text,
+    is_blank,
+    parse_setting,
+)
 from salesgoal_xl.workbook.problems import Problem, ProblemCode, ProblemsFound, error
 from salesgoal_xl.workbook.schema import (
     SETTINGS,
@@ -111,10 +117,15 @@ def to_decimal(value: object) -> Decimal:
     if isinstance(value, Decimal):
         return value
     if isinstance(value, str):
-        try:
-            return Decimal(value.strip().replace(",", ""))
-        except InvalidOperation:
-            raise ValueError(f"expected a number (got {value!r})") from None
+        # The same policy as the checks: only text with one possible reading is a number;
+        # '1,000.50' or '1.000,50' could mean two things and is refused, not guessed.
+        text = unicodedata.normalize("NFKC", value).strip()
+        kind, _, _ = classify_number_text(text)
+        if kind is NumberText.PLAIN and not text.endswith("%"):
+            try:
+                return Decimal(text)
+            except InvalidOperation:
+                pass
     raise ValueError(f"expected a number (got {value!r})")
 
 

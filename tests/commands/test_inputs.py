@@ -8,7 +8,7 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from salesgoal_xl.commands.inputs import load_settings
+from salesgoal_xl.commands.inputs import load_settings, to_decimal
 from salesgoal_xl.commands.port import MemoryPort
 from salesgoal_xl.workbook.problems import ProblemCode, ProblemsFound
 
@@ -35,3 +35,16 @@ def test_bad_settings_are_all_reported_at_their_cells() -> None:
     problems = caught.value.problems
     assert [p.code for p in problems] == [ProblemCode.BAD_SETTING] * 2
     assert [p.cell for p in problems] == ["B2", "B3"]
+
+
+@pytest.mark.parametrize("text", ["1,000", "1.000,50", "$100", "12 345"])
+def test_locale_formatted_text_is_not_guessed(text: str) -> None:
+    """A final target typed as '1,000' is refused (it could mean 1 or 1,000), not read."""
+    with pytest.raises(ValueError, match="expected a number"):
+        to_decimal(text)
+
+
+def test_plain_number_text_is_read_exactly() -> None:
+    """Text with one reading, including full-width digits, becomes that exact Decimal."""
+    assert to_decimal(" 1234.50 ") == Decimal("1234.50")
+    assert to_decimal("１２３") == Decimal(123)
