@@ -21,6 +21,7 @@ from salesgoal_xl.commands.inputs import (
     to_decimal,
 )
 from salesgoal_xl.commands.port import TableData, WorkbookPort
+from salesgoal_xl.core.calendar import FiscalCalendar
 from salesgoal_xl.core.errors import ProposalError, SalesgoalError
 from salesgoal_xl.core.forecast import forecast_plan_year, monthly_actuals
 from salesgoal_xl.core.proposal import (
@@ -172,7 +173,7 @@ def _proposal_for(
     label: str,
 ) -> Proposal:
     plan_start, _ = settings.plan_periods
-    last_year = _last_fiscal_year(plan_start)
+    last_year = FiscalCalendar(settings.fiscal_year - 1, settings.first_month).months
     monthly = monthly_actuals(history.assign(amount=pd.to_numeric(history["amount"])))
     baseline = int(monthly[monthly.index.isin(last_year)].sum())
     mine = typed.get(scope.casefold(), {})
@@ -203,12 +204,6 @@ def _proposal_for(
         )
     except ProposalError as exc:
         raise ProblemsFound([error(ProblemCode.NO_HISTORY, f"{scope}: {exc}")], label) from None
-
-
-def _last_fiscal_year(plan_start: str) -> list[str]:
-    year, month = int(plan_start[:4]), int(plan_start[5:7])
-    start = (year - 1) * 12 + month - 1
-    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(start, start + 12)]
 
 
 def _proposal_frame(

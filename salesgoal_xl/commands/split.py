@@ -17,6 +17,7 @@ from salesgoal_xl.commands.inputs import (
     to_fraction_percent,
 )
 from salesgoal_xl.commands.port import TableData, WorkbookPort
+from salesgoal_xl.core.calendar import FiscalCalendar
 from salesgoal_xl.core.proposal import COMPANY_SCOPE
 from salesgoal_xl.core.split import (
     LevelRule,
@@ -253,12 +254,12 @@ def _num(value: object) -> object:
 
 
 def _last_year_totals(request: SplitRequest) -> dict[str, pd.DataFrame]:
+    """Last fiscal year's actuals per region, team and rep: the baseline propose uses too."""
     history = request.history
     if history.empty:
         return {}
-    periods = history["period"].astype(str)
-    months = sorted(periods.unique())[-12:]
-    recent = history[periods.isin(months)]
+    months = FiscalCalendar(request.fiscal_year - 1, request.first_month).months
+    recent = history[history["period"].astype(str).isin(months)]
     recent = recent.assign(amount=pd.to_numeric(recent["amount"], errors="coerce").fillna(0))
     reps = request.reps.set_index("rep_id")
     joined = recent.join(reps[["team", "region"]], on="rep_id")

@@ -35,8 +35,9 @@ from numbers import Integral
 from types import MappingProxyType
 from typing import Final, Literal, TypeGuard
 
+from salesgoal_xl.core.calendar import FiscalCalendar
 from salesgoal_xl.core.errors import ProposalError
-from salesgoal_xl.core.forecast import Forecast, index_to_period
+from salesgoal_xl.core.forecast import Forecast
 
 Language = Literal["en", "zh-Hant", "zh-Hans"]
 LANGUAGES: Final[tuple[Language, ...]] = ("en", "zh-Hant", "zh-Hans")
@@ -321,9 +322,8 @@ class ProposalSettings:
     @property
     def plan_periods(self) -> tuple[str, str]:
         """First and last 'YYYY-MM' of the plan year; a fiscal year is named by the year it ends."""
-        start_year = self.fiscal_year if self.first_month == 1 else self.fiscal_year - 1
-        first = start_year * 12 + self.first_month - 1
-        return index_to_period(first), index_to_period(first + 11)
+        months = FiscalCalendar(self.fiscal_year, self.first_month).months
+        return months[0], months[-1]
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,12 @@ import numpy.typing as npt
 import pandas as pd
 
 from salesgoal_xl.core.allocation import allocate, allocate_groups
-from salesgoal_xl.core.calendar import FiscalCalendar, split_month_into_weeks
+from salesgoal_xl.core.calendar import (
+    FiscalCalendar,
+    month_label,
+    parse_month,
+    split_month_into_weeks,
+)
 from salesgoal_xl.core.errors import AllocationError, CalendarError, SalesgoalError
 from salesgoal_xl.core.matrix import allocate_matrix
 from salesgoal_xl.core.money import Amount, Money, from_units, is_int_amount, to_units
@@ -358,14 +363,15 @@ def _history_frame(history: pd.DataFrame) -> pd.DataFrame:
 
 
 def _months_before(first_month: str, count: int) -> list[str]:
-    year, month = (int(x) for x in first_month.split("-"))
-    out = []
-    for _ in range(count):
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-        out.append(f"{year:04d}-{month:02d}")
-    return out
+    """The `count` months before `first_month`, most recent first (the lookback window)."""
+    year, month = parse_month(first_month)
+    index = year * 12 + month - 1
+    return [month_label(*_year_month(index - back)) for back in range(1, count + 1)]
+
+
+def _year_month(index: int) -> tuple[int, int]:
+    year, month0 = divmod(index, 12)
+    return year, month0 + 1
 
 
 def _recent_totals(

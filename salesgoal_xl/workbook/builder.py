@@ -30,6 +30,7 @@ from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from salesgoal_xl import __version__
+from salesgoal_xl.core.calendar import FiscalCalendar
 from salesgoal_xl.workbook import layout as lay
 from salesgoal_xl.workbook import styles, texts
 from salesgoal_xl.workbook.fill import fill_table, stretch_rules
@@ -80,12 +81,7 @@ def default_fiscal_year(first_month: int, today: dt.date | None = None) -> int:
 
 def fiscal_months(fiscal_year: int, first_month: int) -> list[str]:
     """The twelve 'YYYY-MM' periods of a fiscal year, in order."""
-    start_year = fiscal_year - (1 if first_month > 1 else 0)
-    out = []
-    for i in range(MONTHS):
-        month0 = first_month - 1 + i
-        out.append(f"{start_year + month0 // 12:04d}-{month0 % 12 + 1:02d}")
-    return out
+    return list(FiscalCalendar(fiscal_year, first_month).months)
 
 
 def settings_from_frame(frame: pd.DataFrame | None) -> dict[str, object]:

@@ -20,6 +20,7 @@ import pandas as pd
 from openpyxl.workbook.workbook import Workbook
 
 from salesgoal_xl.commands.port import TableData, WorkbookPort
+from salesgoal_xl.core.calendar import FiscalCalendar, parse_month
 from salesgoal_xl.workbook.cells import (
     NUMERIC_TYPES,
     NumberText,
@@ -785,12 +786,7 @@ def _parse_period_text(value: str) -> tuple[int, int] | None:
 
 def fiscal_months(fiscal_year: int, first_month: int) -> set[tuple[int, int]]:
     """The 12 (year, month) pairs of a fiscal year named by the calendar year it ends in."""
-    start_year = fiscal_year if first_month == 1 else fiscal_year - 1
-    months = set()
-    for i in range(12):
-        index = start_year * 12 + (first_month - 1) + i
-        months.add((index // 12, index % 12 + 1))
-    return months
+    return {parse_month(month) for month in FiscalCalendar(fiscal_year, first_month).months}
 
 
 def check_periods(ctx: CheckContext) -> list[Problem]:
