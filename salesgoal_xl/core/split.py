@@ -7,12 +7,14 @@ The order of work, and why:
    dates), with annual locks kept and over-assignment applied where set.
 2. Time: the sum of rep targets is spread over the fiscal months by the seasonal index of
    company history (or custom/equal weights), with month locks kept.
-3. Rep x month: a two-way fit whose rows are the rep totals and whose columns are the month
-   totals, seeded by season x ramp. Months before a start date or after an end date are zero
-   in the seed, so they stay zero: new hires and leavers get targets only while they sell.
+3. Rep x month: each rep's year follows season x ramp over the months the rep can sell, so
+   new hires and leavers get targets only while they sell; when a company month is locked,
+   a two-way fit matches the rep totals and the month totals at once.
 4. Mix: each rep-month is spread over channel x product by the rep's own history mix (team,
    then company mix when a rep has none), or, with the `matrix` method, by a two-way fit that
    also matches the company's channel and product totals for the month.
+5. Weeks (weekly granularity): each monthly leaf over the ISO weeks of its month by working
+   days; a week crossing a month boundary gets a row in each month.
 
 Every step works in whole rounding units and splits exactly, so each level adds up to its
 parent to the unit. Problems that make a split impossible are collected and raised together
@@ -34,6 +36,7 @@ import pandas as pd
 from salesgoal_xl.core.allocation import allocate, allocate_groups
 from salesgoal_xl.core.calendar import (
     FiscalCalendar,
+    as_date,
     month_label,
     parse_month,
     split_month_into_weeks,
@@ -185,11 +188,11 @@ def split_plan(request: SplitRequest, progress: Progress | None = None) -> Split
     report(0.05, "reading history")
     history = _history_frame(request.history)
     active = _activity(reps, months, request.ramp)
-    rep_history = _recent_totals(history, months[0], "rep_id", list(reps["rep_id"]), request, "rep")
+    rep_history = _recent_totals(history, months[0], list(reps["rep_id"]), request)
 
     report(0.15, "splitting across the organisation")
     rep_units, org_methods, level_totals = _split_org(
-        request, reps, total_units, rep_history, history, active, months, locks, issues
+        request, reps, total_units, rep_history, active, locks, issues
     )
     if issues:
         raise SplitInfeasible(issues)
@@ -241,8 +244,6 @@ def split_plan(request: SplitRequest, progress: Progress | None = None) -> Split
     if issues:
         raise SplitInfeasible(issues)
 
-    report(0.9, "assembling leaf targets")
-    quarters = {m: calendar.quarter_of(m) for m in months}
     method_text = (
         f"{org_methods['region']}>{org_methods['team']}>{org_methods['rep']}"
         f"; month:{time_method}; mix:{mix_method}"
@@ -254,6 +255,8 @@ def split_plan(request: SplitRequest, progress: Progress | None = None) -> Split
         except CalendarError as exc:
             raise SplitInfeasible([SplitIssue(str(exc), request.country_source)]) from None
         method_text += "; week:working days"
+    report(0.9, "assembling leaf targets")
+    quarters = {m: calendar.quarter_of(m) for m in months}
     frame = _assemble(leaves, reps, months, quarters, unit, as_int, method_text)
     report(1.0, "split done")
     totals = {
@@ -375,18 +378,14 @@ def _year_month(index: int) -> tuple[int, int]:
 
 
 def _recent_totals(
-    history: pd.DataFrame,
-    first_month: str,
-    by: str,
-    codes: Sequence[str],
-    request: SplitRequest,
-    level: str,
+    history: pd.DataFrame, first_month: str, rep_ids: Sequence[str], request: SplitRequest
 ) -> pd.Series:
-    lookback = rule_for(request, level, "history").lookback or 12
+    """Each rep's sales over the rep rule's lookback window (the history weights)."""
+    lookback = rule_for(request, "rep", "history").lookback or 12
     window = set(_months_before(first_month, lookback))
     recent = history[history["period"].isin(window)]
-    sums = recent.groupby(by)["amount"].sum()
-    return sums.reindex(pd.Index(list(codes)), fill_value=0.0)
+    sums = recent.groupby("rep_id")["amount"].sum()
+    return sums.reindex(pd.Index(list(rep_ids)), fill_value=0.0)
 
 
 def _activity(reps: pd.DataFrame, months: Sequence[str], ramp: Sequence[float]) -> np.ndarray:
@@ -403,13 +402,10 @@ def _activity(reps: pd.DataFrame, months: Sequence[str], ramp: Sequence[float]) 
 
 
 def _as_date(value: object) -> date | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A start or end date cell; blank (None, NaN, NaT) means none."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return None
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.date()
-    if isinstance(value, date):
-        return value
-    return pd.Timestamp(str(value)).date()
+    return as_date(value)  # type: ignore[arg-type]  # as_date names anything it cannot read
 
 
 def _as_float(value: object, default: float) -> float:
@@ -430,16 +426,14 @@ def _split_org(
     reps: pd.DataFrame,
     total_units: int,
     rep_history: pd.Series,
-    history: pd.DataFrame,
     active: np.ndarray,
-    months: Sequence[str],
     locks: Mapping[tuple[str, str, str | None], int],
     issues: list[SplitIssue],
 ) -> tuple[np.ndarray, dict[str, str], dict[str, pd.DataFrame]]:
     """Region -> team -> rep, annually; returns units per rep, methods, level totals."""
     frame = reps.assign(
         _history=rep_history.to_numpy(),
-        _capacity=active.mean(axis=1) if len(months) else 0.0,
+        _capacity=active.mean(axis=1),
         _potential=[_as_float(v, 0.0) for v in reps["potential"]],
         _root="",
     )
@@ -499,6 +493,14 @@ def _over_assigned(parent_units: int, pct: Fraction) -> int:
     return math.floor(exact + Fraction(1, 2))
 
 
+def _custom_weights(custom: pd.DataFrame | None, level: str) -> dict[str, float]:
+    """tblWeights rows of one level, by code."""
+    if custom is None:
+        return {}
+    rows = zip(custom["level"], custom["code"], custom["weight"], strict=True)
+    return {str(code): _as_float(w, 0.0) for lvl, code, w in rows if lvl == level}
+
+
 def _org_weights(
     rule: LevelRule, level: str, group: pd.DataFrame, custom: pd.DataFrame | None
 ) -> tuple[list[float], str]:
@@ -506,17 +508,7 @@ def _org_weights(
     if method == "equal":
         return [1.0] * len(group), "equal"
     if method == "weights":
-        table = (
-            {}
-            if custom is None
-            else {
-                str(code): _as_float(w, 0.0)
-                for lvl, code, w in zip(
-                    custom["level"], custom["code"], custom["weight"], strict=True
-                )
-                if lvl == level
-            }
-        )
+        table = _custom_weights(custom, level)
         weights = [table.get(str(code), 0.0) for code in group.index]
     else:
         weights = [float(v) for v in group[method]]
@@ -535,17 +527,7 @@ def _month_weights(
     if rule.method == "equal":
         return [1.0] * len(months), "equal"
     if rule.method == "weights":
-        table = (
-            {}
-            if custom is None
-            else {
-                str(code): _as_float(w, 0.0)
-                for lvl, code, w in zip(
-                    custom["level"], custom["code"], custom["weight"], strict=True
-                )
-                if lvl == "time"
-            }
-        )
+        table = _custom_weights(custom, "time")
         weights = [table.get(m, table.get(m[5:], 0.0)) for m in months]
         if sum(weights) > 0:
             return weights, "weights"
