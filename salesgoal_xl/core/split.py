@@ -182,6 +182,12 @@ def split_plan(request: SplitRequest, progress: Progress | None = None) -> Split
     _check_lock_targets(
         locks, {_lock_key(lock): lock.source for lock in request.locks}, reps, months, issues
     )
+    time_rule = rule_for(request, "time", "seasonal")
+    channel_rule = rule_for(request, "channel", "history")
+    product_rule = rule_for(request, "product", "history")
+    _method_known(time_rule, TIME_METHODS, issues)
+    _method_known(channel_rule, MIX_METHODS, issues)
+    _method_known(product_rule, MIX_METHODS, issues)
     if issues:
         raise SplitInfeasible(issues)
 
@@ -198,7 +204,6 @@ def split_plan(request: SplitRequest, progress: Progress | None = None) -> Split
         raise SplitInfeasible(issues)
 
     report(0.35, "spreading over the months")
-    time_rule = rule_for(request, "time", "seasonal")
     month_weights, time_method = _month_weights(time_rule, history, months, request.weights)
     grand = int(rep_units.sum())
     month_locks = [locks.get(("time", "", m)) for m in months]
@@ -224,8 +229,6 @@ def split_plan(request: SplitRequest, progress: Progress | None = None) -> Split
         raise SplitInfeasible(issues)
 
     report(0.6, "spreading over channels and products")
-    channel_rule = rule_for(request, "channel", "history")
-    product_rule = rule_for(request, "product", "history")
     mix_method = (
         "matrix"
         if "matrix" in (channel_rule.method, product_rule.method)
@@ -445,14 +448,7 @@ def _split_org(
     amounts: dict[str, int] = {}
     for level in ORG_LEVELS:
         rule = rule_for(request, level, "capacity" if level == "rep" else "history")
-        if rule.method not in ORG_METHODS:
-            issues.append(
-                SplitIssue(
-                    f"method {rule.method!r} cannot split the {level} level; use one of "
-                    f"{', '.join(ORG_METHODS)}",
-                    rule.source,
-                )
-            )
+        if not _method_known(rule, ORG_METHODS, issues):
             return np.zeros(len(reps), dtype=np.int64), methods, totals
         pct = rule.over_assignment
         if pct is None:
@@ -484,6 +480,20 @@ def _split_org(
         totals[level] = pd.DataFrame({"code": list(amounts), "target": list(amounts.values())})
     rep_units = np.array([amounts.get(str(r), 0) for r in reps["rep_id"]], dtype=np.int64)
     return rep_units, methods, totals
+
+
+def _method_known(rule: LevelRule, allowed: Sequence[str], issues: list[SplitIssue]) -> bool:
+    """Whether the rule's method can split its level; if not, say so at the rule's cell."""
+    if rule.method in allowed:
+        return True
+    issues.append(
+        SplitIssue(
+            f"method {rule.method!r} cannot split the {rule.level} level; use one of "
+            f"{', '.join(allowed)}",
+            rule.source,
+        )
+    )
+    return False
 
 
 def _over_assigned(parent_units: int, pct: Fraction) -> int:

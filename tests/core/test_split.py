@@ -262,3 +262,13 @@ def test_a_lock_on_an_unknown_rep_names_its_cell() -> None:
         split_plan(_request(locks=locks))
     assert caught.value.issues[0].source == "Decomposition!R8"
     assert "'Z9'" in caught.value.issues[0].message
+
+
+@pytest.mark.parametrize(("level", "method"), [("time", "capacity"), ("product", "potential")])
+def test_a_method_the_level_cannot_use_names_its_rule(level: str, method: str) -> None:
+    """A time or mix rule with a method that level cannot use fails at the rule's cell."""
+    rules = {level: LevelRule(level, method, source="Decomposition!B9")}
+    with pytest.raises(SplitInfeasible) as caught:
+        split_plan(_request(rules=rules))
+    assert caught.value.issues[0].source == "Decomposition!B9"
+    assert repr(method) in caught.value.issues[0].message
