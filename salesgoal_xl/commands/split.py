@@ -233,7 +233,8 @@ def _issue_problem(message: str, source: str) -> Problem:
 
 
 def _changed_rows(previous: pd.DataFrame, leaves: pd.DataFrame) -> int:
-    keys = ["period", "rep_id", "channel", "product"]
+    # A week crossing months has a row in each month, so Month is part of a leaf's key.
+    keys = ["period", "month", "rep_id", "channel", "product"]
     if previous.empty or not set(keys) <= set(previous.columns):
         return len(leaves)
     old = {

@@ -168,3 +168,11 @@ def test_weekly_split_of_an_april_year_checks_clean() -> None:
     assert "2027-W13" in set(targets[targets["month"] == "2027-03"]["period"])
     errors = [p for p in run_checks(port) if p.severity is Severity.ERROR]
     assert errors == []
+    assert run_split(port).changed_rows == 0
+    # Both halves of a week crossing months are told apart: touching the June half of
+    # 2026-W27 (29 June - 5 July) counts as one changed row.
+    tampered = port.tables["tblTargets"].copy()
+    first = tampered.index[(tampered["period"] == "2026-W27") & (tampered["month"] == "2026-06")][0]
+    tampered.loc[first, "target"] += 100
+    port.tables["tblTargets"] = tampered  # type: ignore[index]
+    assert run_split(port, dry_run=True).changed_rows == 1
