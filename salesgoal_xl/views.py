@@ -6,9 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from salesgoal_xl import console
-from salesgoal_xl.commands.propose import ProposeSummary
+from salesgoal_xl.commands.propose import ProposeSummary, scope_label
 from salesgoal_xl.commands.split import SplitSummary
-from salesgoal_xl.core.proposal import COMPANY_SCOPE, Proposal
+from salesgoal_xl.core.proposal import Proposal
 from salesgoal_xl.workbook.package_port import PackagePort
 
 
@@ -47,7 +47,7 @@ def show_proposal(summary: ProposeSummary | None, *, as_json: bool) -> None:
         ],
         [
             [
-                p.scope,
+                scope_label(p.scope),
                 p.baseline,
                 p.forecast,
                 p.market_figure,
@@ -55,7 +55,9 @@ def show_proposal(summary: ProposeSummary | None, *, as_json: bool) -> None:
                 p.recommended.base,
                 p.recommended.stretch,
                 p.final_target if p.final_target_entered else None,
-                f"{p.challenge_ratio:.0%}" if p.challenge_ratio is not None else "",
+                f"{p.challenge_ratio:.0%}"
+                if p.challenge_ratio is not None and p.final_target_entered
+                else "",
                 p.flags_text(),
             ]
             for p in rows
@@ -147,7 +149,3 @@ def _change(target: int, last: object) -> str:
     if not isinstance(last, int | float) or not last:
         return ""
     return f"{target / float(last) - 1:+.1%}"
-
-
-def _scope(scope: str) -> str:
-    return "Company" if scope == COMPANY_SCOPE else scope

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from salesgoal_xl.commands.propose import COMPANY_ROW
 from salesgoal_xl.core.demo import DemoCompany, build_demo_company
 from salesgoal_xl.core.split import DEFAULT_RULES
 
@@ -58,7 +59,7 @@ def demo_tables(company: DemoCompany, language: str = "en") -> dict[str, pd.Data
         "tblProducts": company.products,
         "tblHistory": company.history,
         "tblMarket": company.markets,
-        "tblProposal": pd.DataFrame([{"scope": "Company", "strategic": company.strategic_input}]),
+        "tblProposal": pd.DataFrame([{"scope": COMPANY_ROW, "strategic": company.strategic_input}]),
         "tblSplitRules": split_rules_frame(),
         "tblKpis": kpis_frame(),
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Final, Literal
 
 import pandas as pd
 
@@ -34,6 +34,9 @@ from salesgoal_xl.core.proposal import (
 )
 from salesgoal_xl.workbook.cells import is_blank
 from salesgoal_xl.workbook.problems import Problem, ProblemCode, ProblemsFound, error
+
+COMPANY_ROW: Final = "Company"
+"""How the company row's scope is written in tblProposal (read back case-insensitively)."""
 
 FinalChoice = Literal["keep", "conservative", "base", "stretch"]
 FINAL_CHOICES: tuple[FinalChoice, ...] = ("keep", "conservative", "base", "stretch")
@@ -216,7 +219,7 @@ def _proposal_frame(
         entered = item.final_target_entered
         rows.append(
             {
-                "scope": "Company" if item.scope == COMPANY_SCOPE else item.scope,
+                "scope": scope_label(item.scope),
                 "baseline": item.baseline,
                 "forecast": item.forecast,
                 "market_figure": item.market_figure,
@@ -229,6 +232,11 @@ def _proposal_frame(
             }
         )
     return pd.DataFrame(rows)
+
+
+def scope_label(scope: str) -> str:
+    """The scope as people read it: 'Company' for the company row, else the region code."""
+    return COMPANY_ROW if scope == COMPANY_SCOPE else scope
 
 
 def _smart_frame(company: Proposal, language: Language) -> pd.DataFrame:
