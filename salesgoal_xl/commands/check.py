@@ -8,14 +8,13 @@ all (nothing is written). docs/checks.md lists the problem codes.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from rich.console import Console
 
-from salesgoal_xl.commands.port import WorkbookPort
+from salesgoal_xl.commands.port import ProgressCallback, WorkbookPort
 from salesgoal_xl.workbook.checks import RawTables, run_checks
 from salesgoal_xl.workbook.problems import (
     Problem,
@@ -53,7 +52,7 @@ def run_check(
     port_or_path: WorkbookPort | str | Path,
     *,
     write: bool = True,
-    progress: Callable[[float, str], None] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> CheckOutcome:
     """Check a workbook (a port, or a file path) and, if asked, log the result in tblChecks."""
     report = progress or (lambda _fraction, _message: None)
@@ -149,7 +148,7 @@ def check_command(
     *,
     as_json: bool,
     write: bool,
-    progress: Callable[[float, str], None] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> int:
     """What `salesgoal check` does; returns the exit code."""
     outcome = run_check(path, write=write, progress=progress)

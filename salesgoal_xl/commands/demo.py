@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
+from salesgoal_xl.commands.port import ProgressCallback
 from salesgoal_xl.commands.propose import COMPANY_ROW
 from salesgoal_xl.core.demo import DemoCompany, build_demo_company
 from salesgoal_xl.core.split import DEFAULT_RULES
@@ -70,7 +70,7 @@ def write_demo_workbook(
     language: str = "en",
     *,
     force: bool = False,
-    progress: Callable[[float, str], None] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> Path:
     """Build the demo company's planning workbook at `path` (refusing to overwrite unless
     `force`); propose and split then run on it like on any user's file."""

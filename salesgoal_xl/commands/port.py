@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import pandas as pd
 
 from salesgoal_xl.workbook.package import column_letter
 from salesgoal_xl.workbook.problems import ProblemCode, ProblemsFound, error
 from salesgoal_xl.workbook.schema import SHEETS_BY_KEY, table
+
+if TYPE_CHECKING:
+    from salesgoal_xl.workbook.door import SaveReport
 
 
 @dataclass
@@ -73,15 +77,43 @@ class WorkbookPort(Protocol):
         ...
 
 
+ProgressCallback = Callable[[float, str], None]
+MessageCallback = Callable[[str, str], None]
+
+
+def ignore_progress(_fraction: float, _message: str) -> None:
+    """Progress goes nowhere unless a caller asks to see it."""
+
+
+def ignore_message(_text: str, _level: str) -> None:
+    """Messages go nowhere unless a caller asks to see them."""
+
+
 class StagedWrites:
     """The half of a file adapter that is the same everywhere: staging and reporting.
 
-    Subclasses set `_staged`, `_progress` and `_message` and implement reading and commit.
+    Subclasses call this constructor, then implement reading and `commit`.
     """
 
-    _staged: dict[str, pd.DataFrame]
-    _progress: Callable[[float, str], None]
-    _message: Callable[[str, str], None]
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        progress: ProgressCallback | None = None,
+        message: MessageCallback | None = None,
+        allow_feature_loss: bool = False,
+    ) -> None:
+        self.path = Path(path)
+        self._progress = progress or ignore_progress
+        self._message = message or ignore_message
+        self._allow_feature_loss = allow_feature_loss
+        self._staged: dict[str, pd.DataFrame] = {}
+        self.last_save: SaveReport | None = None
+
+    @property
+    def label(self) -> str:
+        """The file's name, as messages show it."""
+        return self.path.name
 
     def write_table(self, name: str, frame: pd.DataFrame) -> None:
         """Stage new rows for a table the program owns; user tables are refused."""

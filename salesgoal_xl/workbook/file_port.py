@@ -9,13 +9,15 @@ messages go to the callbacks given at construction (the CLI passes rich ones; te
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-import pandas as pd
-
-from salesgoal_xl.commands.port import StagedWrites, TableData
-from salesgoal_xl.workbook.door import SaveReport, save_atomically
+from salesgoal_xl.commands.port import (
+    MessageCallback,
+    ProgressCallback,
+    StagedWrites,
+    TableData,
+)
+from salesgoal_xl.workbook.door import save_atomically
 from salesgoal_xl.workbook.fill import fill_table
 from salesgoal_xl.workbook.gate import open_workbook
 from salesgoal_xl.workbook.problems import (
@@ -35,17 +37,6 @@ from salesgoal_xl.workbook.reader import (
 )
 from salesgoal_xl.workbook.schema import table
 
-ProgressCallback = Callable[[float, str], None]
-MessageCallback = Callable[[str, str], None]
-
-
-def _ignore_progress(_fraction: float, _message: str) -> None:
-    """Progress goes nowhere unless a caller asks to see it."""
-
-
-def _ignore_message(_text: str, _level: str) -> None:
-    """Messages go nowhere unless a caller asks to see them."""
-
 
 class FilePort(StagedWrites):
     """A planning workbook file behind the WorkbookPort protocol.
@@ -63,20 +54,13 @@ class FilePort(StagedWrites):
         message: MessageCallback | None = None,
         allow_feature_loss: bool = False,
     ) -> None:
-        self.path = Path(path)
-        self._progress = progress or _ignore_progress
-        self._message = message or _ignore_message
-        self._allow_feature_loss = allow_feature_loss
+        super().__init__(
+            path, progress=progress, message=message, allow_feature_loss=allow_feature_loss
+        )
         self.open_problems: list[Problem] = []
         self._wb = open_workbook(self.path, warnings_out=self.open_problems)
-        self.last_save: SaveReport | None = None
         self._lang = workbook_language(self._wb)
         self._reads: dict[str, TableRead] = {}
-        self._staged: dict[str, pd.DataFrame] = {}
-
-    @property
-    def label(self) -> str:
-        return self.path.name
 
     @property
     def language(self) -> str:

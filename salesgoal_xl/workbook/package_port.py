@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -23,10 +23,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from salesgoal_xl.commands.port import StagedWrites, TableData
+from salesgoal_xl.commands.port import (
+    MessageCallback,
+    ProgressCallback,
+    StagedWrites,
+    TableData,
+)
 from salesgoal_xl.workbook import package
 from salesgoal_xl.workbook.cells import plain_number
-from salesgoal_xl.workbook.door import SaveReport, replace_parts
+from salesgoal_xl.workbook.door import replace_parts
 from salesgoal_xl.workbook.fill import a1_formula, order_rows
 from salesgoal_xl.workbook.gate import inspect_package
 from salesgoal_xl.workbook.problems import (
@@ -47,8 +52,6 @@ from salesgoal_xl.workbook.schema import (
     table,
 )
 
-ProgressCallback = Callable[[float, str], None]
-MessageCallback = Callable[[str, str], None]
 _NUMERIC = (ColumnType.MONEY, ColumnType.NUMBER, ColumnType.PERCENT, ColumnType.INTEGER)
 _DATE1904 = re.compile(rb'date1904="(1|true)"')
 
@@ -64,10 +67,9 @@ class PackagePort(StagedWrites):
         message: MessageCallback | None = None,
         allow_feature_loss: bool = False,
     ) -> None:
-        self.path = Path(path)
-        self._progress = progress or (lambda _f, _m: None)
-        self._message = message or (lambda _t, _l: None)
-        self._allow_feature_loss = allow_feature_loss
+        super().__init__(
+            path, progress=progress, message=message, allow_feature_loss=allow_feature_loss
+        )
         problems = inspect_package(self.path)
         self.open_problems = [p for p in problems if p.severity is not Severity.ERROR]
         errors = [p for p in problems if p.severity is Severity.ERROR]
@@ -77,16 +79,10 @@ class PackagePort(StagedWrites):
         self._tables = package.locate_tables(self._archive)
         self._strings: list[str] | None = None
         self._epoch = date(1904, 1, 1) if self._date1904() else date(1899, 12, 30)
-        self._staged: dict[str, pd.DataFrame] = {}
-        self.last_save: SaveReport | None = None
         self.fast_writes: list[str] = []
 
     def _date1904(self) -> bool:
         return bool(_DATE1904.search(self._archive.read("xl/workbook.xml")))
-
-    @property
-    def label(self) -> str:
-        return self.path.name
 
     def close(self) -> None:
         """Release the file (the port reopens nothing after this)."""
