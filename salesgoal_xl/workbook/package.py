@@ -331,6 +331,25 @@ _SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>(.*?)</sheetData>", re.S)
 _ROW = re.compile(rb'<row\b[^>]*\br="(\d+)"[^>]*?(?:/>|>(.*?)</row>)', re.S)
 _CELL_R = re.compile(rb'<c\b[^>]*\br="([A-Z]+)(\d+)"')
 _CELL = re.compile(rb"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
+_ATTR_S = re.compile(rb'\bs="(\d+)"')
+
+
+def row_styles(sheet_xml: bytes, row: int) -> dict[int, int]:
+    """Style id by column index of the styled cells on sheet row `row` (empty if none)."""
+    for match in _ROW.finditer(sheet_xml):
+        number = int(match.group(1))
+        if number < row:
+            continue
+        styles: dict[int, int] = {}
+        if number == row:
+            for cell in _CELL.finditer(match.group(2) or b""):
+                text = cell.group(0)
+                head = text[: text.index(b">")]
+                ref, style = _ATTR_R.search(head), _ATTR_S.search(head)
+                if ref and style:
+                    styles[column_index(ref.group(1).decode())] = int(style.group(1))
+        return styles  # rows are stored in order: past `row`, there is nothing more to find
+    return {}
 
 
 def replace_table_rows(

@@ -11,16 +11,13 @@ Files pass the gate before anything is read.
 
 from __future__ import annotations
 
-import math
 import re
 import zipfile
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from salesgoal_xl.commands.port import (
@@ -32,7 +29,7 @@ from salesgoal_xl.commands.port import (
 from salesgoal_xl.workbook import package
 from salesgoal_xl.workbook.cells import plain_number
 from salesgoal_xl.workbook.door import replace_parts
-from salesgoal_xl.workbook.fill import a1_formula, order_rows
+from salesgoal_xl.workbook.fill import a1_formula, cell_value, order_rows
 from salesgoal_xl.workbook.gate import inspect_package
 from salesgoal_xl.workbook.problems import (
     Category,
@@ -44,6 +41,7 @@ from salesgoal_xl.workbook.problems import (
 )
 from salesgoal_xl.workbook.schema import (
     SHEETS_BY_KEY,
+    Column,
     ColumnType,
     Role,
     Table,
@@ -272,7 +270,9 @@ def _table_rows(
     sheet_xml: bytes,
 ) -> Any:
     first_col, header_row, _, _ = part.bounds
-    styles = _first_row_styles(sheet_xml, header_row + 1, first_col, len(keys))
+    # New rows take the styles of the table's first data row, so they look like the old ones.
+    first_styles = package.row_styles(sheet_xml, header_row + 1)
+    styles = [first_styles.get(first_col + offset) for offset in range(len(keys))]
     columns: list[Sequence[Any]] = []
     formulas: dict[int, str] = {}
     count = len(frame)
@@ -282,7 +282,7 @@ def _table_rows(
             formulas[position] = _row_template(col.formula, letters)
             columns.append([None] * count)
         elif key in frame.columns:
-            columns.append(_column_values(col.type, frame[key]))
+            columns.append(_column_values(col, frame[key]))
         else:
             columns.append([None] * count)
     return package.rows_xml(columns, first_col, header_row + 1, styles, formulas)
@@ -296,62 +296,22 @@ def _row_template(formula: str, letters: dict[str, str]) -> str:
     return text.replace(str(marker - 1), "{r_above}").replace(str(marker), "{r}")
 
 
-def _column_values(kind: ColumnType, series: pd.Series) -> list[Any]:
-    if kind is ColumnType.DATE:
-        return [None if _missing(v) else _as_date(v) for v in series.tolist()]
-    if kind in _NUMERIC and pd.api.types.is_integer_dtype(series.dtype):
+def _column_values(col: Column, series: pd.Series) -> list[Any]:
+    """The cells of one column, typed exactly as the openpyxl writer types them."""
+    if col.type in _NUMERIC and pd.api.types.is_integer_dtype(series.dtype):
         return series.tolist()  # plain Python ints already: nothing to check per value
-    if kind in (ColumnType.TEXT, ColumnType.CODE, ColumnType.PERIOD):
-        # The row writer renders (and stringifies) each distinct value once.
-        return series.astype(object).where(series.notna(), None).tolist()
-    return [None if _missing(v) else _number(v) for v in series.tolist()]
-
-
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NaT or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    if isinstance(value, int | float | Decimal):
-        return value
-    return str(value)
-
-
-def _as_date(value: Any) -> Any:
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, datetime):
-        return value.date()
-    return value if isinstance(value, date) else str(value)
-
-
-_FIRST_ROW = re.compile(rb'<row\b[^>]*\br="(\d+)"[^>]*?(?:/>|>(.*?)</row>)', re.S)
-
-
-def _first_row_styles(sheet_xml: bytes, row: int, first_col: int, width: int) -> list[int | None]:
-    """The style ids of the table's first data row, so new rows look like the old ones."""
-    styles: list[int | None] = [None] * width
-    for match in _FIRST_ROW.finditer(sheet_xml):
-        if int(match.group(1)) != row:
-            if int(match.group(1)) > row:
-                break
-            continue
-        for cell in re.finditer(rb"<c\b([^>]*)>|<c\b([^>]*)/>", match.group(2) or b""):
-            attrs = cell.group(1) or cell.group(2) or b""
-            ref = re.search(rb'\br="([A-Z]+)\d+"', attrs)
-            style = re.search(rb'\bs="(\d+)"', attrs)
-            if ref and style:
-                offset = package.column_index(ref.group(1).decode()) - first_col
-                if 0 <= offset < width:
-                    styles[offset] = int(style.group(1))
-        break
-    return styles
+    # Plans repeat the same codes, names and periods endlessly: type each distinct value once.
+    typed: dict[tuple[type, Any], Any] = {}
+    values = []
+    for value in series.tolist():
+        key = (value.__class__, value)  # True and 1 are equal keys, but not equal cells
+        try:
+            values.append(typed[key])
+        except KeyError:
+            values.append(typed.setdefault(key, cell_value(col, value)))
+        except TypeError:  # unhashable values are rare: type them each time
+            values.append(cell_value(col, value))
+    return values
 
 
 def _text(value: Any) -> Any:

@@ -148,3 +148,27 @@ def test_missing_table_names_the_sheet(plan: Path) -> None:
     with pytest.raises(ProblemsFound) as caught:
         PackagePort(plan).read_table("tblTargets")
     assert caught.value.problems[0].code is ProblemCode.MISSING_TABLE
+
+
+def test_cells_are_typed_like_the_openpyxl_writer(plan: Path) -> None:
+    """A product code pandas widened to 101.0 is written as the code '101', as fill_table does."""
+    row = {
+        "period": "2026-01",
+        "month": "2026-01",
+        "quarter": "Q1",
+        "region": "NORTH",
+        "team": "N1",
+        "rep_id": "R001",
+        "rep_name": "Ann",
+        "channel": "DIR",
+        "product": 101.0,
+        "target": 1_000.0,
+        "method": "typed by hand",
+    }
+    port = PackagePort(plan)
+    port.write_table("tblTargets", pd.DataFrame([row]))
+    port.commit()
+    assert port.fast_writes == ["tblTargets"]
+    written = FilePort(plan).read_table("tblTargets").frame
+    assert written["product"].tolist() == ["101"]
+    assert float(written["target"][0]) == 1_000
