@@ -20,7 +20,13 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from salesgoal_xl.core.errors import SalesgoalError
-from salesgoal_xl.workbook.problems import Category, Problem, ProblemsFound, Severity
+from salesgoal_xl.workbook.problems import (
+    Category,
+    Problem,
+    ProblemsFound,
+    Severity,
+    problems_to_json,
+)
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -82,8 +88,6 @@ def run_command(action: Callable[[], T], *, path: str = "", as_json: bool = Fals
 def show_problems(problems: Sequence[Problem], path: str, *, as_json: bool = False) -> None:
     """Print problems one per line (`path:Sheet!Cell: CODE message (hint)`) and a count."""
     if as_json:
-        from salesgoal_xl.workbook.problems import problems_to_json
-
         out.print(problems_to_json(problems, path), markup=False)
         return
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}

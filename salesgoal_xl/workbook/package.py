@@ -251,12 +251,6 @@ def _unescape(raw: bytes) -> str:
 # --- writing -------------------------------------------------------------------------------
 
 
-def cell_xml(ref: str, value: Any, style: int | None) -> str:
-    """One <c> element; text is always an inline string, so it can never become a formula."""
-    tail = _cell_tail(value, style)
-    return f'<c r="{ref}{tail}' if tail else ""
-
-
 def _cell_tail(value: Any, style: int | None) -> str:
     """A cell's XML after the row number of its address: `"` closes the `r` attribute."""
     style_attr = f' s="{style}"' if style else ""
@@ -329,8 +323,6 @@ def rows_xml(
 
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>(.*?)</sheetData>", re.S)
 _ROW = re.compile(rb'<row\b[^>]*\br="(\d+)"[^>]*?(?:/>|>(.*?)</row>)', re.S)
-_CELL_R = re.compile(rb'<c\b[^>]*\br="([A-Z]+)(\d+)"')
-_CELL = re.compile(rb"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
 _ATTR_S = re.compile(rb'\bs="(\d+)"')
 
 
@@ -342,10 +334,9 @@ def row_styles(sheet_xml: bytes, row: int) -> dict[int, int]:
             continue
         styles: dict[int, int] = {}
         if number == row:
-            for cell in _CELL.finditer(match.group(2) or b""):
-                text = cell.group(0)
-                head = text[: text.index(b">")]
-                ref, style = _ATTR_R.search(head), _ATTR_S.search(head)
+            for cell in _ANY_CELL.finditer(match.group(2) or b""):
+                attrs = cell.group(1)
+                ref, style = _ATTR_R.search(attrs), _ATTR_S.search(attrs)
                 if ref and style:
                     styles[column_index(ref.group(1).decode())] = int(style.group(1))
         return styles  # rows are stored in order: past `row`, there is nothing more to find
@@ -378,8 +369,8 @@ def replace_table_rows(
         if number <= header_row:
             keep.append(row.group(0))
             continue
-        for cell in _CELL.finditer(row.group(2) or b""):
-            ref = _CELL_R.match(cell.group(0))
+        for cell in _ANY_CELL.finditer(row.group(2) or b""):
+            ref = _ATTR_R.search(cell.group(1))
             if ref is None:
                 raise NotFastPath(f"a cell without an address on {table.sheet_name}")
             col = column_index(ref.group(1).decode())

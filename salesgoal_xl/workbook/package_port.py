@@ -223,9 +223,7 @@ class PackagePort(StagedWrites):
             parts[part.part] = table_xml
         # Formulas elsewhere may read these tables: drop their cached results and ask Excel
         # to recalculate, so no reader ever shows a figure computed from the old rows.
-        for sheet_part in {t.sheet_part for t in self._tables.values()} | set(
-            _worksheet_parts(self._archive)
-        ):
+        for sheet_part in _worksheet_parts(self._archive):
             xml = parts.get(sheet_part) or self._archive.read(sheet_part)
             stripped = package.strip_cached_formula_values(xml)
             if stripped is not xml:
