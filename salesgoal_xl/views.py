@@ -110,10 +110,7 @@ def show_split(summary: SplitSummary | None, *, as_json: bool) -> None:
         return
     for level in ("region", "team"):
         totals = summary.level_totals[level]
-        last = summary.last_year.get(level)
-        last_map = (
-            {} if last is None else dict(zip(last.iloc[:, 0], last["last_year"], strict=True))
-        )
+        last_map = summary.last_year.get(level, {})
         console.table(
             f"Targets by {level}",
             [level.title(), "Target", "Last year", "Change"],
@@ -123,9 +120,8 @@ def show_split(summary: SplitSummary | None, *, as_json: bool) -> None:
             ],
         )
     reps = summary.level_totals["rep"]
-    last = summary.last_year.get("rep")
-    if last is not None:
-        last_map = dict(zip(last["rep_id"], last["last_year"], strict=True))
+    if "rep" in summary.last_year:
+        last_map = summary.last_year["rep"]
         moves = sorted(
             (
                 (code, int(t), last_map.get(code, 0))

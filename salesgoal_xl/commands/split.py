@@ -39,7 +39,7 @@ class SplitSummary:
     final_target: object
     leaf_rows: int
     level_totals: dict[str, pd.DataFrame]
-    last_year: dict[str, pd.DataFrame]
+    last_year: dict[str, dict[str, float]]
     methods: dict[str, str]
     written: bool
     changed_rows: int
@@ -254,7 +254,7 @@ def _num(value: object) -> object:
         return value
 
 
-def _last_year_totals(request: SplitRequest) -> dict[str, pd.DataFrame]:
+def _last_year_totals(request: SplitRequest) -> dict[str, dict[str, float]]:
     """Last fiscal year's actuals per region, team and rep: the baseline propose uses too."""
     history = request.history
     if history.empty:
@@ -265,9 +265,8 @@ def _last_year_totals(request: SplitRequest) -> dict[str, pd.DataFrame]:
     reps = request.reps.set_index("rep_id")
     joined = recent.join(reps[["team", "region"]], on="rep_id")
     return {
-        "region": joined.groupby("region")["amount"].sum().rename("last_year").reset_index(),
-        "team": joined.groupby("team")["amount"].sum().rename("last_year").reset_index(),
-        "rep": joined.groupby("rep_id")["amount"].sum().rename("last_year").reset_index(),
+        level: {str(k): float(v) for k, v in joined.groupby(column)["amount"].sum().items()}
+        for level, column in (("region", "region"), ("team", "team"), ("rep", "rep_id"))
     }
 
 
