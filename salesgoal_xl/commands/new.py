@@ -77,7 +77,10 @@ def write_templates(directory: str | Path) -> list[Path]:
     folder = Path(directory)
     if folder.exists() and not folder.is_dir():
         raise NewWorkbookError(f"{folder} is a file, not a folder")
-    return [save_workbook(build_template(lang), template_path(folder, lang)) for lang in LANGUAGES]
+    return [
+        save_workbook(build_template(lang), template_path(folder, lang), backup=False)
+        for lang in LANGUAGES
+    ]
 
 
 def build_template(lang: str) -> Workbook:

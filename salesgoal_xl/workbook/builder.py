@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
@@ -33,6 +31,7 @@ from salesgoal_xl import __version__
 from salesgoal_xl.core.calendar import FiscalCalendar
 from salesgoal_xl.workbook import layout as lay
 from salesgoal_xl.workbook import styles, texts
+from salesgoal_xl.workbook.door import save_atomically
 from salesgoal_xl.workbook.fill import fill_table, stretch_rules
 from salesgoal_xl.workbook.schema import (
     LANGUAGES,
@@ -160,18 +159,16 @@ def build_workbook(
     return wb
 
 
-def save_workbook(wb: Workbook, path: str | Path) -> Path:
-    """Write `wb` to `path` through a temporary file in the same folder, then replace."""
+def save_workbook(wb: Workbook, path: str | Path, *, backup: bool = True) -> Path:
+    """Write a freshly built `wb` to `path` through the door (atomic, verified, readable).
+
+    A new workbook replaces whatever was there on purpose (`new --force`), so nothing is
+    compared with the old file; a replaced file is still kept as a backup unless `backup`
+    is False (the generated templates, which git keeps anyway).
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".xlsx", dir=target.parent)
-    os.close(handle)
-    try:
-        wb.save(temp)
-        os.replace(temp, target)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+    save_atomically(wb, target, backup=backup, allow_feature_loss=True)
     return target
 
 

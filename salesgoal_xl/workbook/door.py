@@ -468,7 +468,12 @@ def _commit(
             try:
                 dropped = dropped_features(package_inventory(reference), package_inventory(tmp))
             except Exception as exc:
-                raise _failed(f"cannot compare the new version with {reference.name}", exc) from exc
+                # Replacing a file on purpose (feature loss allowed, a backup kept): an old
+                # file that is not even a workbook has nothing to compare with.
+                if not allow_feature_loss:
+                    raise _failed(
+                        f"cannot compare the new version with {reference.name}", exc
+                    ) from exc
         if dropped and not allow_feature_loss:
             raise ProblemsFound(dropped, str(target))
         backup_path = None
