@@ -20,7 +20,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from salesgoal_xl.core.errors import SalesgoalError
-from salesgoal_xl.workbook.problems import (
+from salesgoal_xl.core.problems import (
     Category,
     Problem,
     ProblemsFound,

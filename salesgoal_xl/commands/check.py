@@ -14,14 +14,14 @@ from pathlib import Path
 import pandas as pd
 from rich.console import Console
 
-from salesgoal_xl.commands.port import ProgressCallback, WorkbookPort
-from salesgoal_xl.workbook.checks import RawTables, run_checks
-from salesgoal_xl.workbook.problems import (
+from salesgoal_xl.core.problems import (
     Problem,
     ProblemsFound,
     Severity,
     problems_to_json,
 )
+from salesgoal_xl.workbook.checks import RawTables, run_checks
+from salesgoal_xl.workbook.port import ProgressCallback, WorkbookPort
 
 EXIT_CLEAN = 0
 EXIT_PROBLEMS = 1

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from salesgoal_xl.commands.port import ProgressCallback
 from salesgoal_xl.commands.propose import COMPANY_ROW
 from salesgoal_xl.core.demo import DemoCompany, build_demo_company
 from salesgoal_xl.core.split import DEFAULT_RULES
+from salesgoal_xl.workbook.port import ProgressCallback
 
 DEFAULT_KPIS = (
     # (kpi, name, weight, direction, cap): attainment dominates, as in most sales plans.

@@ -17,14 +17,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from salesgoal_xl.commands.port import WorkbookPort
+from salesgoal_xl.core.problems import Problem, ProblemCode, ProblemsFound, Source, error
 from salesgoal_xl.workbook.cells import (
     NumberText,
     classify_number_text,
     is_blank,
     parse_setting,
 )
-from salesgoal_xl.workbook.problems import Problem, ProblemCode, ProblemsFound, error
+from salesgoal_xl.workbook.port import WorkbookPort
 from salesgoal_xl.workbook.schema import (
     SETTINGS,
     SETTINGS_BY_KEY,
@@ -45,10 +45,9 @@ class PlanSettings:
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
 
-    def where(self, key: str) -> str:
-        """'Settings!C7' for the value cell of setting `key` ('' if the row is missing)."""
-        cell = self.cells.get(key, "")
-        return f"{self.sheet}!{cell}" if cell else self.sheet
+    def where(self, key: str) -> Source:
+        """The value cell of setting `key` (the Settings sheet if the row is missing)."""
+        return Source(self.sheet, self.cells.get(key, ""), "tblSettings", "value")
 
 
 def load_settings(port: WorkbookPort) -> PlanSettings:

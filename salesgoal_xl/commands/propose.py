@@ -20,10 +20,10 @@ from salesgoal_xl.commands.inputs import (
     money_amount,
     to_decimal,
 )
-from salesgoal_xl.commands.port import TableData, WorkbookPort
 from salesgoal_xl.core.calendar import FiscalCalendar
 from salesgoal_xl.core.errors import ProposalError, SalesgoalError
 from salesgoal_xl.core.forecast import forecast_plan_year, monthly_actuals
+from salesgoal_xl.core.problems import Problem, ProblemCode, ProblemsFound, error
 from salesgoal_xl.core.proposal import (
     COMPANY_SCOPE,
     Language,
@@ -33,7 +33,7 @@ from salesgoal_xl.core.proposal import (
     build_proposal,
 )
 from salesgoal_xl.workbook.cells import is_blank
-from salesgoal_xl.workbook.problems import Problem, ProblemCode, ProblemsFound, error
+from salesgoal_xl.workbook.port import TableData, WorkbookPort
 
 COMPANY_ROW: Final = "Company"
 """How the company row's scope is written in tblProposal (read back case-insensitively)."""

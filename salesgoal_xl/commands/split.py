@@ -16,8 +16,8 @@ from salesgoal_xl.commands.inputs import (
     to_decimal,
     to_fraction_percent,
 )
-from salesgoal_xl.commands.port import TableData, WorkbookPort
 from salesgoal_xl.core.calendar import FiscalCalendar
+from salesgoal_xl.core.problems import NOWHERE, Problem, ProblemCode, ProblemsFound, Source, error
 from salesgoal_xl.core.proposal import COMPANY_SCOPE
 from salesgoal_xl.core.split import (
     LevelRule,
@@ -28,7 +28,7 @@ from salesgoal_xl.core.split import (
     split_plan,
 )
 from salesgoal_xl.workbook.cells import is_blank
-from salesgoal_xl.workbook.problems import Problem, ProblemCode, ProblemsFound, error
+from salesgoal_xl.workbook.port import TableData, WorkbookPort
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,7 @@ def run_split(port: WorkbookPort, *, dry_run: bool = False) -> SplitSummary:
     try:
         result = split_plan(request, progress=lambda f, m: port.progress(0.1 + 0.75 * f, m))
     except SplitInfeasible as exc:
-        raise ProblemsFound(
-            [_issue_problem(i.message, i.source) for i in exc.issues], port.label
-        ) from None
+        raise ProblemsFound(exc.problems, port.label) from None
     previous = port.read_table("tblTargets").frame
     changed = _changed_rows(previous, result.leaves)
     if not dry_run:
@@ -106,7 +104,7 @@ def build_request(port: WorkbookPort, settings: PlanSettings) -> SplitRequest:
     )
 
 
-def _final_target(proposal: TableData, problems: list[Problem]) -> tuple[int | Decimal, str]:
+def _final_target(proposal: TableData, problems: list[Problem]) -> tuple[int | Decimal, Source]:
     frame = proposal.frame
     for row, scope in enumerate(frame["scope"]):
         if str(scope).strip().casefold() != COMPANY_SCOPE.casefold():
@@ -123,9 +121,9 @@ def _final_target(proposal: TableData, problems: list[Problem]) -> tuple[int | D
                     hint="run propose, then type the agreed target in Final target",
                 )
             )
-            return 0, f"{proposal.sheet}!{cell}"
+            return 0, proposal.source(row, "final_target")
         try:
-            return money_amount(raw), f"{proposal.sheet}!{cell}"
+            return money_amount(raw), proposal.source(row, "final_target")
         except ValueError as exc:
             problems.append(
                 error(
@@ -135,7 +133,7 @@ def _final_target(proposal: TableData, problems: list[Problem]) -> tuple[int | D
                     cell=cell,
                 )
             )
-            return 0, ""
+            return 0, NOWHERE
     problems.append(
         error(
             ProblemCode.NO_TARGET,
@@ -144,7 +142,7 @@ def _final_target(proposal: TableData, problems: list[Problem]) -> tuple[int | D
             hint="run propose to fill the proposal",
         )
     )
-    return 0, ""
+    return 0, NOWHERE
 
 
 def _rules(data: TableData, problems: list[Problem]) -> dict[str, LevelRule]:
@@ -186,7 +184,7 @@ def _rules(data: TableData, problems: list[Problem]) -> dict[str, LevelRule]:
             str(method).strip(),
             lookback,
             over,
-            f"{data.sheet}!{data.cell(row, 'method')}",
+            data.source(row, "method"),
         )
     return rules
 
@@ -215,21 +213,10 @@ def _locks(data: TableData, problems: list[Problem]) -> list[Lock]:
                 "" if is_blank(code) else str(code).strip(),
                 None if is_blank(period) else str(period).strip(),
                 amount,
-                f"{data.sheet}!{cell}",
+                data.source(row, "target"),
             )
         )
     return locks
-
-
-def _issue_problem(message: str, source: str) -> Problem:
-    sheet, _, cell = source.rpartition("!") if "!" in source else (source, "", "")
-    return error(
-        ProblemCode.SPLIT_INFEASIBLE,
-        message,
-        sheet=sheet,
-        cell=cell,
-        hint="change the rule, lock or data named here and run split again",
-    )
 
 
 def _changed_rows(previous: pd.DataFrame, leaves: pd.DataFrame) -> int:

@@ -41,10 +41,19 @@ from salesgoal_xl.core.calendar import (
     parse_month,
     split_month_into_weeks,
 )
-from salesgoal_xl.core.errors import AllocationError, CalendarError, SalesgoalError
+from salesgoal_xl.core.errors import AllocationError, CalendarError
 from salesgoal_xl.core.matrix import allocate_matrix
 from salesgoal_xl.core.money import Amount, Money, from_units, is_int_amount, to_units
 from salesgoal_xl.core.money import unit_fraction as _unit_fraction
+from salesgoal_xl.core.problems import (
+    NOWHERE,
+    Category,
+    Problem,
+    ProblemCode,
+    ProblemsFound,
+    Source,
+    error,
+)
 from salesgoal_xl.core.ramp import DEFAULT_RAMP, ramp_factors
 from salesgoal_xl.core.seasonality import seasonal_indices
 
@@ -82,7 +91,7 @@ class LevelRule:
     method: str
     lookback: int = 12
     over_assignment: Fraction | None = None
-    source: str = ""
+    source: Source = NOWHERE
 
 
 @dataclass(frozen=True)
@@ -93,7 +102,7 @@ class Lock:
     code: str
     period: str | None
     amount: Amount
-    source: str = ""
+    source: Source = NOWHERE
 
 
 @dataclass(frozen=True)
@@ -118,28 +127,28 @@ class SplitRequest:
     weights: pd.DataFrame | None = None
     over_assignment: Fraction = Fraction(0)
     ramp: Sequence[float] = DEFAULT_RAMP
-    total_source: str = ""
+    total_source: Source = NOWHERE
     granularity: str = "month"
     country: str | None = None
-    country_source: str = ""
+    country_source: Source = NOWHERE
 
 
-@dataclass(frozen=True)
-class SplitIssue:
-    """One reason the split cannot be made, and the rule, lock or cell behind it."""
+def infeasible(message: str, source: Source = NOWHERE) -> Problem:
+    """One reason the split cannot be made, at the rule, lock or cell behind it."""
+    return error(
+        ProblemCode.SPLIT_INFEASIBLE,
+        message,
+        source=source,
+        hint="change the rule, lock or data named here and run split again",
+        category=Category.RULE,
+    )
 
-    message: str
-    source: str = ""
 
-
-class SplitInfeasible(SalesgoalError):  # noqa: N818 -- reads as a sentence at raise sites
+class SplitInfeasible(ProblemsFound):
     """The rules, locks and data cannot all be satisfied; carries every reason found."""
 
-    def __init__(self, issues: Sequence[SplitIssue]) -> None:
-        self.issues = list(issues)
-        super().__init__(
-            "; ".join(f"{i.source}: {i.message}" if i.source else i.message for i in self.issues)
-        )
+    def __init__(self, issues: Sequence[Problem]) -> None:
+        super().__init__(issues)
 
 
 @dataclass(frozen=True)
@@ -162,15 +171,15 @@ def split_plan(request: SplitRequest, progress: Progress | None = None) -> Split
     report = progress or (lambda _fraction, _message: None)
     unit = _unit_fraction(request.unit)
     as_int = is_int_amount(request.unit) and is_int_amount(request.total)
-    issues: list[SplitIssue] = []
+    issues: list[Problem] = []
     try:
         total_units = to_units(request.total, unit, "the final target", shown_unit=request.unit)
     except AllocationError as exc:
-        raise SplitInfeasible([SplitIssue(str(exc), request.total_source)]) from None
+        raise SplitInfeasible([infeasible(str(exc), request.total_source)]) from None
     if total_units < 0:
         raise SplitInfeasible(
             [
-                SplitIssue(
+                infeasible(
                     f"the final target must be >= 0 (got {request.total})", request.total_source
                 )
             ]
@@ -210,7 +219,7 @@ def split_plan(request: SplitRequest, progress: Progress | None = None) -> Split
     try:
         month_units = np.array(allocate(grand, month_weights, locked=month_locks), dtype=np.int64)
     except AllocationError as exc:
-        raise SplitInfeasible([SplitIssue(f"months: {exc}", time_rule.source)]) from None
+        raise SplitInfeasible([infeasible(f"months: {exc}", time_rule.source)]) from None
 
     report(0.45, "fitting reps to months")
     grid = _fit_reps_to_months(
@@ -256,7 +265,7 @@ def split_plan(request: SplitRequest, progress: Progress | None = None) -> Split
         try:
             leaves = _split_weeks(leaves, months, request.country)
         except CalendarError as exc:
-            raise SplitInfeasible([SplitIssue(str(exc), request.country_source)]) from None
+            raise SplitInfeasible([infeasible(str(exc), request.country_source)]) from None
         method_text += "; week:working days"
     report(0.9, "assembling leaf targets")
     quarters = {m: calendar.quarter_of(m) for m in months}
@@ -282,7 +291,7 @@ def split_plan(request: SplitRequest, progress: Progress | None = None) -> Split
 
 
 def _lock_units(
-    locks: Sequence[Lock], unit: Fraction, shown: Amount, issues: list[SplitIssue]
+    locks: Sequence[Lock], unit: Fraction, shown: Amount, issues: list[Problem]
 ) -> dict[tuple[str, str, str | None], int]:
     units: dict[tuple[str, str, str | None], int] = {}
     for lock in locks:
@@ -292,16 +301,16 @@ def _lock_units(
                 lock.amount, unit, f"locked {lock.level} {lock.code}", shown_unit=shown
             )
         except AllocationError as exc:
-            issues.append(SplitIssue(str(exc), lock.source))
+            issues.append(infeasible(str(exc), lock.source))
             continue
         if amount < 0:
             issues.append(
-                SplitIssue(f"a locked target must be >= 0 (got {lock.amount})", lock.source)
+                infeasible(f"a locked target must be >= 0 (got {lock.amount})", lock.source)
             )
             continue
         if key in units:
             issues.append(
-                SplitIssue(
+                infeasible(
                     f"{lock.level} {lock.code} {lock.period or ''} is locked twice; keep one lock",
                     lock.source,
                 )
@@ -319,10 +328,10 @@ def _lock_key(lock: Lock) -> tuple[str, str, str | None]:
 
 def _check_lock_targets(
     locks: Mapping[tuple[str, str, str | None], int],
-    sources: Mapping[tuple[str, str, str | None], str],
+    sources: Mapping[tuple[str, str, str | None], Source],
     reps: pd.DataFrame,
     months: Sequence[str],
-    issues: list[SplitIssue],
+    issues: list[Problem],
 ) -> None:
     known = {
         "region": set(reps["region"]),
@@ -331,20 +340,20 @@ def _check_lock_targets(
     }
     for key in locks:
         level, code, period = key
-        source = sources.get(key, "")
+        source = sources.get(key, NOWHERE)
         if level in ("channel", "product"):
             issues.append(
-                SplitIssue(
+                infeasible(
                     f"locks at the {level} level are not supported; lock a rep, team, region or "
                     "month instead",
                     source,
                 )
             )
         elif level in known and code not in known[level]:
-            issues.append(SplitIssue(f"locked {level} {code!r} is not in the organisation", source))
+            issues.append(infeasible(f"locked {level} {code!r} is not in the organisation", source))
         if period is not None and period not in months:
             issues.append(
-                SplitIssue(
+                infeasible(
                     f"locked period {period!r} is not a month of the plan year "
                     f"({months[0]}..{months[-1]})",
                     source,
@@ -352,7 +361,7 @@ def _check_lock_targets(
             )
         if period is not None and level in ("region", "team"):
             issues.append(
-                SplitIssue(
+                infeasible(
                     f"month locks are supported for reps and the company month (level time), not "
                     f"for {level} {code}",
                     source,
@@ -431,7 +440,7 @@ def _split_org(
     rep_history: pd.Series,
     active: np.ndarray,
     locks: Mapping[tuple[str, str, str | None], int],
-    issues: list[SplitIssue],
+    issues: list[Problem],
 ) -> tuple[np.ndarray, dict[str, str], dict[str, pd.DataFrame]]:
     """Region -> team -> rep, annually; returns units per rep, methods, level totals."""
     frame = reps.assign(
@@ -471,7 +480,7 @@ def _split_org(
                 parts = allocate(child_total, weights, locked=lock_list)
             except AllocationError as exc:
                 where = f"{level}s under {parent!s}" if parent else f"{level}s"
-                issues.append(SplitIssue(f"cannot split {where}: {exc}", rule.source))
+                issues.append(infeasible(f"cannot split {where}: {exc}", rule.source))
                 parts = [0] * len(group)
             for code, part in zip(group.index, parts, strict=True):
                 amounts[str(code)] = int(part)
@@ -482,12 +491,12 @@ def _split_org(
     return rep_units, methods, totals
 
 
-def _method_known(rule: LevelRule, allowed: Sequence[str], issues: list[SplitIssue]) -> bool:
+def _method_known(rule: LevelRule, allowed: Sequence[str], issues: list[Problem]) -> bool:
     """Whether the rule's method can split its level; if not, say so at the rule's cell."""
     if rule.method in allowed:
         return True
     issues.append(
-        SplitIssue(
+        infeasible(
             f"method {rule.method!r} cannot split the {rule.level} level; use one of "
             f"{', '.join(allowed)}",
             rule.source,
@@ -561,9 +570,9 @@ def _fit_reps_to_months(
     active: np.ndarray,
     months: Sequence[str],
     locks: Mapping[tuple[str, str, str | None], int],
-    issues: list[SplitIssue],
+    issues: list[Problem],
     month_locked: bool,
-    time_source: str,
+    time_source: Source,
 ) -> npt.NDArray[np.int64] | None:
     seed = active * np.asarray(month_weights, dtype=float)[None, :]
     grid_fixed = np.zeros((len(reps), len(months)), dtype=np.int64)
@@ -577,7 +586,7 @@ def _fit_reps_to_months(
     cols = month_units - grid_fixed.sum(axis=0)
     for bad_rep in np.flatnonzero(rows < 0):
         issues.append(
-            SplitIssue(
+            infeasible(
                 f"rep {reps['rep_id'][bad_rep]}: month locks add up to more than the rep's "
                 "annual target"
             )
@@ -585,7 +594,7 @@ def _fit_reps_to_months(
     for bad_month in np.flatnonzero(cols < 0):
         if month_locked:
             issues.append(
-                SplitIssue(
+                infeasible(
                     f"{months[int(bad_month)]}: rep locks add up to more than the locked "
                     "month total",
                     time_source,
@@ -593,7 +602,7 @@ def _fit_reps_to_months(
             )
     for idle_rep in np.flatnonzero((rows > 0) & (seed.sum(axis=1) <= 0)):
         issues.append(
-            SplitIssue(
+            infeasible(
                 f"rep {reps['rep_id'][idle_rep]} is given a target but has no month in the "
                 "plan year "
                 "where it can sell (start date, end date or capacity 0); set its capacity rule "
@@ -603,7 +612,7 @@ def _fit_reps_to_months(
     for idle_month in np.flatnonzero((cols > 0) & (seed.sum(axis=0) <= 0)):
         if month_locked:
             issues.append(
-                SplitIssue(
+                infeasible(
                     f"{months[int(idle_month)]} is locked above zero but no rep can sell "
                     "that month",
                     time_source,
@@ -622,7 +631,7 @@ def _fit_reps_to_months(
         fitted = allocate_matrix(rows, cols, seed=seed)
     except AllocationError as exc:
         issues.append(
-            SplitIssue(
+            infeasible(
                 f"the locked company months cannot be met by the reps active in them: {exc}",
                 time_source,
             )
@@ -641,12 +650,12 @@ def _split_mix(
     months: Sequence[str],
     history: pd.DataFrame,
     method: str,
-    issues: list[SplitIssue],
-    source: str,
+    issues: list[Problem],
+    source: Source,
 ) -> pd.DataFrame:
     combos = [(c, p) for c in request.channels for p in request.products]
     if not combos:
-        issues.append(SplitIssue("there are no channels or products to split into", source))
+        issues.append(infeasible("there are no channels or products to split into", source))
         return pd.DataFrame()
     combo_index = {combo: i for i, combo in enumerate(combos)}
     window = set(_months_before(months[0], rule_for(request, "product", "history").lookback or 12))
@@ -711,8 +720,8 @@ def _matrix_mix(
     grid: npt.NDArray[np.int64],
     seeds: np.ndarray,
     company: np.ndarray,
-    issues: list[SplitIssue],
-    source: str,
+    issues: list[Problem],
+    source: Source,
 ) -> np.ndarray | None:
     """Per month, match rep totals and the company's channel x product totals at once."""
     reps_count, month_count = grid.shape
@@ -725,7 +734,7 @@ def _matrix_mix(
         try:
             fitted = allocate_matrix(column, combo_totals, seed=seeds)
         except AllocationError as exc:
-            issues.append(SplitIssue(f"channel x product two-way split: {exc}", source))
+            issues.append(infeasible(f"channel x product two-way split: {exc}", source))
             return None
         out[:, m, :] = np.asarray(fitted, dtype=np.int64)
     return out

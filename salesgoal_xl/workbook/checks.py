@@ -12,23 +12,15 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
 from openpyxl.workbook.workbook import Workbook
 
-from salesgoal_xl.commands.port import TableData, WorkbookPort
 from salesgoal_xl.core.calendar import FiscalCalendar, parse_month
-from salesgoal_xl.workbook.cells import (
-    NUMERIC_TYPES,
-    NumberText,
-    classify_number_text,
-    code_text,
-    is_blank,
-)
-from salesgoal_xl.workbook.problems import (
+from salesgoal_xl.core.problems import (
     Category,
     Problem,
     ProblemCode,
@@ -37,6 +29,14 @@ from salesgoal_xl.workbook.problems import (
     error,
     warning,
 )
+from salesgoal_xl.workbook.cells import (
+    NUMERIC_TYPES,
+    NumberText,
+    classify_number_text,
+    code_text,
+    is_blank,
+)
+from salesgoal_xl.workbook.port import TableData, WorkbookPort
 from salesgoal_xl.workbook.reader import (
     ERROR_LITERALS,
     TableRead,
@@ -394,8 +394,7 @@ def check_numbers(ctx: CheckContext) -> list[Problem]:
                             code,
                             severity,
                             message,
-                            read.data.sheet,
-                            read.data.cell(row, column.key),
+                            read.data.source(row, column.key),
                             hint,
                         )
                     )
@@ -1020,8 +1019,7 @@ def summarise_runs(problems: list[Problem]) -> list[Problem]:
                     first.code,
                     first.severity,
                     f"{len(rest):,} more cells in column {key[2]} have the same problem",
-                    first.sheet,
-                    f"{first.cell}:{last.cell}",
+                    replace(first.source, cell=f"{first.cell}:{last.cell}", row=None),
                     first.hint,
                     first.category,
                 )

@@ -33,6 +33,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from salesgoal_xl.core.problems import (
+    Category,
+    Problem,
+    ProblemCode,
+    ProblemsFound,
+    error,
+    warning,
+)
 from salesgoal_xl.workbook.gate import (
     Limits,
     _whole_tags,
@@ -41,14 +49,6 @@ from salesgoal_xl.workbook.gate import (
     relationships,
     sheet_parts,
     workbook_part,
-)
-from salesgoal_xl.workbook.problems import (
-    Category,
-    Problem,
-    ProblemCode,
-    ProblemsFound,
-    error,
-    warning,
 )
 
 if TYPE_CHECKING:

@@ -11,22 +11,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from salesgoal_xl.commands.port import (
-    MessageCallback,
-    ProgressCallback,
-    StagedWrites,
-    TableData,
-)
-from salesgoal_xl.workbook.door import save_atomically
-from salesgoal_xl.workbook.fill import fill_table
-from salesgoal_xl.workbook.gate import open_workbook
-from salesgoal_xl.workbook.problems import (
+from salesgoal_xl.core.problems import (
     Category,
     Problem,
     ProblemCode,
     ProblemsFound,
     Severity,
     error,
+)
+from salesgoal_xl.workbook.door import save_atomically
+from salesgoal_xl.workbook.fill import fill_table
+from salesgoal_xl.workbook.gate import open_workbook
+from salesgoal_xl.workbook.port import (
+    MessageCallback,
+    ProgressCallback,
+    StagedWrites,
+    TableData,
 )
 from salesgoal_xl.workbook.reader import (
     TableRead,

@@ -28,7 +28,7 @@ from openpyxl.worksheet.table import Table as ExcelTable
 from openpyxl.worksheet.table import TableColumn
 from openpyxl.worksheet.worksheet import Worksheet
 
-from salesgoal_xl.workbook.problems import Category, ProblemCode, ProblemsFound, error
+from salesgoal_xl.core.problems import Category, ProblemCode, ProblemsFound, error
 from salesgoal_xl.workbook.schema import (
     Column,
     ColumnType,

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Final
 from xml.etree.ElementTree import Element, ParseError
 
-from salesgoal_xl.workbook.problems import (
+from salesgoal_xl.core.problems import (
     Category,
     Problem,
     ProblemCode,

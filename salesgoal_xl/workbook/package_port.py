@@ -20,24 +20,24 @@ from typing import Any
 
 import pandas as pd
 
-from salesgoal_xl.commands.port import (
-    MessageCallback,
-    ProgressCallback,
-    StagedWrites,
-    TableData,
-)
-from salesgoal_xl.workbook import package
-from salesgoal_xl.workbook.cells import plain_number
-from salesgoal_xl.workbook.door import replace_parts
-from salesgoal_xl.workbook.fill import a1_formula, cell_value, order_rows
-from salesgoal_xl.workbook.gate import inspect_package
-from salesgoal_xl.workbook.problems import (
+from salesgoal_xl.core.problems import (
     Category,
     Problem,
     ProblemCode,
     ProblemsFound,
     Severity,
     error,
+)
+from salesgoal_xl.workbook import package
+from salesgoal_xl.workbook.cells import plain_number
+from salesgoal_xl.workbook.door import replace_parts
+from salesgoal_xl.workbook.fill import a1_formula, cell_value, order_rows
+from salesgoal_xl.workbook.gate import inspect_package
+from salesgoal_xl.workbook.port import (
+    MessageCallback,
+    ProgressCallback,
+    StagedWrites,
+    TableData,
 )
 from salesgoal_xl.workbook.schema import (
     SHEETS_BY_KEY,

@@ -18,20 +18,20 @@ from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from salesgoal_xl.commands.port import TableData
-from salesgoal_xl.workbook.cells import (
-    NUMERIC_TYPES,
-    is_blank,
-    parse_setting,
-    plain_number,
-)
-from salesgoal_xl.workbook.problems import (
+from salesgoal_xl.core.problems import (
     Category,
     Problem,
     ProblemCode,
     error,
     warning,
 )
+from salesgoal_xl.workbook.cells import (
+    NUMERIC_TYPES,
+    is_blank,
+    parse_setting,
+    plain_number,
+)
+from salesgoal_xl.workbook.port import TableData
 from salesgoal_xl.workbook.schema import (
     LANGUAGES,
     SETTINGS,

@@ -15,11 +15,11 @@ from typer.testing import CliRunner
 
 from salesgoal_xl.cli import app
 from salesgoal_xl.commands.check import check_workbook, run_check
-from salesgoal_xl.commands.port import MemoryPort
+from salesgoal_xl.core.problems import ProblemCode
 from salesgoal_xl.workbook import schema
 from salesgoal_xl.workbook.builder import build_workbook as build_template
 from salesgoal_xl.workbook.door import BACKUP_DIR
-from salesgoal_xl.workbook.problems import ProblemCode
+from salesgoal_xl.workbook.port import MemoryPort
 from salesgoal_xl.workbook.reader import find_table, read_table
 from tests.workbook.bad_tables import BAD_TABLE_CASES, build_workbook, good_plan, write_bad_tables
 

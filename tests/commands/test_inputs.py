@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from salesgoal_xl.commands.inputs import load_settings, to_decimal
-from salesgoal_xl.commands.port import MemoryPort
-from salesgoal_xl.workbook.problems import ProblemCode, ProblemsFound
+from salesgoal_xl.core.problems import ProblemCode, ProblemsFound
+from salesgoal_xl.workbook.port import MemoryPort
 
 
 def _port(rows: list[tuple[str, object]]) -> MemoryPort:

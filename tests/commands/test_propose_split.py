@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 
 from salesgoal_xl.commands.demo import demo_tables
-from salesgoal_xl.commands.port import MemoryPort
 from salesgoal_xl.commands.propose import run_propose
 from salesgoal_xl.commands.split import run_split
 from salesgoal_xl.core.demo import build_demo_company
+from salesgoal_xl.core.problems import ProblemCode, ProblemsFound, Severity
 from salesgoal_xl.workbook import schema
 from salesgoal_xl.workbook.checks import run_checks
-from salesgoal_xl.workbook.problems import ProblemCode, ProblemsFound, Severity
+from salesgoal_xl.workbook.port import MemoryPort
 
 
 @cache

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from salesgoal_xl.core.allocation import allocate
+from salesgoal_xl.core.problems import Source
 from salesgoal_xl.core.split import LevelRule, Lock, SplitInfeasible, SplitRequest, split_plan
 
 
@@ -131,7 +132,7 @@ def test_leaver_gets_nothing_after_end_date() -> None:
 
 def test_annual_lock_is_kept_and_the_rest_respread() -> None:
     """A rep locked at 500,000 keeps it; the team-mate gets the rest of the team total."""
-    locks = [Lock("rep", "A1", None, 500_000, "Decomposition!D5")]
+    locks = [Lock("rep", "A1", None, 500_000, Source("Decomposition", "D5"))]
     result = split_plan(_request(locks=locks))
     by_rep = result.leaves.groupby("rep_id")["target"].sum()
     assert by_rep["A1"] == 500_000
@@ -140,7 +141,7 @@ def test_annual_lock_is_kept_and_the_rest_respread() -> None:
 
 def test_month_lock_is_kept() -> None:
     """A rep-month lock stays exactly as typed while the rep's year still adds up."""
-    locks = [Lock("rep", "B1", "2026-02", 10_000, "Decomposition!D6")]
+    locks = [Lock("rep", "B1", "2026-02", 10_000, Source("Decomposition", "D6"))]
     result = split_plan(_request(locks=locks))
     b1 = result.leaves[result.leaves["rep_id"] == "B1"].set_index("period")["target"]
     assert b1["2026-02"] == 10_000
@@ -149,7 +150,7 @@ def test_month_lock_is_kept() -> None:
 
 def test_locks_above_the_total_fail_naming_the_lock() -> None:
     """Locks that add up to more than their parent make the split fail, naming the rule."""
-    locks = [Lock("rep", "A1", None, 900_000, "Decomposition!D5")]
+    locks = [Lock("rep", "A1", None, 900_000, Source("Decomposition", "D5"))]
     with pytest.raises(SplitInfeasible) as caught:
         split_plan(_request(locks=locks))
     assert "reps under TA" in str(caught.value)
@@ -158,7 +159,7 @@ def test_locks_above_the_total_fail_naming_the_lock() -> None:
 def test_zero_capacity_rep_with_equal_split_fails() -> None:
     """An equal split that gives a rep with zero capacity all year a target is refused."""
     reps = _reps(B1={"capacity": 0.0})
-    rules = {"rep": LevelRule("rep", "equal", source="Decomposition!B7")}
+    rules = {"rep": LevelRule("rep", "equal", source=Source("Decomposition", "B7"))}
     with pytest.raises(SplitInfeasible) as caught:
         split_plan(_request(reps=reps, rules=rules))
     assert "B1" in str(caught.value)
@@ -173,8 +174,8 @@ def test_over_assignment_lifts_rep_totals() -> None:
 def test_total_not_a_multiple_of_the_unit_is_an_error() -> None:
     """A final target between rounding units is refused with the target's cell."""
     with pytest.raises(SplitInfeasible) as caught:
-        split_plan(_request(total=1_000_050, total_source="Target setting!J2"))
-    assert "Target setting!J2" in str(caught.value)
+        split_plan(_request(total=1_000_050, total_source=Source("Target setting", "J2")))
+    assert caught.value.problems[0].source == Source("Target setting", "J2")
 
 
 def test_split_is_deterministic() -> None:
@@ -251,24 +252,26 @@ def test_a_week_crossing_months_is_shared_by_working_days() -> None:
 def test_unknown_holiday_country_names_the_setting() -> None:
     """A country code the holiday calendar does not know fails, naming the setting's cell."""
     with pytest.raises(SplitInfeasible) as caught:
-        split_plan(_request(granularity="week", country="XX", country_source="Settings!C9"))
-    assert "Settings!C9" in str(caught.value)
+        split_plan(
+            _request(granularity="week", country="XX", country_source=Source("Settings", "C9"))
+        )
+    assert caught.value.problems[0].source == Source("Settings", "C9")
 
 
 def test_a_lock_on_an_unknown_rep_names_its_cell() -> None:
     """A lock for a rep that is not in the organisation fails, naming the lock's cell."""
-    locks = [Lock("rep", "Z9", None, 1_000, "Decomposition!R8")]
+    locks = [Lock("rep", "Z9", None, 1_000, Source("Decomposition", "R8"))]
     with pytest.raises(SplitInfeasible) as caught:
         split_plan(_request(locks=locks))
-    assert caught.value.issues[0].source == "Decomposition!R8"
-    assert "'Z9'" in caught.value.issues[0].message
+    assert caught.value.problems[0].source == Source("Decomposition", "R8")
+    assert "'Z9'" in caught.value.problems[0].message
 
 
 @pytest.mark.parametrize(("level", "method"), [("time", "capacity"), ("product", "potential")])
 def test_a_method_the_level_cannot_use_names_its_rule(level: str, method: str) -> None:
     """A time or mix rule with a method that level cannot use fails at the rule's cell."""
-    rules = {level: LevelRule(level, method, source="Decomposition!B9")}
+    rules = {level: LevelRule(level, method, source=Source("Decomposition", "B9"))}
     with pytest.raises(SplitInfeasible) as caught:
         split_plan(_request(rules=rules))
-    assert caught.value.issues[0].source == "Decomposition!B9"
-    assert repr(method) in caught.value.issues[0].message
+    assert caught.value.problems[0].source == Source("Decomposition", "B9")
+    assert repr(method) in caught.value.problems[0].message

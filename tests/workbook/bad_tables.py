@@ -20,8 +20,8 @@ from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from salesgoal_xl.core.problems import ProblemCode
 from salesgoal_xl.workbook import schema
-from salesgoal_xl.workbook.problems import ProblemCode
 from salesgoal_xl.workbook.reader import find_table
 
 Rows = list[dict[str, Any]]

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.table import Table
 
-from salesgoal_xl.workbook.problems import ProblemCode
+from salesgoal_xl.core.problems import ProblemCode
 from salesgoal_xl.workbook.schema import table
 
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
-from salesgoal_xl.commands.port import MemoryPort
+from salesgoal_xl.core.problems import Problem, ProblemCode, Severity, error
 from salesgoal_xl.workbook import schema
 from salesgoal_xl.workbook.checks import (
     ALL_CHECKS,
@@ -20,7 +20,7 @@ from salesgoal_xl.workbook.checks import (
     run_checks,
     summarise_runs,
 )
-from salesgoal_xl.workbook.problems import Problem, ProblemCode, Severity, error
+from salesgoal_xl.workbook.port import MemoryPort
 from salesgoal_xl.workbook.reader import find_table
 from tests.workbook.bad_tables import (
     BAD_TABLE_CASES,

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart, Reference
 
+from salesgoal_xl.core.problems import ProblemCode, ProblemsFound
 from salesgoal_xl.workbook import door
 from salesgoal_xl.workbook.door import (
     BACKUP_DIR,
@@ -24,7 +25,6 @@ from salesgoal_xl.workbook.door import (
     write_text,
 )
 from salesgoal_xl.workbook.gate import open_workbook
-from salesgoal_xl.workbook.problems import ProblemCode, ProblemsFound
 from tests.workbook.corpus import (
     NOTES_PART,
     SETTINGS_PART,

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from salesgoal_xl.core.problems import Category, ProblemCode, ProblemsFound
 from salesgoal_xl.workbook.file_port import FilePort
-from salesgoal_xl.workbook.problems import Category, ProblemCode, ProblemsFound
 from salesgoal_xl.workbook.reader import read_table
 from tests.workbook.bad_tables import build_workbook, good_plan
 

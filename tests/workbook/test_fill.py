@@ -15,9 +15,9 @@ from openpyxl.worksheet.table import Table as ExcelTable
 from openpyxl.worksheet.table import TableColumn
 from openpyxl.worksheet.worksheet import Worksheet
 
+from salesgoal_xl.core.problems import ProblemCode, ProblemsFound
 from salesgoal_xl.workbook import schema
 from salesgoal_xl.workbook.fill import a1_formula, cell_value, fill_table, order_rows
-from salesgoal_xl.workbook.problems import ProblemCode, ProblemsFound
 
 
 def bare_table(name: str, lang: str = "en", extra: tuple[str, ...] = ()) -> Worksheet:

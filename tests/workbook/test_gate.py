@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from salesgoal_xl.core.problems import Problem, ProblemCode, ProblemsFound, Severity
 from salesgoal_xl.workbook import gate
 from salesgoal_xl.workbook.gate import (
     Limits,
@@ -22,7 +23,6 @@ from salesgoal_xl.workbook.gate import (
     open_workbook,
     problem_from_exception,
 )
-from salesgoal_xl.workbook.problems import Problem, ProblemCode, ProblemsFound, Severity
 from tests.workbook.corpus import (
     HOSTILE,
     NOTES_PART,
@@ -107,7 +107,7 @@ def bounded_run(corpus: dict[str, CorpusFile]) -> dict[str, list[str]]:
     script = textwrap.dedent(
         f"""
         from salesgoal_xl.workbook.gate import open_workbook
-        from salesgoal_xl.workbook.problems import ProblemsFound
+        from salesgoal_xl.core.problems import ProblemsFound
         for name, path in {paths!r}.items():
             try:
                 open_workbook(path).close()

@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 
 from salesgoal_xl.commands.demo import write_demo_workbook
-from salesgoal_xl.commands.port import TableData
 from salesgoal_xl.commands.propose import run_propose
 from salesgoal_xl.commands.split import run_split
+from salesgoal_xl.core.problems import ProblemCode, ProblemsFound
 from salesgoal_xl.workbook import schema
 from salesgoal_xl.workbook.file_port import FilePort
 from salesgoal_xl.workbook.package_port import PackagePort
-from salesgoal_xl.workbook.problems import ProblemCode, ProblemsFound
+from salesgoal_xl.workbook.port import TableData
 
 READ_BY_COMMANDS = [
     "tblSettings",

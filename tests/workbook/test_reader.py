@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from salesgoal_xl.core.problems import Problem, ProblemCode, Severity
 from salesgoal_xl.workbook import schema
 from salesgoal_xl.workbook.cells import NumberText, classify_number_text
-from salesgoal_xl.workbook.problems import Problem, ProblemCode, Severity
 from salesgoal_xl.workbook.reader import (
     find_table,
     read_settings,

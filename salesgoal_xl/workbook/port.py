@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Protocol
 
 import pandas as pd
 
+from salesgoal_xl.core.problems import ProblemCode, ProblemsFound, Source, error
 from salesgoal_xl.workbook.package import column_letter
-from salesgoal_xl.workbook.problems import ProblemCode, ProblemsFound, error
 from salesgoal_xl.workbook.schema import SHEETS_BY_KEY, table
 
 if TYPE_CHECKING:
@@ -42,6 +42,11 @@ class TableData:
         """The A1 address of column `key` in data row `row` (0-based), e.g. 'F17'."""
         letter = self.letters.get(key, "")
         return f"{letter}{self.first_row + row}" if letter else ""
+
+    def source(self, row: int | None = None, key: str = "") -> Source:
+        """Where data row `row` (0-based) of column `key` lives; the table itself without them."""
+        cell = self.cell(row, key) if row is not None and key else ""
+        return Source(self.sheet, cell, self.name, key, row)
 
 
 class WorkbookPort(Protocol):

@@ -1,15 +1,19 @@
-"""Problems are values: a stable code, a severity, where it is (sheet and cell) and what to do.
+"""Problems are values: a stable code, a severity, where it is (a `Source`) and what to do.
 
-Every check returns a list of `Problem`; nothing raises on bad user data. A command that
-cannot go on raises `ProblemsFound`, which carries the whole list.
+One problem type from the core to the console: core functions, the workbook checks and the
+commands all report `Problem`s; a location is a structured `Source` (sheet, cell, table,
+column, row), never a "Sheet!Cell" string split apart later. Every check returns a list of
+`Problem`; nothing raises on bad user data. A command that cannot go on raises
+`ProblemsFound`, which carries the whole list.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
+from typing import Final
 
 from salesgoal_xl.core.errors import SalesgoalError
 
@@ -90,23 +94,58 @@ class ProblemCode(Enum):
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where something lives in a workbook: sheet and A1 cell or range, and when known the
+    table, the schema column key and the 0-based data row. Empty fields mean "not known"."""
+
+    sheet: str = ""
+    cell: str = ""
+    table: str = ""
+    column: str = ""
+    row: int | None = None
+
+    def __str__(self) -> str:
+        """'Sheet!F17', 'Sheet' or '' for the whole file."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet
+
+    def __bool__(self) -> bool:
+        return bool(self.sheet or self.cell or self.table)
+
+
+NOWHERE: Final = Source()
+
+
+@dataclass(frozen=True)
 class Problem:
-    """One thing wrong, located as precisely as we can (sheet and A1 cell or range)."""
+    """One thing wrong, located as precisely as we can."""
 
     code: ProblemCode
     severity: Severity
     message: str
-    sheet: str = ""
-    cell: str = ""
+    source: Source = NOWHERE
     hint: str = ""
     category: Category = Category.DATA
 
     @property
+    def sheet(self) -> str:
+        """The sheet's name as the workbook shows it ('' for the whole file)."""
+        return self.source.sheet
+
+    @property
+    def cell(self) -> str:
+        """The A1 cell or range ('' when the problem is about a sheet or the file)."""
+        return self.source.cell
+
+    @property
     def where(self) -> str:
         """'Sheet!F17', 'Sheet' or '' when the problem is about the whole file."""
-        if self.sheet and self.cell:
-            return f"{self.sheet}!{self.cell}"
-        return self.sheet
+        return str(self.source)
+
+    def located(self, source: Source) -> Problem:
+        """The same problem at another place (a command's input mapped to its cell)."""
+        return replace(self, source=source)
 
     def format(self, path: str = "") -> str:
         """The one-line form people can jump from: `plan.xlsx:Sheet!F17: CODE message (hint)`."""
@@ -118,37 +157,76 @@ class Problem:
 
     def to_json(self) -> dict[str, str]:
         """A flat JSON-ready dict with stable keys."""
-        raw = asdict(self)
-        raw["code"] = self.code.value
-        raw["severity"] = self.severity.value
-        raw["category"] = self.category.value
-        return {k: str(v) for k, v in raw.items()}
+        return {
+            "code": self.code.value,
+            "severity": self.severity.value,
+            "message": self.message,
+            "sheet": self.source.sheet,
+            "cell": self.source.cell,
+            "table": self.source.table,
+            "column": self.source.column,
+            "hint": self.hint,
+            "category": self.category.value,
+        }
+
+
+def _problem(
+    code: ProblemCode,
+    severity: Severity,
+    message: str,
+    source: Source | None,
+    sheet: str,
+    cell: str,
+    hint: str,
+    category: Category,
+) -> Problem:
+    where = source if source is not None else Source(sheet, cell)
+    return Problem(code, severity, message, where, hint, category)
 
 
 def error(
     code: ProblemCode,
     message: str,
     *,
+    source: Source | None = None,
     sheet: str = "",
     cell: str = "",
     hint: str = "",
     category: Category = Category.DATA,
 ) -> Problem:
-    """An error-severity problem (a command cannot run until it is fixed)."""
-    return Problem(code, Severity.ERROR, message, sheet, cell, hint, category)
+    """An error-severity problem (a command cannot run until it is fixed).
+
+    Give the place as `source`, or as `sheet` and `cell` when nothing more is known.
+    """
+    return _problem(code, Severity.ERROR, message, source, sheet, cell, hint, category)
 
 
 def warning(
     code: ProblemCode,
     message: str,
     *,
+    source: Source | None = None,
     sheet: str = "",
     cell: str = "",
     hint: str = "",
     category: Category = Category.DATA,
 ) -> Problem:
     """A warning: shown and logged, but commands still run."""
-    return Problem(code, Severity.WARNING, message, sheet, cell, hint, category)
+    return _problem(code, Severity.WARNING, message, source, sheet, cell, hint, category)
+
+
+def info(
+    code: ProblemCode,
+    message: str,
+    *,
+    source: Source | None = None,
+    sheet: str = "",
+    cell: str = "",
+    hint: str = "",
+    category: Category = Category.DATA,
+) -> Problem:
+    """An information row: nothing is wrong, but something is still to do (a step ahead)."""
+    return _problem(code, Severity.INFO, message, source, sheet, cell, hint, category)
 
 
 def has_errors(problems: Iterable[Problem]) -> bool:
