@@ -17,20 +17,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from salesgoal_xl.core.problems import Problem, ProblemCode, ProblemsFound, Source, error
+from salesgoal_xl.core.problems import ProblemsFound, Severity, Source
 from salesgoal_xl.workbook.cells import (
     NumberText,
     classify_number_text,
     is_blank,
-    parse_setting,
 )
 from salesgoal_xl.workbook.port import WorkbookPort
+from salesgoal_xl.workbook.reader import parse_settings, table_read_from_data
 from salesgoal_xl.workbook.schema import (
-    SETTINGS,
     SETTINGS_BY_KEY,
     ColumnType,
-    normalise_header,
-    setting_lookup,
 )
 
 
@@ -51,41 +48,21 @@ class PlanSettings:
 
 
 def load_settings(port: WorkbookPort) -> PlanSettings:
-    """Read tblSettings (labels in any language); raise ProblemsFound naming bad cells.
+    """Read tblSettings through the one settings parser the checks use; stop on its errors.
 
-    Values are typed and bounded by the same `parse_setting` the checks use, then made
-    exact: money and percentages become ints, Decimals or Fractions, never binary floats.
+    Values are then made exact: money and percentages become ints, Decimals or Fractions,
+    never binary floats.
     """
     data = port.read_table("tblSettings")
-    lookup = setting_lookup()
-    values: dict[str, Any] = {s.key: s.default for s in SETTINGS}
-    cells: dict[str, str] = {}
-    problems: list[Problem] = []
-    for row, (label, raw) in enumerate(
-        zip(data.frame["setting"], data.frame["value"], strict=True)
-    ):
-        key = lookup.get(normalise_header(str(label))) if label is not None else None
-        if key is None:
-            continue
-        cells[key] = data.cell(row, "value")
-        if is_blank(raw):
-            continue
-        spec = SETTINGS_BY_KEY[key]
-        try:
-            values[key] = _exact_setting(spec.type, parse_setting(spec, raw))
-        except ValueError as exc:
-            problems.append(
-                error(
-                    ProblemCode.BAD_SETTING,
-                    f"{spec.label.en}: {exc}",
-                    sheet=data.sheet,
-                    cell=cells[key],
-                    hint="fix the value in the Settings table",
-                )
-            )
-    if problems:
-        raise ProblemsFound(problems, port.label)
-    return PlanSettings(values, cells, data.sheet)
+    parsed = parse_settings(table_read_from_data(data))
+    errors = [p for p in parsed.problems if p.severity is Severity.ERROR]
+    if errors:
+        raise ProblemsFound(errors, port.label)
+    values = {
+        key: _exact_setting(SETTINGS_BY_KEY[key].type, value)
+        for key, value in parsed.values.items()
+    }
+    return PlanSettings(values, parsed.cells, parsed.sheet)
 
 
 def _exact_setting(kind: ColumnType, value: Any) -> Any:

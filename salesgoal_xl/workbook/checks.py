@@ -42,6 +42,7 @@ from salesgoal_xl.workbook.reader import (
     TableRead,
     read_settings,
     read_tables,
+    table_read_from_data,
     workbook_language,
 )
 from salesgoal_xl.workbook.schema import (
@@ -149,7 +150,7 @@ def context_from_port(port: WorkbookPort | RawTables) -> CheckContext:
             reads[spec.name].found = True
             reads[spec.name].problems.extend(found.problems)
             continue
-        reads[spec.name] = _from_table_data(data)
+        reads[spec.name] = table_read_from_data(data)
     return CheckContext(reads, _language_of(reads))
 
 
@@ -157,19 +158,6 @@ def _not_found(name: str) -> TableRead:
     spec = table(name)
     frame = pd.DataFrame({key: pd.Series([], dtype=object) for key in spec.keys})
     return TableRead(name, TableData(name, frame), found=False)
-
-
-def _from_table_data(data: TableData) -> TableRead:
-    spec = table(data.name)
-    keys = [k for k in spec.keys if k in data.frame.columns]
-    valued = [c.key for c in spec.columns if c.role is not Role.FORMULA and c.key in keys]
-    live = tuple(
-        i
-        for i, values in enumerate(data.frame[valued].itertuples(index=False))
-        if any(not is_blank(v) for v in values)
-    )
-    header_cells = {k: f"{data.letters[k]}{data.first_row - 1}" for k in keys if k in data.letters}
-    return TableRead(data.name, data, header_cells=header_cells, live_rows=live)
 
 
 def _language_of(reads: dict[str, TableRead]) -> str:

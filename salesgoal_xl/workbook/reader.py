@@ -371,20 +371,38 @@ def _values_outside(ws: Worksheet, bounds: tuple[int, int, int, int]) -> tuple[s
     return tuple(found)
 
 
-def read_settings(source: Workbook | TableRead) -> tuple[dict[str, Any], list[Problem]]:
-    """The plan settings by key (defaults where a row is missing), and problems naming cells.
+@dataclass(frozen=True)
+class SettingsRead:
+    """tblSettings parsed: values by key (defaults where missing or bad), the value cell of
+    each setting found, the sheet, and problems naming cells."""
 
-    Labels are accepted in any language; values are typed and checked against the schema's
-    bounds and choices. A bad value is reported and its default used.
-    """
+    values: dict[str, Any]
+    cells: dict[str, str]
+    sheet: str
+    problems: list[Problem]
+
+
+def read_settings(source: Workbook | TableRead) -> tuple[dict[str, Any], list[Problem]]:
+    """The plan settings by key and the problems found (see `parse_settings`)."""
     read = source if isinstance(source, TableRead) else read_table(source, "tblSettings")
+    parsed = parse_settings(read)
+    return parsed.values, parsed.problems
+
+
+def parse_settings(read: TableRead) -> SettingsRead:
+    """The one settings parser: labels in any language, values typed and bounded.
+
+    Checks and commands both call it, so a setting means the same everywhere. A bad value is
+    an error at its cell (checks fall back to the default to go on; commands stop); a setting
+    given twice is an error at its second cell, and the first row is the one read.
+    """
     values: dict[str, Any] = {s.key: s.default for s in SETTINGS}
     problems: list[Problem] = []
+    seen: dict[str, str] = {}
     if not read.found or "setting" not in read.header_cells:
-        return values, problems
+        return SettingsRead(values, seen, read.data.sheet, problems)
     lookup = setting_lookup()
     data = read.data
-    seen: dict[str, str] = {}
     for row in read.live_rows:
         label = data.frame.at[row, "setting"]
         raw = data.frame.at[row, "value"]
@@ -450,7 +468,7 @@ def read_settings(source: Workbook | TableRead) -> tuple[dict[str, Any], list[Pr
                     hint="add the row back from a fresh template",
                 )
             )
-    return values, problems
+    return SettingsRead(values, seen, data.sheet, problems)
 
 
 def _setting_hint(spec: Setting) -> str:
@@ -461,6 +479,20 @@ def _setting_hint(spec: Setting) -> str:
     if spec.minimum is not None:
         return f"use a number of at least {spec.minimum:g}"
     return "fix the value in the Value column"
+
+
+def table_read_from_data(data: TableData) -> TableRead:
+    """A port's table as the checks see it, without cell facts (formulas, errors) it lacks."""
+    spec = table(data.name)
+    keys = [k for k in spec.keys if k in data.frame.columns]
+    valued = [c.key for c in spec.columns if c.role is not Role.FORMULA and c.key in keys]
+    live = tuple(
+        i
+        for i, values in enumerate(data.frame[valued].itertuples(index=False))
+        if any(not is_blank(v) for v in values)
+    )
+    header_cells = {k: f"{data.letters[k]}{data.first_row - 1}" for k in keys if k in data.letters}
+    return TableRead(data.name, data, header_cells=header_cells, live_rows=live)
 
 
 def usable_frame(read: TableRead) -> pd.DataFrame:
