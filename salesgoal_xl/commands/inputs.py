@@ -17,13 +17,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from salesgoal_xl.core.problems import ProblemsFound, Severity, Source
+from salesgoal_xl.core.problems import Problem, ProblemsFound, Severity, Source
 from salesgoal_xl.workbook.cells import (
     NumberText,
     classify_number_text,
     is_blank,
+    number_problem,
 )
-from salesgoal_xl.workbook.port import WorkbookPort
+from salesgoal_xl.workbook.port import TableData, WorkbookPort
 from salesgoal_xl.workbook.reader import parse_settings, table_read_from_data
 from salesgoal_xl.workbook.schema import (
     SETTINGS_BY_KEY,
@@ -115,6 +116,39 @@ def to_fraction_percent(value: object) -> Fraction:
 def money_amount(value: object) -> int | Decimal:
     """A money cell as an int when whole, otherwise an exact Decimal."""
     number = to_decimal(value)
+    return int(number) if number == number.to_integral_value() else number
+
+
+def cell_number(
+    data: TableData, row: int, key: str, problems: list[Problem], *, label: str
+) -> Decimal | None:
+    """The exact number in one cell, None when blank; a bad value becomes a problem at its cell.
+
+    The policy is the checks' own (`number_problem`), so a command refuses exactly what the
+    checks call an error, with the same code at the same cell.
+    """
+    raw = data.frame[key][row]
+    if is_blank(raw):
+        return None
+    found = number_problem(raw, label)
+    if found is not None and found[1] is Severity.ERROR:
+        code, severity, message, hint = found
+        problems.append(Problem(code, severity, message, data.source(row, key), hint))
+        return None
+    return (
+        to_decimal(raw[:-1]) / 100
+        if isinstance(raw, str) and raw.strip().endswith("%")
+        else to_decimal(raw)
+    )
+
+
+def cell_amount(
+    data: TableData, row: int, key: str, problems: list[Problem], *, label: str
+) -> int | Decimal | None:
+    """A money cell exactly (an int when whole, else a Decimal: never cut to whole units)."""
+    number = cell_number(data, row, key, problems, label=label)
+    if number is None:
+        return None
     return int(number) if number == number.to_integral_value() else number
 
 

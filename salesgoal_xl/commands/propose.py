@@ -10,36 +10,42 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final, Literal
+from typing import Final, Literal, cast
 
+import numpy as np
 import pandas as pd
 
 from salesgoal_xl.commands.inputs import (
     PlanSettings,
+    cell_amount,
+    cell_number,
     load_settings,
-    money_amount,
     to_decimal,
 )
 from salesgoal_xl.core.calendar import FiscalCalendar
 from salesgoal_xl.core.errors import ProposalError, SalesgoalError
 from salesgoal_xl.core.forecast import forecast_plan_year, monthly_actuals
-from salesgoal_xl.core.problems import Problem, ProblemCode, ProblemsFound, error
+from salesgoal_xl.core.problems import Problem, ProblemCode, ProblemsFound, Source, error
 from salesgoal_xl.core.proposal import (
+    COMPANY_LABELS,
     COMPANY_SCOPE,
     Language,
     MarketAssumption,
     Proposal,
+    ProposalInputsInvalid,
     ProposalSettings,
     build_proposal,
+    is_company_scope,
 )
 from salesgoal_xl.workbook.cells import is_blank
 from salesgoal_xl.workbook.port import TableData, WorkbookPort
 
-COMPANY_ROW: Final = "Company"
-"""How the company row's scope is written in tblProposal (read back case-insensitively)."""
+COMPANY_ROW: Final = COMPANY_LABELS["en"]
+"""How propose writes the company row's scope (read back in any language and case)."""
 
 FinalChoice = Literal["keep", "conservative", "base", "stretch"]
 FINAL_CHOICES: tuple[FinalChoice, ...] = ("keep", "conservative", "base", "stretch")
+SAME_CELL_PROBLEMS: Final = 25  # bad history amounts named one by one; the rest counted
 
 
 def parse_final(text: str) -> FinalChoice:
@@ -62,23 +68,31 @@ class ProposeSummary:
 def run_propose(
     port: WorkbookPort, *, final: FinalChoice = "keep", dry_run: bool = False
 ) -> ProposeSummary:
-    """Build the proposal; `final` sets a blank (or any, if not 'keep') final target."""
+    """Build the proposal; `final` sets a blank (or any, if not 'keep') final target.
+
+    Every problem in the inputs is collected, each at its cell, before anything is written;
+    `check` runs this with `dry_run` so it refuses exactly what propose would.
+    """
     port.progress(0.0, "reading history and market")
     settings = load_settings(port)
     language: Language = settings["language"]
     proposal_settings = _proposal_settings(settings)
     plan_start, _ = proposal_settings.plan_periods
-    history = port.read_table("tblHistory").frame
+    problems: list[Problem] = []
+    history_data = port.read_table("tblHistory")
+    history = history_amounts(history_data, problems)
     history = history[[str(p) < plan_start for p in history["period"]]]
     reps = port.read_table("tblReps").frame
-    markets = _markets(port.read_table("tblMarket"))
-    existing = port.read_table("tblProposal")
-    typed = _typed_inputs(existing)
+    markets = _markets(port.read_table("tblMarket"), problems)
+    typed = _typed_inputs(port.read_table("tblProposal"), problems)
+    if problems:
+        raise ProblemsFound(problems, port.label)
+    if history.empty:
+        raise ProblemsFound([_no_history(history_data, plan_start)], port.label)
 
     port.progress(0.2, "forecasting the company")
-    company = _proposal_for(
-        COMPANY_SCOPE, history, proposal_settings, markets, typed, final, port.label
-    )
+    inputs = _ScopeInputs(history_data.source(), proposal_settings, typed, port.label)
+    company = _proposal_for(COMPANY_SCOPE, history, markets, final, inputs)
     regions = []
     region_of = {str(r): str(g) for r, g in zip(reps["rep_id"], reps["region"], strict=True)}
     by_region = history.assign(region=[region_of.get(str(r), "") for r in history["rep_id"]])
@@ -86,23 +100,72 @@ def run_propose(
     for done, region in enumerate(names):
         port.progress(0.3 + 0.5 * done / max(len(names), 1), f"forecasting region {region}")
         own = [m for m in markets if m.region == region]
-        regions.append(
-            _proposal_for(
-                region,
-                by_region[by_region["region"] == region],
-                proposal_settings,
-                own,
-                typed,
-                "keep",
-                port.label,
-            )
-        )
+        mine = by_region[by_region["region"] == region]
+        regions.append(_proposal_for(region, mine, own, "keep", inputs))
     if not dry_run:
         port.write_table("tblProposal", _proposal_frame(company, regions, language))
         port.write_table("tblSmart", _smart_frame(company, language))
         port.commit()
     port.progress(1.0, "done")
     return ProposeSummary(company, tuple(regions), not dry_run)
+
+
+def _no_history(data: TableData, plan_start: str) -> Problem:
+    """The step still to do on a new plan: propose forecasts from past actuals."""
+    return error(
+        ProblemCode.EMPTY_TABLE,
+        f"{data.name} has no actuals before {plan_start}; propose forecasts the target from "
+        "past months (24 or more give a seasonal forecast)",
+        source=data.source(),
+        hint="paste last years' actuals into the History sheet (period, rep, channel, "
+        "product, amount)",
+    )
+
+
+def history_amounts(data: TableData, problems: list[Problem]) -> pd.DataFrame:
+    """tblHistory with exact numeric amounts; unreadable amounts become problems at cells.
+
+    Vectorised: the history has hundreds of thousands of rows; only bad cells are looked at.
+    """
+    frame = data.frame
+    raw = frame["amount"]
+    amounts = pd.to_numeric(raw, errors="coerce")
+    missing = np.flatnonzero(amounts.isna().to_numpy()).tolist()
+    suspect = [i for i in missing if not is_blank(raw.iat[i])]
+    found: list[Problem] = []
+    for row in suspect:  # text the checks read as a number ('25%') is read the same way
+        value = cell_number(data, row, "amount", found, label="Amount")
+        if value is not None:
+            amounts.iat[row] = float(value)
+    problems += found[:SAME_CELL_PROBLEMS]
+    if len(found) > SAME_CELL_PROBLEMS:
+        problems.append(
+            error(
+                ProblemCode.NOT_A_NUMBER,
+                f"{len(found) - SAME_CELL_PROBLEMS:,} more amounts in {data.name} are not numbers",
+                source=data.source(),
+            )
+        )
+    live = [not is_blank(p) for p in frame["period"]]
+    return frame.assign(amount=amounts.fillna(0))[live].reset_index(drop=True)
+
+
+def as_checked_int(amount: int | Decimal | None) -> int | None:
+    """An exact amount handed to the core, which names it at its cell unless it is whole.
+
+    Cutting cents here would change what the user typed; the core refuses them instead.
+    """
+    return cast(int | None, amount)
+
+
+@dataclass(frozen=True)
+class _ScopeInputs:
+    """What every scope's proposal shares: where history lives, settings, typed inputs."""
+
+    history_source: Source
+    settings: ProposalSettings
+    typed: dict[str, TypedInputs]
+    label: str
 
 
 def _proposal_settings(settings: PlanSettings) -> ProposalSettings:
@@ -124,63 +187,74 @@ def _dec(value: object) -> Decimal:
     return to_decimal(value)
 
 
-def _markets(data: TableData) -> list[MarketAssumption]:
+def _markets(data: TableData, problems: list[Problem]) -> list[MarketAssumption]:
+    """Each region's market row, exact; bad cells become problems at their cells."""
     markets = []
     frame = data.frame
-    problems: list[Problem] = []
     for row in range(len(frame)):
-        region, size, share = (frame[k][row] for k in ("region", "market_size", "target_share"))
-        if is_blank(region) or is_blank(size) or is_blank(share):
+        region = frame["region"][row]
+        size = cell_amount(data, row, "market_size", problems, label="Market size")
+        share = cell_number(data, row, "target_share", problems, label="Target share")
+        if is_blank(region) or size is None or share is None:
             continue
-        try:
-            markets.append(
-                MarketAssumption(str(region).strip(), int(money_amount(size)), to_decimal(share))
+        markets.append(
+            MarketAssumption(
+                str(region).strip(),
+                cast(int, size),  # cents are named at the cell by the core
+                share,
+                size_source=data.source(row, "market_size"),
+                share_source=data.source(row, "target_share"),
             )
-        except ValueError as exc:
-            problems.append(
-                error(
-                    ProblemCode.NOT_A_NUMBER,
-                    f"market assumption: {exc}",
-                    sheet=data.sheet,
-                    cell=data.cell(row, "market_size"),
-                )
-            )
-    if problems:
-        raise ProblemsFound(problems)
+        )
     return markets
 
 
-def _typed_inputs(data: TableData) -> dict[str, dict[str, int | None]]:
-    """Strategic inputs and final targets the user typed, by scope (kept across runs)."""
-    typed: dict[str, dict[str, int | None]] = {}
+@dataclass(frozen=True)
+class TypedInputs:
+    """What the user typed in tblProposal for one scope, exact, with the cells it sits in."""
+
+    strategic: int | Decimal | None
+    final_target: int | Decimal | None
+    sources: dict[str, Source]
+
+
+def _typed_inputs(data: TableData, problems: list[Problem]) -> dict[str, TypedInputs]:
+    """Strategic inputs and final targets the user typed, by scope (kept across runs).
+
+    The company row is found under any of its spellings ('Company', '全公司', ...).
+    """
+    typed: dict[str, TypedInputs] = {}
     frame = data.frame
     for row in range(len(frame)):
         scope = frame["scope"][row]
         if is_blank(scope):
             continue
-        values: dict[str, int | None] = {}
-        for key in ("strategic", "final_target"):
-            raw = frame[key][row]
-            values[key] = None if is_blank(raw) else int(money_amount(raw))
-        typed[str(scope).strip().casefold()] = values
+        key = COMPANY_SCOPE if is_company_scope(scope) else str(scope).strip().casefold()
+        typed[key] = TypedInputs(
+            cell_amount(data, row, "strategic", problems, label="Strategic input"),
+            cell_amount(data, row, "final_target", problems, label="Final target"),
+            {
+                "strategic input": data.source(row, "strategic"),
+                "final target": data.source(row, "final_target"),
+            },
+        )
     return typed
 
 
 def _proposal_for(
     scope: str,
     history: pd.DataFrame,
-    settings: ProposalSettings,
     markets: list[MarketAssumption],
-    typed: dict[str, dict[str, int | None]],
     final: FinalChoice,
-    label: str,
+    inputs: _ScopeInputs,
 ) -> Proposal:
+    settings = inputs.settings
     plan_start, _ = settings.plan_periods
     last_year = FiscalCalendar(settings.fiscal_year - 1, settings.first_month).months
-    monthly = monthly_actuals(history.assign(amount=pd.to_numeric(history["amount"])))
-    baseline = int(monthly[monthly.index.isin(last_year)].sum())
-    mine = typed.get(scope.casefold(), {})
     try:
+        monthly = monthly_actuals(history)
+        baseline = int(monthly[monthly.index.isin(last_year)].sum())
+        mine = inputs.typed.get(scope.casefold(), TypedInputs(None, None, {}))
         forecast = forecast_plan_year(
             monthly, plan_start=plan_start, rounding_unit=settings.rounding_unit
         )
@@ -189,9 +263,10 @@ def _proposal_for(
             forecast=forecast,
             settings=settings,
             markets=markets,
-            strategic_input=mine.get("strategic"),
-            final_target=mine.get("final_target"),
+            strategic_input=as_checked_int(mine.strategic),
+            final_target=as_checked_int(mine.final_target),
             scope=scope,
+            sources=mine.sources,
         )
         if final == "keep":
             return proposal
@@ -201,12 +276,22 @@ def _proposal_for(
             forecast=forecast,
             settings=settings,
             markets=markets,
-            strategic_input=mine.get("strategic"),
+            strategic_input=as_checked_int(mine.strategic),
             final_target=getattr(proposal.recommended, final),
             scope=scope,
+            sources=mine.sources,
         )
+    except ProposalInputsInvalid as exc:
+        raise ProblemsFound(exc.problems, inputs.label) from None
     except ProposalError as exc:
-        raise ProblemsFound([error(ProblemCode.NO_HISTORY, f"{scope}: {exc}")], label) from None
+        name = COMPANY_ROW if scope == COMPANY_SCOPE else f"region {scope}"
+        problem = error(
+            ProblemCode.NO_HISTORY,
+            f"{name}: {exc}",
+            source=inputs.history_source,
+            hint="fill in the missing months in the History sheet",
+        )
+        raise ProblemsFound([problem], inputs.label) from None
 
 
 def _proposal_frame(

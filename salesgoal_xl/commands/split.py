@@ -18,7 +18,7 @@ from salesgoal_xl.commands.inputs import (
 )
 from salesgoal_xl.core.calendar import FiscalCalendar
 from salesgoal_xl.core.problems import NOWHERE, Problem, ProblemCode, ProblemsFound, Source, error
-from salesgoal_xl.core.proposal import COMPANY_SCOPE
+from salesgoal_xl.core.proposal import COMPANY_LABELS, is_company_scope
 from salesgoal_xl.core.split import (
     LevelRule,
     Lock,
@@ -107,7 +107,7 @@ def build_request(port: WorkbookPort, settings: PlanSettings) -> SplitRequest:
 def _final_target(proposal: TableData, problems: list[Problem]) -> tuple[int | Decimal, Source]:
     frame = proposal.frame
     for row, scope in enumerate(frame["scope"]):
-        if str(scope).strip().casefold() != COMPANY_SCOPE.casefold():
+        if not is_company_scope(scope):
             continue
         cell = proposal.cell(row, "final_target")
         raw = frame["final_target"][row]
@@ -137,7 +137,7 @@ def _final_target(proposal: TableData, problems: list[Problem]) -> tuple[int | D
     problems.append(
         error(
             ProblemCode.NO_TARGET,
-            f"tblProposal has no {COMPANY_SCOPE} row",
+            f"tblProposal has no {COMPANY_LABELS['en']!r} row",
             sheet=proposal.sheet,
             hint="run propose to fill the proposal",
         )

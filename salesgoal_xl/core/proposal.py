@@ -38,10 +38,25 @@ from typing import Final, Literal, TypeGuard
 from salesgoal_xl.core.calendar import FiscalCalendar
 from salesgoal_xl.core.errors import ProposalError
 from salesgoal_xl.core.forecast import Forecast
+from salesgoal_xl.core.problems import NOWHERE, Problem, ProblemCode, ProblemsFound, Source, error
 
 Language = Literal["en", "zh-Hant", "zh-Hans"]
 LANGUAGES: Final[tuple[Language, ...]] = ("en", "zh-Hant", "zh-Hans")
 COMPANY_SCOPE: Final = "company"
+"""The company row's scope key; regions are keyed by their own codes."""
+COMPANY_LABELS: Final[Mapping[Language, str]] = MappingProxyType(
+    {"en": "Company", "zh-Hant": "全公司", "zh-Hans": "全公司"}
+)
+"""How the company row is written in tblProposal in each language."""
+_COMPANY_SPELLINGS: Final = frozenset(
+    {"company", "total", "公司", "全公司", "全公司合计", "總計", "总计"}
+)
+
+
+def is_company_scope(text: object) -> bool:
+    """Whether a typed scope names the company row (any language, any case, trimmed)."""
+    return isinstance(text, str) and text.strip().casefold() in _COMPANY_SPELLINGS
+
 
 _RATIO_PLACES = Decimal("0.0001")
 
@@ -282,6 +297,9 @@ class MarketAssumption:
     region: str
     market_size: int
     target_share: Decimal  # a fraction: 0.18 is 18%
+    # Where the two figures were typed, so a problem can name the cell.
+    size_source: Source = field(default=NOWHERE, compare=False)
+    share_source: Source = field(default=NOWHERE, compare=False)
 
     @property
     def market_figure(self) -> int:
@@ -404,14 +422,16 @@ def build_proposal(
     strategic_input: int | None = None,
     final_target: int | None = None,
     scope: str = COMPANY_SCOPE,
+    sources: Mapping[str, Source] | None = None,
 ) -> Proposal:
     """Build the proposal for ``scope`` from last year's actual, the forecast and the market.
 
     ``final_target`` defaults to the recommended base (and Specific then warns that none was
-    entered). Bad inputs are collected into one ``ProposalError``.
+    entered). Bad inputs are collected into one ``ProposalInputsInvalid`` whose problems sit
+    at ``sources`` ('strategic input', 'final target') or at each market's own source.
     """
     forecast_total = forecast.total if isinstance(forecast, Forecast) else forecast
-    _check_inputs(baseline, forecast_total, markets, strategic_input, final_target)
+    _check_inputs(baseline, forecast_total, markets, strategic_input, final_target, sources or {})
     unit = settings.rounding_unit
     market_figure = sum(m.market_figure for m in markets) if markets else None
 
@@ -640,15 +660,20 @@ class _Figures:
         return SmartCheck(criterion, CheckStatus.PASS, _reason("period.ok", **params))
 
 
+class ProposalInputsInvalid(ProblemsFound, ProposalError):  # noqa: N818 -- a sentence
+    """Inputs a proposal cannot be built from; each problem names its cell when known."""
+
+
 def _check_inputs(
     baseline: object,
     forecast_total: object,
     markets: Sequence[MarketAssumption],
     strategic_input: object,
     final_target: object,
+    sources: Mapping[str, Source],
 ) -> None:
     """Collect every bad input into one error naming what was expected and what arrived."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     amounts: list[tuple[str, object, bool]] = [
         ("baseline", baseline, True),
         ("forecast", forecast_total, True),
@@ -656,30 +681,59 @@ def _check_inputs(
         ("final target", final_target, False),
     ]
     for name, value, non_negative in amounts:
+        where = sources.get(name, NOWHERE)
         if value is None and name in ("strategic input", "final target"):
             continue
         if not _is_whole(value):
-            problems.append(f"{name} must be a whole number of currency units (got {value!r})")
+            problems.append(
+                error(
+                    ProblemCode.NOT_WHOLE_UNITS,
+                    f"{name} must be a whole number of currency units (got {value})",
+                    source=where,
+                    hint="type the amount without cents",
+                )
+            )
         elif non_negative and value < 0:
-            problems.append(f"{name} must be >= 0 (got {value})")
+            problems.append(
+                error(
+                    ProblemCode.NEGATIVE_AMOUNT, f"{name} must be >= 0 (got {value})", source=where
+                )
+            )
     regions: set[str] = set()
     for market in markets:
         if market.region in regions:
-            problems.append(f"market region {market.region!r} appears more than once")
+            problems.append(
+                error(
+                    ProblemCode.DUPLICATE_KEY,
+                    f"market region {market.region!r} appears more than once",
+                    source=market.size_source,
+                    hint="keep one row per region in the market table",
+                )
+            )
         regions.add(market.region)
         if not _is_whole(market.market_size) or market.market_size < 0:
             problems.append(
-                f"market size of {market.region} must be a whole number >= 0 "
-                f"(got {market.market_size!r})"
+                error(
+                    ProblemCode.OUT_OF_RANGE,
+                    f"market size of {market.region} must be a whole number >= 0 "
+                    f"(got {market.market_size})",
+                    source=market.size_source,
+                )
             )
         share = market.target_share
         if not isinstance(share, Decimal) or not Decimal(0) <= share <= Decimal(1):
             problems.append(
-                f"target share of {market.region} must be a Decimal fraction from 0 to 1 "
-                f"(got {share!r})"
+                error(
+                    ProblemCode.OUT_OF_RANGE,
+                    f"target share of {market.region} must be from 0% to 100% (got {share:%})"
+                    if isinstance(share, Decimal)
+                    else f"target share of {market.region} must be a fraction (got {share!r})",
+                    source=market.share_source,
+                    hint="type the share of the market the company aims for, e.g. 18%",
+                )
             )
     if problems:
-        raise ProposalError("proposal inputs have problems: " + "; ".join(problems) + ".")
+        raise ProposalInputsInvalid(problems)
 
 
 def _is_whole(value: object) -> TypeGuard[int]:

@@ -29,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from salesgoal_xl import __version__
 from salesgoal_xl.core.calendar import FiscalCalendar
+from salesgoal_xl.core.proposal import COMPANY_LABELS
 from salesgoal_xl.workbook import layout as lay
 from salesgoal_xl.workbook import styles, texts
 from salesgoal_xl.workbook.door import save_atomically
@@ -51,7 +52,6 @@ from salesgoal_xl.workbook.schema import (
 MONTHS: Final = 12
 MATRIX_MIN_ROWS: Final = 100
 REGION_MIN_ROWS: Final = 10
-COMPANY_SCOPE: Final = "company"  # the proposal row split and checks treat as the company
 MONEY_OR_DASH: Final = '#,##0;-#,##0;"-"'
 
 # Cells other parts of the product find by workbook name.
@@ -391,10 +391,11 @@ def _targets_checks(wb: Workbook, ws: Worksheet, matrix: Worksheet, lang: str) -
     col = len(TABLES_BY_NAME["tblTargets"].columns) + 1 + lay.GAP_COLUMNS
     ws.cell(lay.TABLE_TITLE_ROW, col, texts.CHECKS_TITLE.get(lang)).font = styles.title_font()
     key = _col_ref("tblTargets", "matrix_key", lang)
-    final = (
-        f"=IFERROR(N(INDEX({_col_ref('tblProposal', 'final_target', lang)},"
-        f'MATCH("{COMPANY_SCOPE}",{_col_ref("tblProposal", "scope", lang)},0))),0)'
-    )
+    scopes = _col_ref("tblProposal", "scope", lang)
+    # MATCH ignores case; the company row may be written in English or in Chinese.
+    company_row = f'IFERROR(MATCH("{COMPANY_LABELS["en"]}",{scopes},0),'
+    company_row += f'MATCH("{COMPANY_LABELS["zh-Hant"]}",{scopes},0))'
+    final = f"=IFERROR(N(INDEX({_col_ref('tblProposal', 'final_target', lang)},{company_row})),0)"
     ok, bad = texts.OK.get(lang), texts.MISMATCH.get(lang)
     total, fin = LEAF_TOTAL_NAME, FINAL_TARGET_NAME
     unordered = (

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from enum import Enum
 from typing import Any
 
+from salesgoal_xl.core.problems import ProblemCode, Severity
 from salesgoal_xl.workbook.schema import ColumnType, Setting
 
 
@@ -141,3 +142,58 @@ def plain_number(value: Any) -> Any:
         if kind is NumberText.PLAIN and number is not None:
             return int(number) if number.is_integer() and "." not in value else number
     return value
+
+
+def number_problem(value: Any, label: str) -> tuple[ProblemCode, Severity, str, str] | None:
+    """What is wrong with `value` in a numeric cell labelled `label`, or None for a number.
+
+    The one policy for numbers in cells: checks report it, commands refuse its errors.
+    """
+    if isinstance(value, bool | dt.date | dt.time | dt.timedelta):
+        return (
+            ProblemCode.NOT_A_NUMBER,
+            Severity.ERROR,
+            f"{label} must be a number (got {value!r})",
+            "type a number",
+        )
+    if isinstance(value, int | float):
+        if math.isfinite(value):
+            return None
+        return (
+            ProblemCode.NOT_A_NUMBER,
+            Severity.ERROR,
+            f"{label} must be a finite number",
+            "type a number",
+        )
+    text = str(value)
+    kind, number, readings = classify_number_text(text)
+    if kind is NumberText.PLAIN:
+        return (
+            ProblemCode.NUMBER_AS_TEXT,
+            Severity.WARNING,
+            f"{label} is the text {text!r}; it is read as the number {number:g}",
+            "convert it to a number (select the cells, then the warning icon > Convert to Number)",
+        )
+    if kind is NumberText.LOCALE:
+        meaning = " or ".join(format_number(r) for r in readings)
+        could = f"it could mean {meaning}" if len(readings) > 1 else f"it may mean {meaning}"
+        return (
+            ProblemCode.LOCALE_NUMBER,
+            Severity.ERROR,
+            f"{label} is the text {text!r} written with separators or a symbol; "
+            + (f"{could}, so " if readings else "")
+            + "it is not read",
+            "type the number without thousands separators or currency symbols, using a dot "
+            "for decimals (e.g. 1000.50), as a number cell",
+        )
+    return (
+        ProblemCode.NOT_A_NUMBER,
+        Severity.ERROR,
+        f"{label} must be a number (got the text {text[:60]!r})",
+        "type a number, or leave the cell empty",
+    )
+
+
+def format_number(number: float) -> str:
+    """A number as messages show it: grouped thousands, no needless decimals."""
+    return f"{number:,.2f}".rstrip("0").rstrip(".")

@@ -25,16 +25,18 @@ from salesgoal_xl.core.problems import (
     Problem,
     ProblemCode,
     ProblemsFound,
-    Severity,
     error,
     warning,
 )
+from salesgoal_xl.core.proposal import is_company_scope
 from salesgoal_xl.workbook.cells import (
     NUMERIC_TYPES,
     NumberText,
     classify_number_text,
     code_text,
+    format_number,
     is_blank,
+    number_problem,
 )
 from salesgoal_xl.workbook.port import TableData, WorkbookPort
 from salesgoal_xl.workbook.reader import (
@@ -80,7 +82,6 @@ LEVEL_SOURCES = {
 }
 # Amounts that may legitimately dip below zero (returns, credit notes) are only warned about.
 NEGATIVE_WARNS = {("tblHistory", "amount"), ("tblActuals", "amount")}
-COMPANY_SCOPES = {"company", "total", "公司", "全公司"}
 
 _PERIOD_MONTH = re.compile(r"(\d{4})-(\d{2})")
 _PERIOD_WEEK = re.compile(r"(\d{4})-W(\d{2})")
@@ -211,10 +212,6 @@ def _tables(ctx: CheckContext, skip: tuple[str, ...] = ("tblSettings",)) -> Iter
         read = ctx.found(spec.name)
         if read is not None and spec.name not in skip:
             yield read
-
-
-def _fmt(number: float) -> str:
-    return f"{number:,.2f}".rstrip("0").rstrip(".")
 
 
 # --- structure -------------------------------------------------------------------------------
@@ -374,7 +371,7 @@ def check_numbers(ctx: CheckContext) -> list[Problem]:
                     or _is_error(read, row, column.key, value)
                 ):
                     continue
-                problem = _number_problem(value, label)
+                problem = number_problem(value, label)
                 if problem is not None:
                     code, severity, message, hint = problem
                     problems.append(
@@ -387,52 +384,6 @@ def check_numbers(ctx: CheckContext) -> list[Problem]:
                         )
                     )
     return problems
-
-
-def _number_problem(value: Any, label: str) -> tuple[ProblemCode, Severity, str, str] | None:
-    if isinstance(value, bool | dt.date | dt.time | dt.timedelta):
-        return (
-            ProblemCode.NOT_A_NUMBER,
-            Severity.ERROR,
-            f"{label} must be a number (got {value!r})",
-            "type a number",
-        )
-    if isinstance(value, int | float):
-        if math.isfinite(value):
-            return None
-        return (
-            ProblemCode.NOT_A_NUMBER,
-            Severity.ERROR,
-            f"{label} must be a finite number",
-            "type a number",
-        )
-    text = str(value)
-    kind, number, readings = classify_number_text(text)
-    if kind is NumberText.PLAIN:
-        return (
-            ProblemCode.NUMBER_AS_TEXT,
-            Severity.WARNING,
-            f"{label} is the text {text!r}; it is read as the number {number:g}",
-            "convert it to a number (select the cells, then the warning icon > Convert to Number)",
-        )
-    if kind is NumberText.LOCALE:
-        meaning = " or ".join(_fmt(r) for r in readings)
-        could = f"it could mean {meaning}" if len(readings) > 1 else f"it may mean {meaning}"
-        return (
-            ProblemCode.LOCALE_NUMBER,
-            Severity.ERROR,
-            f"{label} is the text {text!r} written with separators or a symbol; "
-            + (f"{could}, so " if readings else "")
-            + "it is not read",
-            "type the number without thousands separators or currency symbols, using a dot "
-            "for decimals (e.g. 1000.50), as a number cell",
-        )
-    return (
-        ProblemCode.NOT_A_NUMBER,
-        Severity.ERROR,
-        f"{label} must be a number (got the text {text[:60]!r})",
-        "type a number, or leave the cell empty",
-    )
 
 
 def check_negative_amounts(ctx: CheckContext) -> list[Problem]:
@@ -453,7 +404,7 @@ def check_negative_amounts(ctx: CheckContext) -> list[Problem]:
                     problems.append(
                         make(
                             ProblemCode.NEGATIVE_AMOUNT,
-                            f"{label} must be >= 0 (got {_fmt(number)})",
+                            f"{label} must be >= 0 (got {format_number(number)})",
                             sheet=read.data.sheet,
                             cell=read.data.cell(row, column.key),
                             hint="enter a positive amount"
@@ -911,12 +862,14 @@ def check_targets_sum(ctx: CheckContext) -> list[Problem]:
     tolerance = 0.005 + 1e-9 * abs(final)
     if final - tolerance <= total <= ceiling + tolerance:
         return []
-    allowed = _fmt(final) if over <= 0 else f"{_fmt(final)} to {_fmt(ceiling)}"
+    allowed = (
+        format_number(final) if over <= 0 else f"{format_number(final)} to {format_number(ceiling)}"
+    )
     return [
         error(
             ProblemCode.CHILDREN_NOT_SUM,
-            f"leaf targets in {targets.name} add up to {_fmt(total)}, but the company's final "
-            f"target ({proposal.data.sheet}!{proposal.data.cell(company, 'final_target')}) "
+            f"leaf targets in {targets.name} add up to {format_number(total)}, but the company's "
+            f"final target ({proposal.data.sheet}!{proposal.data.cell(company, 'final_target')}) "
             f"allows {allowed} (over-assignment {over:.0%})",
             sheet=targets.data.sheet,
             cell=targets.column_range("target"),
@@ -947,7 +900,7 @@ def _over_assignment_factor(ctx: CheckContext) -> float:
 def _company_row(proposal: TableRead) -> int | None:
     rows = list(proposal.live_rows)
     for row, value in _values(proposal, "scope"):
-        if code_text(value).casefold() in COMPANY_SCOPES:
+        if is_company_scope(code_text(value)):
             return row
     return rows[0] if len(rows) == 1 else None
 

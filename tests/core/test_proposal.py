@@ -11,6 +11,7 @@ import pytest
 
 from salesgoal_xl.core.errors import ProposalError
 from salesgoal_xl.core.forecast import forecast_plan_year
+from salesgoal_xl.core.problems import ProblemCode, ProblemsFound, Source
 from salesgoal_xl.core.proposal import (
     LANGUAGES,
     MESSAGES,
@@ -254,13 +255,18 @@ def test_bad_inputs_are_collected_in_one_error() -> None:
             baseline=-5,
             forecast=1000,
             final_target=1.5,  # type: ignore[arg-type]
-            markets=[MarketAssumption("North", 1000, Decimal("1.2"))],
+            markets=[MarketAssumption("North", 1000, Decimal("1.2"), share_source=Source("Market", "C3"))],
             settings=SETTINGS,
+            sources={"final target": Source("Target setting", "J2")},
         )
     text = str(raised.value)
     assert "baseline must be >= 0 (got -5)" in text
     assert "final target must be a whole number of currency units (got 1.5)" in text
-    assert "target share of North must be a Decimal fraction from 0 to 1" in text
+    assert "target share of North must be from 0% to 100% (got 120%)" in text
+    assert isinstance(raised.value, ProblemsFound)
+    located = {(p.code, p.where) for p in raised.value.problems}
+    assert (ProblemCode.NOT_WHOLE_UNITS, "Target setting!J2") in located
+    assert (ProblemCode.OUT_OF_RANGE, "Market!C3") in located
 
 
 def test_bad_settings_are_an_error() -> None:
