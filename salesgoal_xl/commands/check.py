@@ -8,7 +8,8 @@ all (nothing is written). docs/checks.md lists the problem codes.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -16,12 +17,13 @@ from rich.console import Console
 
 from salesgoal_xl.core.problems import (
     Problem,
+    ProblemCode,
     ProblemsFound,
     Severity,
     problems_to_json,
 )
 from salesgoal_xl.workbook.checks import RawTables, run_checks
-from salesgoal_xl.workbook.port import ProgressCallback, WorkbookPort
+from salesgoal_xl.workbook.port import ProgressCallback, TableData, WorkbookPort
 
 EXIT_CLEAN = 0
 EXIT_PROBLEMS = 1
@@ -68,8 +70,10 @@ def run_check(
         port = port_or_path
     opened = list(getattr(port, "open_problems", []))
     source: WorkbookPort | RawTables = port
-    report(0.5, "running the checks")
+    report(0.4, "running the checks")
     problems = opened + run_checks(source)
+    report(0.6, "trying propose and split without saving")
+    problems += command_problems(port, problems)
     outcome = CheckOutcome(problems)
     if write and port.has_table(CHECKS_TABLE):
         frame = checks_frame(problems)
@@ -81,6 +85,74 @@ def run_check(
         except ProblemsFound as failed:
             outcome.problems = problems + failed.problems
     return outcome
+
+
+STEPS_AHEAD = frozenset({ProblemCode.EMPTY_TABLE, ProblemCode.NO_TARGET})
+"""What a new plan still lacks: shown as info (the next step), not as something wrong."""
+
+
+def command_problems(port: WorkbookPort, known: Sequence[Problem]) -> list[Problem]:
+    """What propose and split would refuse, run as dry runs on this very workbook.
+
+    `check` is the commands' dry run: the same code reads the inputs, so whatever they would
+    refuse is reported here first, with the same code at the same cell. Problems the table
+    checks found already are not repeated; a missing step (no history, no final target yet)
+    is an info row naming the table to fill.
+    """
+    from salesgoal_xl.commands.propose import run_propose
+    from salesgoal_xl.commands.split import run_split
+
+    seen = {_same_place(p) for p in known}
+    found: list[Problem] = []
+    quiet = _Quiet(port)
+    for command in (run_propose, run_split):
+        try:
+            command(quiet, dry_run=True)
+        except ProblemsFound as refused:
+            for problem in refused.problems:
+                if _same_place(problem) in seen:
+                    continue
+                seen.add(_same_place(problem))
+                if problem.code in STEPS_AHEAD and problem.severity is Severity.ERROR:
+                    problem = replace(problem, severity=Severity.INFO)
+                found.append(problem)
+    return found
+
+
+def _same_place(problem: Problem) -> tuple[ProblemCode, str, str, str]:
+    """Problems count as one when code and cell agree (or code and table, without a cell)."""
+    source = problem.source
+    return (problem.code, source.sheet, source.cell, "" if source.cell else source.table)
+
+
+class _Quiet:
+    """A port that reads and stages like the one it wraps but reports no progress or messages,
+    so the dry runs inside `check` do not move its progress bar back and forth."""
+
+    def __init__(self, port: WorkbookPort) -> None:
+        self._port = port
+
+    @property
+    def label(self) -> str:
+        return self._port.label
+
+    def has_table(self, name: str) -> bool:
+        return self._port.has_table(name)
+
+    def read_table(self, name: str) -> TableData:
+        return self._port.read_table(name)
+
+    def write_table(self, name: str, frame: pd.DataFrame) -> None:
+        raise AssertionError(f"a dry run wrote {name}")  # never: dry runs only read
+
+    def progress(self, fraction: float, message: str) -> None:
+        """Dry runs inside check stay silent."""
+
+    def message(self, text: str, *, level: str = "info") -> None:
+        """Dry runs inside check stay silent."""
+
+    def commit(self) -> None:
+        raise AssertionError("a dry run committed")  # never: dry runs only read
 
 
 def _already_logged(port: WorkbookPort, frame: pd.DataFrame) -> bool:
@@ -139,8 +211,10 @@ def print_report(outcome: CheckOutcome, path: str, *, as_json: bool, out: Consol
         out.print(problem.format(path), markup=False, highlight=False)
     errors = sum(p.severity is Severity.ERROR for p in outcome.problems)
     warnings = sum(p.severity is Severity.WARNING for p in outcome.problems)
+    steps = sum(p.severity is Severity.INFO for p in outcome.problems)
+    ahead = f", {steps} step(s) still to do" if steps else ""
     where = " (written to the Checks sheet)" if outcome.written else ""
-    out.print(f"{path}: {errors} error(s), {warnings} warning(s){where}", markup=False)
+    out.print(f"{path}: {errors} error(s), {warnings} warning(s){ahead}{where}", markup=False)
 
 
 def check_command(

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from numbers import Integral
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
-from salesgoal_xl.core.problems import Problem, ProblemsFound, Severity, Source
+from salesgoal_xl.core.problems import Problem, ProblemCode, ProblemsFound, Severity, Source, error
 from salesgoal_xl.workbook.cells import (
     NumberText,
     classify_number_text,
+    format_number,
     is_blank,
     number_problem,
 )
@@ -29,6 +31,7 @@ from salesgoal_xl.workbook.reader import parse_settings, table_read_from_data
 from salesgoal_xl.workbook.schema import (
     SETTINGS_BY_KEY,
     ColumnType,
+    table,
 )
 
 
@@ -155,3 +158,66 @@ def cell_amount(
 def text_codes(frame: pd.DataFrame, column: str) -> list[str]:
     """The non-blank codes of a column, as trimmed text, in order."""
     return [str(v).strip() for v in frame[column] if not is_blank(v)]
+
+
+SAME_CELL_PROBLEMS: Final = 25  # bad cells of one column named one by one; the rest counted
+
+
+def history_amounts(data: TableData, problems: list[Problem]) -> pd.DataFrame:
+    """tblHistory with exact numeric amounts; unreadable amounts become problems at cells.
+
+    Vectorised: the history has hundreds of thousands of rows; only bad cells are looked at.
+    """
+    frame = data.frame
+    raw = frame["amount"]
+    amounts = pd.to_numeric(raw, errors="coerce")
+    missing = np.flatnonzero(amounts.isna().to_numpy()).tolist()
+    suspect = [i for i in missing if not is_blank(raw.iat[i])]
+    found: list[Problem] = []
+    for row in suspect:  # text the checks read as a number ('25%') is read the same way
+        value = cell_number(data, row, "amount", found, label="Amount")
+        if value is not None:
+            amounts.iat[row] = float(value)
+    problems += found[:SAME_CELL_PROBLEMS]
+    if len(found) > SAME_CELL_PROBLEMS:
+        problems.append(
+            error(
+                ProblemCode.NOT_A_NUMBER,
+                f"{len(found) - SAME_CELL_PROBLEMS:,} more amounts in {data.name} are not numbers",
+                source=data.source(),
+            )
+        )
+    live = [not is_blank(p) for p in frame["period"]]
+    return frame.assign(amount=amounts.fillna(0)).loc[live].reset_index(drop=True)
+
+
+def empty_table(data: TableData, what: str, hint: str) -> Problem:
+    """A table a command needs is still empty: the next step on a new plan, named."""
+    return error(ProblemCode.EMPTY_TABLE, f"{data.name} {what}", source=data.source(), hint=hint)
+
+
+def checked_numbers(
+    data: TableData, keys: Sequence[str], problems: list[Problem], *, minimum: int = 0
+) -> pd.DataFrame:
+    """The frame with the numeric columns `keys` read by the cells' policy and bounded below.
+
+    Blank stays blank (None); a bad or too small value is a problem at its cell.
+    """
+    frame = data.frame.copy()
+    for key in keys:
+        label = table(data.name).column(key).label.en
+        values: list[object] = []
+        for row in range(len(frame)):
+            number = cell_number(data, row, key, problems, label=label)
+            if number is not None and number < minimum:
+                problems.append(
+                    error(
+                        ProblemCode.OUT_OF_RANGE,
+                        f"{label} must be >= {minimum} (got {format_number(float(number))})",
+                        source=data.source(row, key),
+                        hint=f"type a {label.lower()} of {minimum} or more, or leave it blank",
+                    )
+                )
+            values.append(None if number is None else float(number))
+        frame[key] = pd.Series(values, dtype=object)
+    return frame

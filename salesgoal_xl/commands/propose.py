@@ -12,13 +12,14 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Final, Literal, cast
 
-import numpy as np
 import pandas as pd
 
 from salesgoal_xl.commands.inputs import (
     PlanSettings,
     cell_amount,
     cell_number,
+    empty_table,
+    history_amounts,
     load_settings,
     to_decimal,
 )
@@ -45,7 +46,6 @@ COMPANY_ROW: Final = COMPANY_LABELS["en"]
 
 FinalChoice = Literal["keep", "conservative", "base", "stretch"]
 FINAL_CHOICES: tuple[FinalChoice, ...] = ("keep", "conservative", "base", "stretch")
-SAME_CELL_PROBLEMS: Final = 25  # bad history amounts named one by one; the rest counted
 
 
 def parse_final(text: str) -> FinalChoice:
@@ -81,7 +81,7 @@ def run_propose(
     problems: list[Problem] = []
     history_data = port.read_table("tblHistory")
     history = history_amounts(history_data, problems)
-    history = history[[str(p) < plan_start for p in history["period"]]]
+    history = history.loc[[str(p) < plan_start for p in history["period"]]]
     reps = port.read_table("tblReps").frame
     markets = _markets(port.read_table("tblMarket"), problems)
     typed = _typed_inputs(port.read_table("tblProposal"), problems)
@@ -112,42 +112,12 @@ def run_propose(
 
 def _no_history(data: TableData, plan_start: str) -> Problem:
     """The step still to do on a new plan: propose forecasts from past actuals."""
-    return error(
-        ProblemCode.EMPTY_TABLE,
-        f"{data.name} has no actuals before {plan_start}; propose forecasts the target from "
-        "past months (24 or more give a seasonal forecast)",
-        source=data.source(),
-        hint="paste last years' actuals into the History sheet (period, rep, channel, "
-        "product, amount)",
+    return empty_table(
+        data,
+        f"has no actuals before {plan_start}; propose forecasts the target from past months "
+        "(24 or more give a seasonal forecast)",
+        "paste last years' actuals into the History sheet (period, rep, channel, product, amount)",
     )
-
-
-def history_amounts(data: TableData, problems: list[Problem]) -> pd.DataFrame:
-    """tblHistory with exact numeric amounts; unreadable amounts become problems at cells.
-
-    Vectorised: the history has hundreds of thousands of rows; only bad cells are looked at.
-    """
-    frame = data.frame
-    raw = frame["amount"]
-    amounts = pd.to_numeric(raw, errors="coerce")
-    missing = np.flatnonzero(amounts.isna().to_numpy()).tolist()
-    suspect = [i for i in missing if not is_blank(raw.iat[i])]
-    found: list[Problem] = []
-    for row in suspect:  # text the checks read as a number ('25%') is read the same way
-        value = cell_number(data, row, "amount", found, label="Amount")
-        if value is not None:
-            amounts.iat[row] = float(value)
-    problems += found[:SAME_CELL_PROBLEMS]
-    if len(found) > SAME_CELL_PROBLEMS:
-        problems.append(
-            error(
-                ProblemCode.NOT_A_NUMBER,
-                f"{len(found) - SAME_CELL_PROBLEMS:,} more amounts in {data.name} are not numbers",
-                source=data.source(),
-            )
-        )
-    live = [not is_blank(p) for p in frame["period"]]
-    return frame.assign(amount=amounts.fillna(0))[live].reset_index(drop=True)
 
 
 def as_checked_int(amount: int | Decimal | None) -> int | None:

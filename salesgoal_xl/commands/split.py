@@ -10,8 +10,11 @@ import pandas as pd
 
 from salesgoal_xl.commands.inputs import (
     PlanSettings,
+    cell_amount,
+    checked_numbers,
+    empty_table,
+    history_amounts,
     load_settings,
-    money_amount,
     text_codes,
     to_decimal,
     to_fraction_percent,
@@ -74,14 +77,33 @@ def run_split(port: WorkbookPort, *, dry_run: bool = False) -> SplitSummary:
 
 
 def build_request(port: WorkbookPort, settings: PlanSettings) -> SplitRequest:
-    """Gather the split's inputs from the workbook, collecting every problem before failing."""
+    """Gather the split's inputs from the workbook, collecting every problem before failing.
+
+    Cells are read by the checks' policy (`inputs.cell_number`), so `check`, which runs this
+    as the split's dry run, names the same problems at the same cells.
+    """
     problems: list[Problem] = []
     proposal = port.read_table("tblProposal")
     total, total_source = _final_target(proposal, problems)
     rules = _rules(port.read_table("tblSplitRules"), problems)
     locks = _locks(port.read_table("tblOverrides"), problems)
-    reps = port.read_table("tblReps").frame
+    rep_data = port.read_table("tblReps")
+    reps = checked_numbers(rep_data, ("capacity", "potential"), problems)
+    reps = reps.loc[[not is_blank(v) for v in reps["rep_id"]]].reset_index(drop=True)
+    history = history_amounts(port.read_table("tblHistory"), problems)
     weights = port.read_table("tblWeights").frame if port.has_table("tblWeights") else None
+    channel_data, product_data = port.read_table("tblChannels"), port.read_table("tblProducts")
+    channels = text_codes(channel_data.frame, "channel")
+    products = text_codes(product_data.frame, "product")
+    for data, codes, what in (
+        (rep_data, reps["rep_id"], "reps (ID, name, team, region)"),
+        (channel_data, channels, "channels"),
+        (product_data, products, "product lines"),
+    ):
+        if len(codes) == 0:
+            problems.append(
+                empty_table(data, "is empty: split needs it", f"list the plan's {what} first")
+            )
     if problems:
         raise ProblemsFound(problems, port.label)
     return SplitRequest(
@@ -89,10 +111,10 @@ def build_request(port: WorkbookPort, settings: PlanSettings) -> SplitRequest:
         unit=settings["rounding_unit"],
         fiscal_year=int(settings["fiscal_year"]),
         first_month=int(settings["first_month"]),
-        reps=reps[[not is_blank(v) for v in reps["rep_id"]]].reset_index(drop=True),
-        history=port.read_table("tblHistory").frame,
-        channels=text_codes(port.read_table("tblChannels").frame, "channel"),
-        products=text_codes(port.read_table("tblProducts").frame, "product"),
+        reps=reps,
+        history=history,
+        channels=channels,
+        products=products,
         rules=rules,
         locks=locks,
         weights=weights,
@@ -122,23 +144,13 @@ def _final_target(proposal: TableData, problems: list[Problem]) -> tuple[int | D
                 )
             )
             return 0, proposal.source(row, "final_target")
-        try:
-            return money_amount(raw), proposal.source(row, "final_target")
-        except ValueError as exc:
-            problems.append(
-                error(
-                    ProblemCode.NOT_A_NUMBER,
-                    f"final target: {exc}",
-                    sheet=proposal.sheet,
-                    cell=cell,
-                )
-            )
-            return 0, NOWHERE
+        amount = cell_amount(proposal, row, "final_target", problems, label="Final target")
+        return (0 if amount is None else amount), proposal.source(row, "final_target")
     problems.append(
         error(
             ProblemCode.NO_TARGET,
             f"tblProposal has no {COMPANY_LABELS['en']!r} row",
-            sheet=proposal.sheet,
+            source=proposal.source(),
             hint="run propose to fill the proposal",
         )
     )
@@ -196,15 +208,17 @@ def _locks(data: TableData, problems: list[Problem]) -> list[Lock]:
         level, code, target = frame["level"][row], frame["code"][row], frame["target"][row]
         if is_blank(level) and is_blank(code) and is_blank(target):
             continue
-        cell = data.cell(row, "target")
-        try:
-            amount = money_amount(target)
-        except ValueError as exc:
-            problems.append(
-                error(
-                    ProblemCode.NOT_A_NUMBER, f"locked target: {exc}", sheet=data.sheet, cell=cell
+        amount = cell_amount(data, row, "target", problems, label="Locked target")
+        if amount is None:
+            if is_blank(target):
+                problems.append(
+                    error(
+                        ProblemCode.BLANK_VALUE,
+                        "a lock needs a target",
+                        source=data.source(row, "target"),
+                        hint="type the locked amount, or delete the row",
+                    )
                 )
-            )
             continue
         period = frame["period"][row]
         locks.append(

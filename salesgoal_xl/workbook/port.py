@@ -44,9 +44,21 @@ class TableData:
         return f"{letter}{self.first_row + row}" if letter else ""
 
     def source(self, row: int | None = None, key: str = "") -> Source:
-        """Where data row `row` (0-based) of column `key` lives; the table itself without them."""
-        cell = self.cell(row, key) if row is not None and key else ""
-        return Source(self.sheet, cell, self.name, key, row)
+        """Where data row `row` (0-based) of column `key` lives; without them, the table's
+        header row (so a message about the whole table still jumps to it)."""
+        if row is not None and key:
+            return Source(self.sheet, self.cell(row, key), self.name, key, row)
+        return Source(self.sheet, self.header_range, self.name)
+
+    @property
+    def header_range(self) -> str:
+        """The A1 range of the header cells the schema columns were found in ('' if none)."""
+        if not self.letters:
+            return ""
+        ordered = sorted(self.letters.values(), key=lambda letters: (len(letters), letters))
+        row = self.first_row - 1
+        first, last = ordered[0], ordered[-1]
+        return f"{first}{row}" if first == last else f"{first}{row}:{last}{row}"
 
 
 class WorkbookPort(Protocol):
