@@ -6,6 +6,7 @@ settings, the organisation and the rules the same way.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import unicodedata
 from collections.abc import Sequence
@@ -20,11 +21,13 @@ import pandas as pd
 
 from salesgoal_xl.core.problems import Problem, ProblemCode, ProblemsFound, Severity, Source, error
 from salesgoal_xl.workbook.cells import (
+    PERIOD_MONTH,
     NumberText,
     classify_number_text,
     format_number,
     is_blank,
     number_problem,
+    parse_period,
 )
 from salesgoal_xl.workbook.port import TableData, WorkbookPort
 from salesgoal_xl.workbook.reader import parse_settings, table_read_from_data
@@ -187,8 +190,61 @@ def history_amounts(data: TableData, problems: list[Problem]) -> pd.DataFrame:
                 source=data.source(),
             )
         )
-    live = [not is_blank(p) for p in frame["period"]]
-    return frame.assign(amount=amounts.fillna(0)).loc[live].reset_index(drop=True)
+    periods = history_periods(data, problems)
+    live = [not is_blank(p) for p in periods]
+    frame = frame.assign(
+        period=pd.Series(periods, index=frame.index, dtype=object), amount=amounts.fillna(0)
+    )
+    return frame.loc[live].reset_index(drop=True)
+
+
+def history_periods(data: TableData, problems: list[Problem]) -> list[object]:
+    """History periods as 'YYYY-MM' labels: a first-of-month date is read as its month (the
+    checks warn about it); anything else is BAD_PERIOD at its cell, as the checks say."""
+    labels: dict[object, object] = {}
+    bad: list[int] = []
+    out: list[object] = []
+    for row, value in enumerate(data.frame["period"].tolist()):
+        key = (type(value), value)
+        if key not in labels:
+            labels[key] = _month_label(value)
+        label = labels[key]
+        if label is _BAD:
+            bad.append(row)
+            label = None
+        out.append(label)
+    for row in bad[:SAME_CELL_PROBLEMS]:
+        problems.append(
+            error(
+                ProblemCode.BAD_PERIOD,
+                f"Period must be a month like 2026-04 (got {data.frame['period'][row]!r})",
+                source=data.source(row, "period"),
+                hint="history is monthly: type the period as text, year, dash, two-digit month",
+            )
+        )
+    if len(bad) > SAME_CELL_PROBLEMS:
+        problems.append(
+            error(
+                ProblemCode.BAD_PERIOD,
+                f"{len(bad) - SAME_CELL_PROBLEMS:,} more periods in {data.name} are not months",
+                source=data.source(),
+            )
+        )
+    return out
+
+
+_BAD: Final = object()
+
+
+def _month_label(value: object) -> object:
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime | dt.date) and value.day == 1:
+        return f"{value.year:04d}-{value.month:02d}"
+    if isinstance(value, str) and PERIOD_MONTH.fullmatch(value.strip()):
+        parsed = parse_period(value)
+        return value.strip() if parsed is not None else _BAD
+    return _BAD
 
 
 def empty_table(data: TableData, what: str, hint: str) -> Problem:

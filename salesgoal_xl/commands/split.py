@@ -20,6 +20,7 @@ from salesgoal_xl.commands.inputs import (
     to_fraction_percent,
 )
 from salesgoal_xl.core.calendar import FiscalCalendar
+from salesgoal_xl.core.errors import SalesgoalError
 from salesgoal_xl.core.problems import NOWHERE, Problem, ProblemCode, ProblemsFound, Source, error
 from salesgoal_xl.core.proposal import COMPANY_LABELS, is_company_scope
 from salesgoal_xl.core.split import (
@@ -28,6 +29,7 @@ from salesgoal_xl.core.split import (
     SplitInfeasible,
     SplitRequest,
     SplitResult,
+    infeasible,
     split_plan,
 )
 from salesgoal_xl.workbook.cells import is_blank
@@ -57,6 +59,8 @@ def run_split(port: WorkbookPort, *, dry_run: bool = False) -> SplitSummary:
         result = split_plan(request, progress=lambda f, m: port.progress(0.1 + 0.75 * f, m))
     except SplitInfeasible as exc:
         raise ProblemsFound(exc.problems, port.label) from None
+    except SalesgoalError as exc:  # a core rule the inputs broke that no reader names yet
+        raise ProblemsFound([infeasible(str(exc))], port.label) from None
     previous = port.read_table("tblTargets").frame
     changed = _changed_rows(previous, result.leaves)
     if not dry_run:

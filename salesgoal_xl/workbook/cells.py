@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from salesgoal_xl.core.problems import ProblemCode, Severity
@@ -197,3 +198,31 @@ def number_problem(value: Any, label: str) -> tuple[ProblemCode, Severity, str, 
 def format_number(number: float) -> str:
     """A number as messages show it: grouped thousands, no needless decimals."""
     return f"{number:,.2f}".rstrip("0").rstrip(".")
+
+
+PERIOD_MONTH = re.compile(r"(\d{4})-(\d{2})")
+PERIOD_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+
+
+def parse_period(value: Any) -> tuple[int, int] | None:
+    """(year, month) of a 'YYYY-MM' period, or of the Thursday of a 'YYYY-Www' ISO week."""
+    if not isinstance(value, str):
+        return None
+    return parse_period_text(value)
+
+
+@lru_cache(maxsize=4096)  # a million rows hold a few dozen distinct periods
+def parse_period_text(value: str) -> tuple[int, int] | None:
+    text = value.strip()
+    month = PERIOD_MONTH.fullmatch(text)
+    if month:
+        year, number = int(month.group(1)), int(month.group(2))
+        return (year, number) if 1 <= number <= 12 else None
+    week = PERIOD_WEEK.fullmatch(text)
+    if week:
+        try:
+            thursday = dt.date.fromisocalendar(int(week.group(1)), int(week.group(2)), 4)
+        except ValueError:
+            return None
+        return thursday.year, thursday.month
+    return None

@@ -13,7 +13,6 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
@@ -31,12 +30,14 @@ from salesgoal_xl.core.problems import (
 from salesgoal_xl.core.proposal import is_company_scope
 from salesgoal_xl.workbook.cells import (
     NUMERIC_TYPES,
+    PERIOD_WEEK,
     NumberText,
     classify_number_text,
     code_text,
     format_number,
     is_blank,
     number_problem,
+    parse_period,
 )
 from salesgoal_xl.workbook.port import TableData, WorkbookPort
 from salesgoal_xl.workbook.reader import (
@@ -83,8 +84,6 @@ LEVEL_SOURCES = {
 # Amounts that may legitimately dip below zero (returns, credit notes) are only warned about.
 NEGATIVE_WARNS = {("tblHistory", "amount"), ("tblActuals", "amount")}
 
-_PERIOD_MONTH = re.compile(r"(\d{4})-(\d{2})")
-_PERIOD_WEEK = re.compile(r"(\d{4})-W(\d{2})")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_ESCAPE = re.compile(r"_x00(0[0-8bBcCeEfF]|1[0-9a-fA-F])_")
 _SUSPECT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|_x00")
@@ -681,7 +680,7 @@ def _level_code_problems(
         if is_blank(value) or _is_formula(read, row, "code") or _is_error(read, row, "code", value):
             continue
         if level == "time":
-            if _parse_period(value) is None:
+            if parse_period(value) is None:
                 by_level["time"][code_text(value)].append(row)
             continue
         source = LEVEL_SOURCES.get(level)
@@ -696,30 +695,6 @@ def _level_code_problems(
 
 
 # --- periods ---------------------------------------------------------------------------------
-
-
-def _parse_period(value: Any) -> tuple[int, int] | None:
-    """(year, month) of a 'YYYY-MM' period, or of the Thursday of a 'YYYY-Www' ISO week."""
-    if not isinstance(value, str):
-        return None
-    return _parse_period_text(value)
-
-
-@lru_cache(maxsize=4096)  # a million rows hold a few dozen distinct periods
-def _parse_period_text(value: str) -> tuple[int, int] | None:
-    text = value.strip()
-    month = _PERIOD_MONTH.fullmatch(text)
-    if month:
-        year, number = int(month.group(1)), int(month.group(2))
-        return (year, number) if 1 <= number <= 12 else None
-    week = _PERIOD_WEEK.fullmatch(text)
-    if week:
-        try:
-            thursday = dt.date.fromisocalendar(int(week.group(1)), int(week.group(2)), 4)
-        except ValueError:
-            return None
-        return thursday.year, thursday.month
-    return None
 
 
 def fiscal_months(fiscal_year: int, first_month: int) -> set[tuple[int, int]]:
@@ -746,7 +721,7 @@ def check_periods(ctx: CheckContext) -> list[Problem]:
                     or _is_error(read, row, column.key, value)
                 ):
                     continue
-                parsed = _parse_period(value)
+                parsed = parse_period(value)
                 if isinstance(value, dt.datetime | dt.date) and value.day == 1:
                     parsed = (value.year, value.month)
                     problems.append(
@@ -777,7 +752,7 @@ def check_periods(ctx: CheckContext) -> list[Problem]:
                 if (
                     read.name in IN_YEAR_TABLES
                     and parsed not in in_year
-                    and not (decided_by_month and _PERIOD_WEEK.fullmatch(str(value).strip()))
+                    and not (decided_by_month and PERIOD_WEEK.fullmatch(str(value).strip()))
                 ):
                     outside[_period_text(value)].append(row)
             for value, rows in outside.items():

@@ -255,7 +255,9 @@ def test_bad_inputs_are_collected_in_one_error() -> None:
             baseline=-5,
             forecast=1000,
             final_target=1.5,  # type: ignore[arg-type]
-            markets=[MarketAssumption("North", 1000, Decimal("1.2"), share_source=Source("Market", "C3"))],
+            markets=[
+                MarketAssumption("North", 1000, Decimal("1.2"), share_source=Source("Market", "C3"))
+            ],
             settings=SETTINGS,
             sources={"final target": Source("Target setting", "J2")},
         )
