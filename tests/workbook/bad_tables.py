@@ -29,7 +29,8 @@ Plan = dict[str, Rows]
 
 
 def good_plan() -> Plan:
-    """A small plan that passes every check: FY2026 starting in January, 1,200,000 target."""
+    """A small plan that passes every check, propose and split included: FY2026 starting in
+    January, 1,200,000 target, a year of history for every rep."""
     settings = [{"setting": s.label.en, "value": s.default} for s in schema.SETTINGS]
     targets = [
         {
@@ -61,11 +62,12 @@ def good_plan() -> Plan:
         "tblHistory": [
             {
                 "period": f"2025-{m:02d}",
-                "rep_id": "R01",
+                "rep_id": rep,
                 "channel": "DIR",
                 "product": "P1",
-                "amount": 40_000 + 100 * m,
+                "amount": (40_000 + 100 * m) * share,
             }
+            for rep, share in (("R01", 1), ("R02", 1), ("R03", 2))
             for m in range(1, 13)
         ],
         "tblMarket": [{"region": "N", "market_size": 10_000_000, "target_share": 0.1}],
