@@ -35,6 +35,7 @@ LINTED := salesgoal_xl tests $(wildcard benchmarks scripts)
 lint: venv
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/lint-imports --no-cache
 
 typecheck: venv
 	$(BIN)/mypy
