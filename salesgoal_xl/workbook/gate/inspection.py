@@ -1,0 +1,172 @@
+"""`inspect_package`: every file-level problem of a path, in order from the cheapest look
+(does it exist, its size, its first bytes) to a full streamed read of every part."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from salesgoal_xl.core.problems import Problem, ProblemCode, has_errors
+from salesgoal_xl.workbook.gate.features import dde_problem, feature_problems, is_dde_formula
+from salesgoal_xl.workbook.gate.limits import KB, MB, Limits, check_sizes
+from salesgoal_xl.workbook.gate.locks import lock_problem
+from salesgoal_xl.workbook.gate.refusal import Refused, file_problem
+from salesgoal_xl.workbook.gate.sniff import (
+    CFB_MAGIC,
+    EMPTY_ZIP_MAGIC,
+    ZIP_MAGIC,
+    sniff_compound_file,
+    sniff_text,
+)
+from salesgoal_xl.workbook.gate.stream import stream_all_parts
+from salesgoal_xl.workbook.gate.xmlscan import (
+    WORKBOOK_TYPES,
+    defined_names,
+    read_content_types,
+    scan_for_entities,
+    sheet_parts,
+    tree,
+    workbook_part,
+)
+
+
+def inspect_package(path: str | Path, limits: Limits | None = None) -> list[Problem]:
+    """Every file-level problem of `path`, found from its bytes before any parser reads it."""
+    limits = limits or Limits()
+    target = Path(path)
+    problems: list[Problem] = []
+    try:
+        problems.extend(_inspect(target, limits))
+    except Refused as refused:
+        problems.append(refused.problem)
+    except PermissionError:
+        problems.append(
+            lock_problem(target, writing=True)
+            or file_problem(
+                ProblemCode.UNREADABLE,
+                f"{target.name} cannot be read: permission denied",
+                "check you have access to the file and its folder",
+            )
+        )
+    except OSError as exc:
+        problems.append(
+            file_problem(
+                ProblemCode.UNREADABLE,
+                f"{target.name} cannot be read ({type(exc).__name__}: {exc.strerror or exc})",
+                "check the file is on a reachable drive and try again",
+            )
+        )
+    return problems
+
+
+def _inspect(target: Path, limits: Limits) -> list[Problem]:
+    name = target.name
+    if not target.exists():
+        return [
+            file_problem(
+                ProblemCode.FILE_NOT_FOUND,
+                f"{target} does not exist",
+                "check the path and file name",
+            )
+        ]
+    if not target.is_file():
+        return [file_problem(ProblemCode.NOT_XLSX, f"{target} is a folder, not a workbook file")]
+    size = target.stat().st_size
+    if size == 0:
+        return [
+            file_problem(
+                ProblemCode.EMPTY_FILE,
+                f"{name} is empty (0 bytes)",
+                "the save or download probably failed; get the file again",
+            )
+        ]
+    if size > limits.max_file_bytes:
+        return [
+            file_problem(
+                ProblemCode.FILE_TOO_LARGE,
+                f"{name} is {size / MB:,.0f} MB; the limit is {limits.max_file_bytes // MB:,} MB",
+                "remove old history or unused sheets, or split the plan into several files",
+            )
+        ]
+    problems: list[Problem] = []
+    locked = lock_problem(target, writing=False)
+    if locked:
+        problems.append(locked)
+    with target.open("rb") as fh:
+        head = fh.read(64 * KB)
+        if head.startswith(CFB_MAGIC):
+            return [*problems, sniff_compound_file(fh, name)]
+        if head.startswith(EMPTY_ZIP_MAGIC):
+            return [
+                *problems,
+                file_problem(ProblemCode.NOT_XLSX, f"{name} is an empty zip archive"),
+            ]
+        if not head.startswith(ZIP_MAGIC):
+            return [*problems, sniff_text(head, name)]
+        fh.seek(0)
+        try:
+            zf = zipfile.ZipFile(fh)
+        except (zipfile.BadZipFile, EOFError, ValueError, IndexError) as exc:
+            return [
+                *problems,
+                file_problem(
+                    ProblemCode.TRUNCATED,
+                    f"{name} is cut off or damaged: it starts like a workbook but its zip "
+                    f"directory is missing or broken ({exc})",
+                    "the download or copy probably did not finish; get the file again",
+                ),
+            ]
+        with zf:
+            problems.extend(_inspect_zip(zf, name, limits))
+    return problems
+
+
+def _inspect_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> list[Problem]:
+    infos_list = zf.infolist()
+    if len(infos_list) > limits.max_parts:
+        raise Refused(
+            file_problem(
+                ProblemCode.TOO_MANY_PARTS,
+                f"{name} has {len(infos_list):,} parts inside; the limit is {limits.max_parts:,}",
+                "this is not a normal workbook; re-save it from Excel or get the original",
+            )
+        )
+    check_sizes(infos_list, name, limits)
+    infos = {info.filename: info for info in infos_list}
+    if "[Content_Types].xml" not in infos:
+        raise Refused(
+            file_problem(
+                ProblemCode.NOT_XLSX,
+                f"{name} is a zip archive but not an Excel workbook (no [Content_Types].xml)",
+                "check you picked the right file",
+            )
+        )
+    # Entity declarations are checked first, so no structural part is parsed while one exists.
+    problems = scan_for_entities(zf, infos_list, name)
+    if has_errors(problems):
+        return problems
+    content_types = read_content_types(zf, infos, limits)
+    book = workbook_part(zf, infos, limits)
+    book_type = content_types.get(book, "")
+    if not book or book_type not in WORKBOOK_TYPES:
+        if "binary" in book_type or book.endswith(".bin"):
+            what = "a binary Excel workbook (.xlsb)"
+        elif "mimetype" in infos:
+            what = "an OpenDocument file (.ods or similar)"
+        else:
+            what = "a zip archive but not an Excel workbook"
+        raise Refused(
+            file_problem(
+                ProblemCode.NOT_XLSX,
+                f"{name} is {what}",
+                "open it in Excel and use File > Save As > Excel Workbook (.xlsx)",
+            )
+        )
+    book_root = tree(zf, infos[book], limits)
+    sheets = sheet_parts(zf, infos, limits, book)
+    problems.extend(feature_problems(zf, infos, content_types, book_type, sheets, name, limits))
+    for defined, formula in defined_names(book_root):
+        if is_dde_formula(formula):
+            problems.append(dde_problem(f"the name {defined!r} refers to {formula[:80]!r}"))
+    problems.extend(stream_all_parts(zf, infos_list, sheets, name, limits))
+    return problems
