@@ -7,13 +7,16 @@ defusedxml) and turns every library exception into a `Problem` with a stable cod
 
 Modules, by concern: `sniff` (files that are not zip packages), `limits` (bounds and the zip
 directory), `xmlscan` (entity scans, structural parts, relationships), `stream` (streamed
-sheet scans), `features` (macros, links, embedded objects), `locks` (owner files),
-`inspection` (the gate's order of looks), `load` (openpyxl behind the gate), `refusal` (how
-the gate reports).
+sheet, style and string scans), `features` (macros, links, embedded objects), `locks` (owner
+files), `inspection` (the gate's order of looks), `load` (openpyxl behind the gate), `refusal`
+(how the gate reports: in the user's terms, never with a library's exception text).
 
 Severity policy (why each is an error or a warning):
 - errors (the file is refused): FILE_NOT_FOUND, EMPTY_FILE, FILE_TOO_LARGE, NOT_XLSX, LEGACY_XLS,
   CSV_NOT_XLSX, ENCRYPTED, TRUNCATED, ZIP_BOMB, TOO_MANY_PARTS, XML_ENTITIES, UNREADABLE,
+  STRICT_OOXML (openpyxl would read no sheet of it),
+  TOO_MANY_MERGES, TOO_MANY_STYLES, TOO_MANY_STRINGS (openpyxl's load would take minutes and
+  gigabytes; the gate counts them while streaming, in seconds; the limits are in `Limits`),
   DDE_LINK (a DDE formula runs a program when Excel opens the file; we will not carry it on),
   FAR_AWAY_CELL on a sheet that holds the program's tables.
 - warnings (the file is read; nothing in it is run or followed): MACRO_ENABLED (macros are never

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from salesgoal_xl.core.problems import Problem, ProblemCode, has_errors
 from salesgoal_xl.workbook.gate.features import dde_problem, feature_problems, is_dde_formula
 from salesgoal_xl.workbook.gate.limits import KB, MB, Limits, check_sizes
 from salesgoal_xl.workbook.gate.locks import lock_problem
-from salesgoal_xl.workbook.gate.refusal import Refused, file_problem
+from salesgoal_xl.workbook.gate.refusal import REPAIR_HINT, Refused, file_problem
 from salesgoal_xl.workbook.gate.sniff import (
     CFB_MAGIC,
     EMPTY_ZIP_MAGIC,
@@ -22,6 +24,7 @@ from salesgoal_xl.workbook.gate.stream import stream_all_parts
 from salesgoal_xl.workbook.gate.xmlscan import (
     WORKBOOK_TYPES,
     defined_names,
+    is_strict,
     read_content_types,
     scan_for_entities,
     sheet_parts,
@@ -39,6 +42,24 @@ def inspect_package(path: str | Path, limits: Limits | None = None) -> list[Prob
         problems.extend(_inspect(target, limits))
     except Refused as refused:
         problems.append(refused.problem)
+    # What a hostile or damaged zip can still make the standard library raise past the
+    # checks above; each becomes a problem in the user's terms, never a traceback.
+    except (zipfile.BadZipFile, EOFError, zlib.error):
+        problems.append(
+            file_problem(
+                ProblemCode.TRUNCATED,
+                f"{target.name} is damaged or cut off",
+                "the download or copy probably did not finish; get the file again",
+            )
+        )
+    except (ParseError, ValueError, NotImplementedError):
+        problems.append(
+            file_problem(
+                ProblemCode.UNREADABLE,
+                f"{target.name} is damaged: its parts are not what Excel writes",
+                REPAIR_HINT,
+            )
+        )
     except PermissionError:
         problems.append(
             lock_problem(target, writing=True)
@@ -52,7 +73,8 @@ def inspect_package(path: str | Path, limits: Limits | None = None) -> list[Prob
         problems.append(
             file_problem(
                 ProblemCode.UNREADABLE,
-                f"{target.name} cannot be read ({type(exc).__name__}: {exc.strerror or exc})",
+                f"{target.name} cannot be read from its drive"
+                + (f" ({exc.strerror.lower()})" if exc.strerror else ""),
                 "check the file is on a reachable drive and try again",
             )
         )
@@ -106,13 +128,13 @@ def _inspect(target: Path, limits: Limits) -> list[Problem]:
         fh.seek(0)
         try:
             zf = zipfile.ZipFile(fh)
-        except (zipfile.BadZipFile, EOFError, ValueError, IndexError) as exc:
+        except (zipfile.BadZipFile, EOFError, ValueError, IndexError):
             return [
                 *problems,
                 file_problem(
                     ProblemCode.TRUNCATED,
                     f"{name} is cut off or damaged: it starts like a workbook but its zip "
-                    f"directory is missing or broken ({exc})",
+                    "directory is missing or broken",
                     "the download or copy probably did not finish; get the file again",
                 ),
             ]
@@ -145,10 +167,22 @@ def _inspect_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> list[Problem
     problems = scan_for_entities(zf, infos_list, name)
     if has_errors(problems):
         return problems
-    content_types = read_content_types(zf, infos, limits)
-    book = workbook_part(zf, infos, limits)
+    content_types = read_content_types(zf, infos, limits, name)
+    book = workbook_part(zf, infos, limits, file_name=name)
     book_type = content_types.get(book, "")
-    if not book or book_type not in WORKBOOK_TYPES:
+    book_root = (
+        tree(zf, infos[book], limits, file_name=name) if book_type in WORKBOOK_TYPES else None
+    )
+    if is_strict(zf, infos, limits, book_root, file_name=name):
+        raise Refused(
+            file_problem(
+                ProblemCode.STRICT_OOXML,
+                f"{name} is saved as Strict Open XML, which salesgoal cannot read",
+                "open it in Excel and use File > Save As > Excel Workbook (.xlsx), "
+                "not Strict Open XML Spreadsheet",
+            )
+        )
+    if book_root is None:
         if "binary" in book_type or book.endswith(".bin"):
             what = "a binary Excel workbook (.xlsb)"
         elif "mimetype" in infos:
@@ -162,11 +196,10 @@ def _inspect_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> list[Problem
                 "open it in Excel and use File > Save As > Excel Workbook (.xlsx)",
             )
         )
-    book_root = tree(zf, infos[book], limits)
-    sheets = sheet_parts(zf, infos, limits, book)
+    sheets = sheet_parts(zf, infos, limits, book, file_name=name)
     problems.extend(feature_problems(zf, infos, content_types, book_type, sheets, name, limits))
     for defined, formula in defined_names(book_root):
         if is_dde_formula(formula):
             problems.append(dde_problem(f"the name {defined!r} refers to {formula[:80]!r}"))
-    problems.extend(stream_all_parts(zf, infos_list, sheets, name, limits))
+    problems.extend(stream_all_parts(zf, infos_list, sheets, content_types, name, limits))
     return problems

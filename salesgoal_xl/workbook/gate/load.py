@@ -3,18 +3,19 @@ turned into a `Problem` with a stable code (`open_workbook` is the one way in)."
 
 from __future__ import annotations
 
+import re
 import warnings
 import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 from xml.etree.ElementTree import ParseError
 
 from salesgoal_xl.core.problems import Problem, ProblemCode, ProblemsFound, Severity, has_errors
 from salesgoal_xl.workbook.gate.inspection import inspect_package
 from salesgoal_xl.workbook.gate.limits import Limits
-from salesgoal_xl.workbook.gate.refusal import file_problem
+from salesgoal_xl.workbook.gate.refusal import REPAIR_HINT, describe_part, file_problem
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -48,13 +49,52 @@ def _exception_chain(exc: BaseException) -> Iterator[BaseException]:
         current = current.__cause__ or current.__context__
 
 
+# openpyxl's reader methods, by what they read, so a failure can be named in the user's terms.
+_READER_STEPS: Final = {
+    "read_manifest": describe_part("[Content_Types].xml"),
+    "read_strings": describe_part("xl/sharedStrings.xml"),
+    "read_workbook": describe_part("xl/workbook.xml"),
+    "read_properties": describe_part("docProps/core.xml"),
+    "read_custom": describe_part("docProps/custom.xml"),
+    "read_theme": describe_part("xl/theme/theme1.xml"),
+    "apply_stylesheet": describe_part("xl/styles.xml"),
+    "assign_names": "a defined name (Formulas > Name Manager)",
+}
+_SHEET_STEPS: Final = ("read_worksheets", "read_chartsheet")
+_MISSING_PART = re.compile(r"named '([^']{1,200})'")
+
+
+def _failed_step(chain: list[BaseException]) -> str:
+    """What openpyxl was reading when it failed ("the sheet 'History'", "xl/styles.xml (the
+    cell styles)"), from the reader methods on the failure's stack; '' when unknown."""
+    for link in chain:
+        frames = link.__traceback__
+        while frames is not None:
+            code = frames.tb_frame.f_code
+            if "openpyxl" in code.co_filename:
+                if code.co_name in _SHEET_STEPS:
+                    sheet = getattr(frames.tb_frame.f_locals.get("sheet"), "name", "")
+                    return (
+                        f"the sheet {sheet!r}"
+                        if isinstance(sheet, str) and sheet
+                        else ("one of its sheets")
+                    )
+                if code.co_name in _READER_STEPS:
+                    return _READER_STEPS[code.co_name]
+            frames = frames.tb_next
+    return ""
+
+
 def problem_from_exception(exc: BaseException, name: str) -> Problem:
-    """A stable-code problem for anything a library raised while reading `name`."""
+    """A stable-code problem for anything a library raised while reading `name`.
+
+    The message says what is wrong in the user's terms (which part or sheet, what to do);
+    the library's own exception text is never shown.
+    """
     from defusedxml import DefusedXmlException
     from openpyxl.utils.exceptions import InvalidFileException
 
     chain = list(_exception_chain(exc))
-    kind = type(exc).__name__
     if any(isinstance(e, DefusedXmlException) for e in chain):
         return file_problem(
             ProblemCode.XML_ENTITIES,
@@ -80,18 +120,31 @@ def problem_from_exception(exc: BaseException, name: str) -> Problem:
     if any(isinstance(e, (zipfile.BadZipFile, EOFError, zlib.error)) for e in chain):
         return file_problem(
             ProblemCode.TRUNCATED,
-            f"{name} is damaged or cut off ({kind})",
+            f"{name} is damaged or cut off",
             "the download or copy probably did not finish; get the file again",
         )
-    detail = str(exc).splitlines()[0][:160] if str(exc) else kind
-    if isinstance(exc, KeyError):
-        detail = f"a part it refers to is missing: {detail}"
+    if isinstance(exc, OSError):
+        return file_problem(
+            ProblemCode.UNREADABLE,
+            f"{name} cannot be read from its drive",
+            "check the file is on a reachable drive and try again",
+        )
+    where = _failed_step(chain)
+    missing = next((e for e in chain if isinstance(e, KeyError)), None)
+    if missing is not None:
+        part = _MISSING_PART.search(str(missing))
+        what = f"the part {part[1]}" if part else "a part"
+        detail = f"{where or 'it'} refers to {what}, which is missing from the file"
     elif any(isinstance(e, (ParseError, SyntaxError)) for e in chain):
-        detail = "some of its XML is not well-formed"
+        detail = f"{where or 'one of its parts'} is not well-formed XML"
+    elif where:
+        detail = f"{where} holds something that is damaged or not what Excel writes"
+    else:
+        detail = "something in it is damaged or not what Excel writes"
     return file_problem(
         ProblemCode.UNREADABLE,
         f"{name} could not be read as a workbook: {detail}",
-        "open it in Excel; if Excel repairs it, save the repaired copy and try again",
+        REPAIR_HINT,
     )
 
 

@@ -9,16 +9,25 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from typing import Final
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element, ParseError
 
 from salesgoal_xl.core.problems import Problem, ProblemCode
 from salesgoal_xl.workbook.gate.limits import MB, Limits, iter_chunks
-from salesgoal_xl.workbook.gate.refusal import Refused, damaged, file_problem
+from salesgoal_xl.workbook.gate.refusal import (
+    Refused,
+    damaged,
+    describe_part,
+    file_problem,
+    malformed,
+)
 
 REL_NS: Final = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS: Final = "http://schemas.openxmlformats.org/package/2006/content-types"
 MAIN_NS: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 DOC_REL_NS: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# Excel's "Strict Open XML Spreadsheet" format: the same parts in other namespaces, which
+# openpyxl does not know (it would read no sheet at all).
+STRICT_NS_PREFIX: Final = "http://purl.oclc.org/ooxml/"
 
 WORKBOOK_TYPES: Final = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": "xlsx",
@@ -48,9 +57,11 @@ BINARY_SUFFIXES: Final = (
 _DOCTYPE_MARKERS: Final = tuple(
     marker.encode(enc)
     for marker in ("<!DOCTYPE", "<!ENTITY", "<!doctype", "<!entity")
-    for enc in ("ascii", "utf-16-le", "utf-16-be")
+    for enc in ("ascii", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
 )
-_DECLARATION_OPENERS: Final = (b"<!", b"<\x00!\x00", b"\x00<\x00!")
+_DECLARATION_OPENERS: Final = tuple(
+    "<!".encode(enc) for enc in ("ascii", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+)
 _MARKER_OVERLAP: Final = max(len(m) for m in _DOCTYPE_MARKERS)
 
 
@@ -70,20 +81,38 @@ def xml_text(raw: bytes) -> str:
     return text.replace("&amp;", "&")
 
 
-def tree(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> Element:
-    """A small structural part as an element tree (DTDs and entities forbidden)."""
+def tree(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, *, file_name: str = "the file"
+) -> Element:
+    """A small structural part as an element tree (DTDs and entities forbidden).
+
+    Raises `Refused` (a `ProblemsFound`) for a part too large to parse, damaged, or not
+    well-formed XML, so no parser error ever leaves the gate.
+    """
+    from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
 
     if info.file_size > limits.max_xml_tree_bytes:
         raise Refused(
             file_problem(
                 ProblemCode.UNREADABLE,
-                f"the part {info.filename} is {info.file_size // MB} MB, far larger than any "
-                "real workbook's",
+                f"{file_name} is damaged: the part {describe_part(info.filename)} is "
+                f"{info.file_size // MB} MB, far larger than in any real workbook",
                 "re-save the file from Excel",
             )
         )
-    root: Element = fromstring(zf.read(info))
+    try:
+        data = zf.read(info)
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise damaged(file_name, info.filename) from exc
+    try:
+        root: Element = fromstring(data)
+    except DefusedXmlException as exc:
+        raise Refused(entities_problem(file_name, info.filename)) from exc
+    # ParseError covers expat's own errors (and unknown encodings); the rest are the errors
+    # the Python side of the parser raises on bytes it cannot decode.
+    except (ParseError, ValueError, LookupError) as exc:
+        raise malformed(file_name, info.filename) from exc
     return root
 
 
@@ -100,14 +129,19 @@ def _rels_name(part: str) -> str:
 
 
 def relationships(
-    zf: zipfile.ZipFile, part: str, infos: dict[str, zipfile.ZipInfo], limits: Limits
+    zf: zipfile.ZipFile,
+    part: str,
+    infos: dict[str, zipfile.ZipInfo],
+    limits: Limits,
+    *,
+    file_name: str = "the file",
 ) -> list[tuple[str, str, str]]:
     """(id, type, resolved target) of the internal relationships of `part`."""
     info = infos.get(_rels_name(part))
     if info is None:
         return []
     out = []
-    for rel in tree(zf, info, limits).iter(f"{{{REL_NS}}}Relationship"):
+    for rel in tree(zf, info, limits, file_name=file_name).iter(f"{{{REL_NS}}}Relationship"):
         if rel.get("TargetMode") == "External":
             continue
         target = rel.get("Target", "")
@@ -124,20 +158,34 @@ class SheetPart:
     kind: str  # worksheet, chartsheet, dialogsheet, macrosheet
 
 
-def workbook_part(zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], limits: Limits) -> str:
+def workbook_part(
+    zf: zipfile.ZipFile,
+    infos: dict[str, zipfile.ZipInfo],
+    limits: Limits,
+    *,
+    file_name: str = "the file",
+) -> str:
     """The main workbook part's name ('xl/workbook.xml' in every file Excel writes)."""
-    for _rid, rtype, target in relationships(zf, "", infos, limits):
+    for _rid, rtype, target in relationships(zf, "", infos, limits, file_name=file_name):
         if rtype.endswith("/officeDocument") and target in infos:
             return target
     return "xl/workbook.xml" if "xl/workbook.xml" in infos else ""
 
 
 def sheet_parts(
-    zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], limits: Limits, book: str
+    zf: zipfile.ZipFile,
+    infos: dict[str, zipfile.ZipInfo],
+    limits: Limits,
+    book: str,
+    *,
+    file_name: str = "the file",
 ) -> list[SheetPart]:
     """Every sheet the workbook lists, in tab order, with the part holding it."""
-    rels = {rid: (rtype, target) for rid, rtype, target in relationships(zf, book, infos, limits)}
-    root = tree(zf, infos[book], limits)
+    rels = {
+        rid: (rtype, target)
+        for rid, rtype, target in relationships(zf, book, infos, limits, file_name=file_name)
+    }
+    root = tree(zf, infos[book], limits, file_name=file_name)
     out = []
     for sheet in root.iter(f"{{{MAIN_NS}}}sheet"):
         rid = sheet.get(f"{{{DOC_REL_NS}}}id", "")
@@ -149,8 +197,37 @@ def sheet_parts(
     return out
 
 
+def is_strict(
+    zf: zipfile.ZipFile,
+    infos: dict[str, zipfile.ZipInfo],
+    limits: Limits,
+    book_root: Element | None,
+    *,
+    file_name: str = "the file",
+) -> bool:
+    """Whether the package is Strict Open XML: its workbook, or the package's pointer to it,
+    is in Strict's namespaces rather than the usual ones."""
+    if book_root is not None and book_root.tag.startswith("{" + STRICT_NS_PREFIX):
+        return True
+    return any(
+        rtype.startswith(STRICT_NS_PREFIX)
+        for _rid, rtype, _target in relationships(zf, "", infos, limits, file_name=file_name)
+    )
+
+
 def defined_names(root: Element) -> list[tuple[str, str]]:
+    """(name, formula) of every defined name in the workbook part."""
     return [(n.get("name", ""), n.text or "") for n in root.iter(f"{{{MAIN_NS}}}definedName")]
+
+
+def entities_problem(name: str, part: str) -> Problem:
+    """XML_ENTITIES naming the part that declares them."""
+    return file_problem(
+        ProblemCode.XML_ENTITIES,
+        f"{name} declares a DTD or XML entities in {part} "
+        "(a known attack: entity expansion or reading local files)",
+        "do not open this file; ask the sender for a workbook saved by Excel",
+    )
 
 
 def scan_for_entities(
@@ -167,26 +244,19 @@ def scan_for_entities(
                 window = tail + chunk
                 maybe = any(opener in window for opener in _DECLARATION_OPENERS)
                 if maybe and any(marker in window for marker in _DOCTYPE_MARKERS):
-                    problems.append(
-                        file_problem(
-                            ProblemCode.XML_ENTITIES,
-                            f"{name} declares a DTD or XML entities in {info.filename} "
-                            "(a known attack: entity expansion or reading local files)",
-                            "do not open this file; ask the sender for a workbook saved by Excel",
-                        )
-                    )
+                    problems.append(entities_problem(name, info.filename))
                     break
                 tail = window[-_MARKER_OVERLAP:]
         except (zipfile.BadZipFile, EOFError, zlib.error, ValueError) as exc:
-            raise damaged(name, info.filename, exc) from exc
+            raise damaged(name, info.filename) from exc
     return problems
 
 
 def read_content_types(
-    zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], limits: Limits
+    zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], limits: Limits, name: str
 ) -> dict[str, str]:
     """The content type of every part (overrides first, then defaults by extension)."""
-    root = tree(zf, infos["[Content_Types].xml"], limits)
+    root = tree(zf, infos["[Content_Types].xml"], limits, file_name=name)
     defaults = {
         d.get("Extension", "").lower(): d.get("ContentType", "")
         for d in root.iter(f"{{{CT_NS}}}Default")
