@@ -8,6 +8,7 @@ table checks (data). `HOSTILE` names the files built to exhaust memory or time.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import struct
@@ -32,6 +33,8 @@ class CorpusFile(NamedTuple):
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 DOC_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+STRICT_MAIN_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+STRICT_DOC_REL_NS = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 
 # Sheet parts of the base workbook, in tab order.
 SETTINGS_PART = "xl/worksheets/sheet1.xml"
@@ -233,6 +236,80 @@ def _external_link(base: Path, dst: Path, link_xml: bytes, with_book_rel: bool) 
     )
 
 
+@functools.cache
+def _merge_cells(count: int) -> bytes:
+    """A `<mergeCells>` block of `count` one-row ranges below the tables (A20:B20, ...)."""
+    ranges = b"".join(b'<mergeCell ref="A%d:B%d"/>' % (row, row) for row in range(20, 20 + count))
+    return b'<mergeCells count="%d">' % count + ranges + b"</mergeCells>"
+
+
+@functools.cache
+def _shared_strings(count: int) -> bytes:
+    """A shared-strings part of `count` distinct short texts."""
+    items = b"".join(b"<si><t>s%d</t></si>" % i for i in range(count))
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        + f'<sst xmlns="{MAIN_NS}" count="{count}" uniqueCount="{count}">'.encode()
+        + items
+        + b"</sst>"
+    )
+
+
+def with_shared_strings(base: Path, dst: Path, count: int) -> Path:
+    rels = _insert_before(
+        _part(base, "xl/_rels/workbook.xml.rels"),
+        b"</Relationships>",
+        f'<Relationship Id="rIdS1" Type="{DOC_REL_NS}/sharedStrings" '
+        'Target="sharedStrings.xml"/>'.encode(),
+    )
+    types = _with_content_type(
+        base,
+        "xl/sharedStrings.xml",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml",
+    )
+    return repack(
+        base,
+        dst,
+        {"xl/_rels/workbook.xml.rels": rels, "[Content_Types].xml": types},
+        {"xl/sharedStrings.xml": _shared_strings(count)},
+    )
+
+
+def with_cell_formats(base: Path, dst: Path, count: int) -> Path:
+    """The base workbook with `count` cell formats (`<xf/>`) in its styles' cellXfs."""
+    styles = _part(base, "xl/styles.xml")
+    start = re.search(rb"<cellXfs[^>]*>", styles)
+    assert start is not None
+    end = styles.index(b"</cellXfs>")
+    formats = b'<cellXfs count="%d">' % count + b"<xf/>" * count
+    return repack(
+        base, dst, {"xl/styles.xml": styles[: start.start()] + formats + styles[end:]}, {}
+    )
+
+
+def _as_strict(base: Path, dst: Path) -> Path:
+    """The base workbook as Excel's Strict Open XML format writes it: the same parts with the
+    SpreadsheetML and relationship-type namespaces of ISO 29500 Strict."""
+    replaced = {}
+    with zipfile.ZipFile(base) as zf:
+        for name in zf.namelist():
+            if name.endswith((".xml", ".rels")) and name != "[Content_Types].xml":
+                data = zf.read(name)
+                data = data.replace(MAIN_NS.encode(), STRICT_MAIN_NS.encode())
+                data = data.replace(DOC_REL_NS.encode(), STRICT_DOC_REL_NS.encode())
+                replaced[name] = data
+    replaced["xl/workbook.xml"] = replaced["xl/workbook.xml"].replace(
+        b"<workbook ", b'<workbook conformance="strict" ', 1
+    )
+    return repack(base, dst, replaced, {})
+
+
+def _cut_in_half(base: Path, dst: Path, part: str) -> Path:
+    """The base workbook with one part cut off halfway: no longer well-formed XML."""
+    data = _part(base, part)
+    return repack(base, dst, {part: data[: len(data) // 2]}, {})
+
+
 # Which layer reports each file's code: the gate (reading), the door (writing), or the
 # table checks (data).
 STAGE: dict[str, str] = {
@@ -255,7 +332,16 @@ STAGE: dict[str, str] = {
             "not_a_workbook",
             "billion_laughs",
             "xxe",
+            "xxe_utf32",
             "entities_utf16",
+            "malformed_rels",
+            "malformed_content_types",
+            "malformed_book_rels",
+            "malformed_workbook",
+            "merge_bomb",
+            "style_bomb",
+            "string_bomb",
+            "strict_ooxml",
             "forged_dimension",
             "far_away_cell",
             "far_away_row",
@@ -279,7 +365,11 @@ HOSTILE = frozenset(
         "too_many_parts",
         "billion_laughs",
         "xxe",
+        "xxe_utf32",
         "entities_utf16",
+        "merge_bomb",
+        "style_bomb",
+        "string_bomb",
         "far_away_cell",
         "far_away_row",
         "forged_dimension",
@@ -415,6 +505,25 @@ def build_corpus(folder: Path) -> dict[str, CorpusFile]:
         "gate",
         repack(base, folder / "xxe.xlsx", {"xl/workbook.xml": xxe}, {}),
     )
+    # The same attack in UTF-32, an encoding Excel never writes and the XML parser cannot read.
+    xxe_utf32 = (
+        '<?xml version="1.0" encoding="UTF-32"?>'
+        '<!DOCTYPE workbook [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        + workbook.decode("utf-8").split("?>", 1)[-1]
+    ).encode("utf-32")
+    put(
+        "xxe_utf32",
+        ProblemCode.XML_ENTITIES,
+        "gate",
+        repack(base, folder / "xxe_utf32.xlsx", {"xl/workbook.xml": xxe_utf32}, {}),
+    )
+    for name, part in (
+        ("malformed_rels", "_rels/.rels"),
+        ("malformed_content_types", "[Content_Types].xml"),
+        ("malformed_book_rels", "xl/_rels/workbook.xml.rels"),
+        ("malformed_workbook", "xl/workbook.xml"),
+    ):
+        put(name, ProblemCode.UNREADABLE, "gate", _cut_in_half(base, folder / f"{name}.xlsx", part))
     core = _part(base, "docProps/core.xml").decode("utf-8").split("?>", 1)[-1]
     utf16 = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY e "e">]>' + core
     put(
@@ -447,6 +556,27 @@ def build_corpus(folder: Path) -> dict[str, CorpusFile]:
         "gate",
         repack(base, folder / "far_away_cell.xlsx", {SETTINGS_PART: far}, {}),
     )
+    # 800,000 merged ranges: 3.8 MB zipped; openpyxl took 100 s and 1.2 GB to bind them.
+    merged = settings.replace(b"</sheetData>", b"</sheetData>" + _merge_cells(800_000))
+    put(
+        "merge_bomb",
+        ProblemCode.TOO_MANY_MERGES,
+        "gate",
+        repack(base, folder / "merge_bomb.xlsx", {SETTINGS_PART: merged}, {}),
+    )
+    put(
+        "style_bomb",
+        ProblemCode.TOO_MANY_STYLES,
+        "gate",
+        with_cell_formats(base, folder / "style_bomb.xlsx", 70_000),
+    )
+    put(
+        "string_bomb",
+        ProblemCode.TOO_MANY_STRINGS,
+        "gate",
+        with_shared_strings(base, folder / "string_bomb.xlsx", 1_000_001),
+    )
+    put("strict_ooxml", ProblemCode.STRICT_OOXML, "gate", _as_strict(base, folder / "strict.xlsx"))
     history = _part(base, HISTORY_PART)
     far_row = _insert_before(
         history, b"</sheetData>", b'<row r="900000"><c r="C900000"><v>7</v></c></row>'

@@ -25,6 +25,7 @@ from salesgoal_xl.workbook.gate import (
 )
 from tests.workbook.corpus import (
     HOSTILE,
+    MAIN_NS,
     NOTES_PART,
     SETTINGS_PART,
     STAGE,
@@ -32,6 +33,8 @@ from tests.workbook.corpus import (
     build_base_workbook,
     build_corpus,
     repack,
+    with_cell_formats,
+    with_shared_strings,
 )
 
 GATE_FILES = sorted(name for name, stage in STAGE.items() if stage == "gate")
@@ -327,3 +330,190 @@ def test_a_large_org_view_sheet_is_not_far_away(tmp_path: Path) -> None:
     path = tmp_path / "view.xlsx"
     wb.save(path)
     assert [p.code for p in gate.inspect_package(path)] == []
+
+
+@pytest.mark.parametrize("name", ["xxe", "xxe_utf32"])
+def test_entities_are_reported_at_their_part(corpus: dict[str, CorpusFile], name: str) -> None:
+    """An external entity in xl/workbook.xml, in UTF-8 or UTF-32, is XML_ENTITIES naming it."""
+    problems = inspect_package(corpus[name].path)
+    assert [p.code for p in problems] == [ProblemCode.XML_ENTITIES]
+    assert "xl/workbook.xml" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("name", "part"),
+    [
+        ("malformed_rels", "_rels/.rels"),
+        ("malformed_content_types", "[Content_Types].xml"),
+        ("malformed_book_rels", "xl/_rels/workbook.xml.rels"),
+        ("malformed_workbook", "xl/workbook.xml"),
+    ],
+)
+def test_a_malformed_structural_part_is_named(
+    corpus: dict[str, CorpusFile], name: str, part: str
+) -> None:
+    """A structural part that is not well-formed XML is one UNREADABLE naming the part."""
+    problems = inspect_package(corpus[name].path)
+    assert [p.code for p in problems] == [ProblemCode.UNREADABLE]
+    assert f"{part} " in problems[0].message and "not well-formed XML" in problems[0].message
+    assert "line 1" not in problems[0].message  # the parser's own words stay out
+
+
+def test_part_readers_used_by_the_door_raise_problems(corpus: dict[str, CorpusFile]) -> None:
+    """The gate's part readers, which the door also uses, raise ProblemsFound, not ParseError."""
+    with zipfile.ZipFile(corpus["malformed_book_rels"].path) as zf:
+        infos = {info.filename: info for info in zf.infolist()}
+        with pytest.raises(ProblemsFound) as stopped:
+            gate.sheet_parts(zf, infos, Limits(), "xl/workbook.xml")
+    assert [p.code for p in stopped.value.problems] == [ProblemCode.UNREADABLE]
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        TypeError("list indices must be integers or slices, not str"),
+        ValueError("invalid literal for int() with base 10: 'abc'"),
+        AttributeError("'NoneType' object has no attribute 'tag'"),
+        KeyError("There is no item named 'xl/worksheets/sheet9.xml' in the archive"),
+        OSError(5, "Input/output error"),
+        RecursionError("maximum recursion depth exceeded"),
+    ],
+)
+def test_unreadable_never_shows_the_exception_text(exc: BaseException) -> None:
+    """An UNREADABLE message and hint say what to do in the user's terms, not Python's."""
+    problem = problem_from_exception(exc, "plan.xlsx")
+    assert problem.code is ProblemCode.UNREADABLE
+    raw = str(exc).strip("'")
+    assert raw not in problem.message and raw not in problem.hint
+    assert problem.message.startswith("plan.xlsx ") and problem.hint
+
+
+def test_a_missing_part_is_named() -> None:
+    """A KeyError for a missing part names that part (and nothing else of the exception)."""
+    problem = problem_from_exception(
+        KeyError("There is no item named 'xl/worksheets/sheet9.xml' in the archive"), "plan.xlsx"
+    )
+    assert "xl/worksheets/sheet9.xml, which is missing" in problem.message
+    assert "There is no item" not in problem.message
+
+
+def test_a_sheet_openpyxl_cannot_read_is_named(tmp_path: Path) -> None:
+    """When openpyxl fails inside a sheet, the problem names that sheet, not the exception."""
+    base = build_base_workbook(tmp_path / "base.xlsx")
+    with zipfile.ZipFile(base) as zf:
+        settings = zf.read(SETTINGS_PART)
+    odd = settings.replace(b'<c r="A2"', b'<c s="abc" r="A2"', 1)
+    path = repack(base, tmp_path / "odd_style.xlsx", {SETTINGS_PART: odd}, {})
+    with pytest.raises(ProblemsFound) as stopped:
+        open_workbook(path)
+    [problem] = stopped.value.problems
+    assert problem.code is ProblemCode.UNREADABLE
+    assert "the sheet 'Settings'" in problem.message
+    assert "invalid literal" not in problem.message + problem.hint
+
+
+def _with_merges(base: Path, dst: Path, counts: dict[str, int], prefix: str = "") -> Path:
+    """The base workbook with `counts[part]` merged ranges after each sheet part's data."""
+    tag = f"{prefix}:mergeCell" if prefix else "mergeCell"
+    declare = f' xmlns:{prefix}="{MAIN_NS}"' if prefix else ""
+    replace = {}
+    with zipfile.ZipFile(base) as zf:
+        for part, count in counts.items():
+            ranges = "".join(f'<{tag} ref="A{r}:B{r}"/>' for r in range(20, 20 + count))
+            block = f'<{tag}s{declare} count="{count}">{ranges}</{tag}s>'.encode()
+            replace[part] = zf.read(part).replace(b"</sheetData>", b"</sheetData>" + block)
+    return repack(base, dst, replace, {})
+
+
+def test_merged_ranges_up_to_the_limit_pass(tmp_path: Path) -> None:
+    """A workbook with exactly `max_merged_ranges` merges (10,000) raises no problem."""
+    base = build_base_workbook(tmp_path / "base.xlsx")
+    path = _with_merges(base, tmp_path / "merges.xlsx", {NOTES_PART: 10_000})
+    assert Limits().max_merged_ranges == 10_000
+    assert inspect_package(path) == []
+
+
+def test_merged_ranges_count_across_sheets(tmp_path: Path) -> None:
+    """Merges on all sheets add up; the refusal names the sheet holding the most."""
+    base = build_base_workbook(tmp_path / "base.xlsx")
+    path = _with_merges(base, tmp_path / "merges.xlsx", {SETTINGS_PART: 4_000, NOTES_PART: 6_001})
+    problems = inspect_package(path)
+    assert [(p.code, p.sheet) for p in problems] == [(ProblemCode.TOO_MANY_MERGES, "My notes")]
+    assert "6,001" in problems[0].message and "10,001" in problems[0].message
+
+
+def test_prefixed_merge_tags_are_counted(tmp_path: Path) -> None:
+    """Merges written with a namespace prefix (x:mergeCell) are counted like plain ones."""
+    base = build_base_workbook(tmp_path / "base.xlsx")
+    path = _with_merges(base, tmp_path / "merges.xlsx", {SETTINGS_PART: 3}, prefix="x")
+    assert [p.code for p in inspect_package(path, Limits(max_merged_ranges=2))] == [
+        ProblemCode.TOO_MANY_MERGES
+    ]
+    assert inspect_package(path, Limits(max_merged_ranges=3)) == []
+
+
+def test_the_merge_bomb_is_refused_fast_and_small(corpus: dict[str, CorpusFile]) -> None:
+    """800,000 merges are refused by open_workbook in seconds and well under 400 MB."""
+    # VmHWM is this process's own peak; getrusage's maxrss would include the forking parent's.
+    script = textwrap.dedent(
+        f"""
+        import re, time
+        from pathlib import Path
+        from salesgoal_xl.core.problems import ProblemsFound
+        from salesgoal_xl.workbook.gate import open_workbook
+        start = time.perf_counter()
+        try:
+            open_workbook({str(corpus["merge_bomb"].path)!r})
+        except ProblemsFound as stopped:
+            print(*(p.code.value for p in stopped.problems))
+        peak = re.search(r"VmHWM:\\s*(\\d+) kB", Path("/proc/self/status").read_text())
+        print(time.perf_counter() - start, peak[1])
+        """
+    )
+    result = _run_bounded(script)
+    assert result.returncode == 0, result.stderr[-2000:]
+    codes, figures = result.stdout.splitlines()
+    seconds, peak_kb = figures.split()
+    assert codes == "TOO_MANY_MERGES"
+    assert float(seconds) < 15
+    assert int(peak_kb) < 400 * 1024
+
+
+def test_cell_formats_up_to_excels_limit_pass(tmp_path: Path) -> None:
+    """64,000 cell formats (Excel's own limit) pass; one more is TOO_MANY_STYLES."""
+    base = build_base_workbook(tmp_path / "base.xlsx")
+    assert inspect_package(with_cell_formats(base, tmp_path / "at.xlsx", 64_000)) == []
+    over = inspect_package(with_cell_formats(base, tmp_path / "over.xlsx", 64_001))
+    assert [p.code for p in over] == [ProblemCode.TOO_MANY_STYLES]
+    assert "64,001 cell formats" in over[0].message
+
+
+def test_shared_strings_are_bounded(tmp_path: Path) -> None:
+    """The shared-strings count is checked against `max_shared_strings`, inclusive."""
+    base = build_base_workbook(tmp_path / "base.xlsx")
+    path = with_shared_strings(base, tmp_path / "strings.xlsx", 5)
+    assert inspect_package(path, Limits(max_shared_strings=5)) == []
+    assert [p.code for p in inspect_package(path, Limits(max_shared_strings=4))] == [
+        ProblemCode.TOO_MANY_STRINGS
+    ]
+
+
+def test_strict_open_xml_is_one_problem(corpus: dict[str, CorpusFile]) -> None:
+    """A Strict Open XML workbook is refused with one STRICT_OOXML, not a list of missing tables."""
+    problems = inspect_package(corpus["strict_ooxml"].path)
+    assert [p.code for p in problems] == [ProblemCode.STRICT_OOXML]
+    assert "Excel Workbook (.xlsx)" in problems[0].hint
+
+
+def test_strict_relationships_alone_are_strict(tmp_path: Path) -> None:
+    """A package whose pointer to the workbook uses Strict's relationship types is STRICT_OOXML."""
+    base = build_base_workbook(tmp_path / "base.xlsx")
+    with zipfile.ZipFile(base) as zf:
+        rels = zf.read("_rels/.rels")
+    strict = rels.replace(
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+    )
+    assert strict != rels
+    path = repack(base, tmp_path / "strict_rels.xlsx", {"_rels/.rels": strict}, {})
+    assert [p.code for p in inspect_package(path)] == [ProblemCode.STRICT_OOXML]
