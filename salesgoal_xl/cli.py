@@ -68,14 +68,12 @@ def check(
     from pathlib import Path
 
     from salesgoal_xl import console
-    from salesgoal_xl.commands.check import check_command
+    from salesgoal_xl.commands.check import run_check
 
     run = console.run_command  # unexpected failures: one line and exit 3, never a traceback
     with console.progress_bar(not json_out) as report:
-        code = run(
-            lambda: check_command(Path(path), as_json=json_out, write=not no_write, progress=report)
-        )
-    raise typer.Exit(code)
+        outcome = run(lambda: run_check(Path(path), write=not no_write, progress=report))
+    raise typer.Exit(console.show_check(outcome, path, as_json=json_out))
 
 
 @app.command()

@@ -12,7 +12,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -20,7 +20,11 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from salesgoal_xl.core.errors import SalesgoalError
+
+if TYPE_CHECKING:
+    from salesgoal_xl.commands.check import CheckOutcome
 from salesgoal_xl.core.problems import (
+    SEVERITY_ORDER,
     Category,
     Problem,
     ProblemsFound,
@@ -34,9 +38,15 @@ EXIT_UNREADABLE = 2
 EXIT_BUG = 3
 
 # Piped output (CI logs, files) gets room for the wide summary tables instead of 80 columns.
-out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+out = Console(
+    highlight=False, soft_wrap=True, emoji=False, width=None if sys.stdout.isatty() else 160
+)
 err = Console(
-    stderr=True, highlight=False, soft_wrap=True, width=None if sys.stderr.isatty() else 160
+    stderr=True,
+    highlight=False,
+    soft_wrap=True,
+    emoji=False,
+    width=None if sys.stderr.isatty() else 160,
 )
 
 T = TypeVar("T")
@@ -85,21 +95,50 @@ def run_command(action: Callable[[], T], *, path: str = "", as_json: bool = Fals
         raise typer.Exit(EXIT_BUG) from None
 
 
-def show_problems(problems: Sequence[Problem], path: str, *, as_json: bool = False) -> None:
-    """Print problems one per line (`path:Sheet!Cell: CODE message (hint)`) and a count."""
+def show_problems(
+    problems: Sequence[Problem],
+    path: str,
+    *,
+    as_json: bool = False,
+    to: Console | None = None,
+    note: str = "",
+) -> None:
+    """The one way problems are printed, by every command and by check.
+
+    Grouped by severity and code with counts, one `path:Sheet!Cell: CODE message (hint)` line
+    each (people jump from it), then a count line; or the JSON document with `as_json`.
+    Failures go to stderr, check's report (its result) to stdout.
+    """
     if as_json:
-        out.print(problems_to_json(problems, path), markup=False)
+        out.print(problems_to_json(problems, path), markup=False, emoji=False)
         return
-    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-    for problem in sorted(problems, key=lambda p: (order[p.severity], p.code.value)):
-        colour = {"error": "red", "warning": "yellow"}.get(problem.severity.value, "blue")
-        err.print(f"[{colour}]{problem.severity.value}[/{colour}] ", end="")
-        err.print(problem.format(path), markup=False)
-    counts = Counter(p.severity.value for p in problems)
-    codes = Counter(p.code.value for p in problems)
-    summary = ", ".join(f"{n} {sev}{'s' if n != 1 else ''}" for sev, n in counts.items())
-    top = ", ".join(f"{code} x{n}" for code, n in codes.most_common(5))
-    err.print(f"{summary or 'no problems'}" + (f" ({top})" if top else ""))
+    stream = to or err
+    if not problems:
+        stream.print(f"{path}: no problems found", markup=False, emoji=False)
+        return
+    ordered = sorted(problems, key=lambda p: (SEVERITY_ORDER[p.severity], p.code.value))
+    counts = Counter((p.severity, p.code.value) for p in problems)
+    current: tuple[Severity, str] | None = None
+    for problem in ordered:
+        group = (problem.severity, problem.code.value)
+        if group != current:
+            current = group
+            colour = {"error": "red", "warning": "yellow"}.get(problem.severity.value, "blue")
+            label = "step to do" if problem.severity is Severity.INFO else problem.severity.value
+            stream.print(f"[bold {colour}]{label} {problem.code.value}[/] ({counts[group]})")
+        stream.print(problem.format(path), markup=False, highlight=False, emoji=False)
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    warnings = sum(p.severity is Severity.WARNING for p in problems)
+    steps = sum(p.severity is Severity.INFO for p in problems)
+    ahead = f", {steps} step(s) still to do" if steps else ""
+    stream.print(f"{path}: {errors} error(s), {warnings} warning(s){ahead}{note}", markup=False)
+
+
+def show_check(outcome: CheckOutcome, path: str, *, as_json: bool) -> int:
+    """Print what `check` found (stdout: it is the command's result) and give its exit code."""
+    note = " (written to the Checks sheet)" if outcome.written else ""
+    show_problems(outcome.problems, path, as_json=as_json, to=out, note=note)
+    return outcome.exit_code
 
 
 def print_json(payload: Any) -> None:

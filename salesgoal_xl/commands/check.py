@@ -7,20 +7,18 @@ all (nothing is written). docs/checks.md lists the problem codes.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
-from rich.console import Console
 
 from salesgoal_xl.core.problems import (
+    SEVERITY_ORDER,
     Problem,
     ProblemCode,
     ProblemsFound,
     Severity,
-    problems_to_json,
 )
 from salesgoal_xl.workbook.checks import RawTables, run_checks
 from salesgoal_xl.workbook.port import ProgressCallback, TableData, WorkbookPort
@@ -29,7 +27,6 @@ EXIT_CLEAN = 0
 EXIT_PROBLEMS = 1
 EXIT_UNREADABLE = 2
 CHECKS_TABLE = "tblChecks"
-SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 @dataclass
@@ -187,44 +184,3 @@ def checks_frame(problems: list[Problem]) -> pd.DataFrame:
         },
         dtype=object,
     )
-
-
-def print_report(outcome: CheckOutcome, path: str, *, as_json: bool, out: Console) -> None:
-    """Problems grouped by severity and code with counts, one `path:Sheet!Cell:` line each."""
-    if as_json:
-        out.print(problems_to_json(outcome.problems, path), markup=False, highlight=False)
-        return
-    if not outcome.problems:
-        out.print(f"{path}: no problems found", markup=False)
-        return
-    by_severity = sorted(outcome.problems, key=lambda p: (SEVERITY_ORDER[p.severity], p.code.value))
-    current: tuple[Severity, str] | None = None
-    counts = Counter((p.severity, p.code.value) for p in outcome.problems)
-    for problem in by_severity:
-        group = (problem.severity, problem.code.value)
-        if group != current:
-            current = group
-            colour = {"error": "red", "warning": "yellow"}.get(problem.severity.value, "blue")
-            out.print(
-                f"[bold {colour}]{problem.severity.value} {problem.code.value}[/] ({counts[group]})"
-            )
-        out.print(problem.format(path), markup=False, highlight=False)
-    errors = sum(p.severity is Severity.ERROR for p in outcome.problems)
-    warnings = sum(p.severity is Severity.WARNING for p in outcome.problems)
-    steps = sum(p.severity is Severity.INFO for p in outcome.problems)
-    ahead = f", {steps} step(s) still to do" if steps else ""
-    where = " (written to the Checks sheet)" if outcome.written else ""
-    out.print(f"{path}: {errors} error(s), {warnings} warning(s){ahead}{where}", markup=False)
-
-
-def check_command(
-    path: Path,
-    *,
-    as_json: bool,
-    write: bool,
-    progress: ProgressCallback | None = None,
-) -> int:
-    """What `salesgoal check` does; returns the exit code."""
-    outcome = run_check(path, write=write, progress=progress)
-    print_report(outcome, str(path), as_json=as_json, out=Console(highlight=False, soft_wrap=True))
-    return outcome.exit_code

@@ -26,6 +26,10 @@ class Severity(Enum):
     INFO = "info"
 
 
+SEVERITY_ORDER: Final = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+"""Worst first: how problem lists are sorted wherever they are shown."""
+
+
 class Category(Enum):
     """Whether the file itself, the workbook's structure or the data in it is at fault."""
 
