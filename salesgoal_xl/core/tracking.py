@@ -25,10 +25,8 @@ table at once.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any, TypeAlias, overload
@@ -74,20 +72,43 @@ class RiskCause(StrEnum):
 class RiskFlag:
     """A target's risk level and the facts behind it; ``reason`` words them for a manager.
 
-    ``pace`` is actual / expected to date (None while nothing is expected);
-    ``attainment`` is actual / annual target (None for a zero target);
-    ``required_run_rate`` is what each period left must bring (None with no period left);
-    ``times_best`` is that rate over the best period so far (None when no best was given).
+    The exact inputs are kept; ``pace`` (actual / expected, None while nothing is expected),
+    ``attainment`` (actual / annual target, None for a zero target) and ``times_best`` (the
+    required run rate over the best period, None without a best) are derived from them.
+    ``required_run_rate`` is what each period left must bring (None with no period left).
     """
 
     level: RiskLevel
     cause: RiskCause
-    pace: Fraction | None
-    attainment: Fraction | None
-    required_run_rate: Money | None
+    actual_to_date: Fraction
+    expected_to_date: Fraction
+    annual_target: Fraction
     periods_left: int
-    times_best: Fraction | None
+    required_run_rate: Money | None
+    best_period: Fraction | None = None
     period_word: str = "month"
+
+    @property
+    def pace(self) -> Fraction | None:
+        """Actual over expected to date, exactly."""
+        if self.expected_to_date == 0:
+            return None
+        return self.actual_to_date / self.expected_to_date
+
+    @property
+    def attainment(self) -> Fraction | None:
+        """Actual to date over the annual target, exactly."""
+        if self.annual_target.numerator <= 0:
+            return None
+        return self.actual_to_date / self.annual_target
+
+    @property
+    def times_best(self) -> Fraction | None:
+        """The required run rate as a multiple of the best period so far."""
+        best = self.best_period
+        if self.required_run_rate is None or best is None or best.numerator <= 0:
+            return None
+        return Fraction(self.required_run_rate) / best
 
     @property
     def reason(self) -> str:
@@ -98,8 +119,11 @@ class RiskFlag:
         if self.cause is RiskCause.TARGET_REACHED:
             assert self.attainment is not None
             return f"annual target reached ({_percent(self.attainment)})"
-        assert self.pace is not None
-        behind = _round_half_up((1 - self.pace) * 100)
+        done, due = self.actual_to_date, self.expected_to_date
+        # (due - done) / due in percent, in integer arithmetic: the reason is on a hot path.
+        scale = due.numerator * done.denominator
+        shortfall = scale - done.numerator * due.denominator
+        behind = _round_ratio(100 * shortfall, scale) if scale else 0
         if behind > 0:
             text = f"behind seasonal pace by {behind}%"
         elif behind < 0:
@@ -114,8 +138,10 @@ class RiskFlag:
         word = self.period_word
         if self.required_run_rate is None:
             return f"no {word}s are left to close the gap"
-        if self.times_best is not None:
-            times = Decimal(_round_half_up(self.times_best * 10)) / 10
+        times_best = self.times_best
+        if times_best is not None:
+            tenths = _round_ratio(10 * times_best.numerator, times_best.denominator)
+            times = f"{tenths // 10}.{tenths % 10}"
             return f"needs {times}x the best {word} so far"
         left = f"the last {word}" if self.periods_left == 1 else f"{self.periods_left} {word}s"
         return f"needs {self.required_run_rate:,} a {word} for {left}"
@@ -232,17 +258,32 @@ def required_run_rate(
             periods_left,
         )
     annual = _exact(annual_target, "annual_target")
-    actual = _exact(actual_to_date, "actual_to_date")
     _not_negative(annual, annual_target, "annual_target")
-    left = _periods(periods_left)
-    step = _unit(unit)
-    as_int = _all_int(annual_target, actual_to_date, unit)
-    gap = annual - actual
-    if gap <= 0:
+    return _run_rate(
+        annual,
+        _exact(actual_to_date, "actual_to_date"),
+        _periods(periods_left),
+        _unit(unit),
+        as_int=_all_int(annual_target, actual_to_date, unit),
+    )
+
+
+def _run_rate(
+    annual: Fraction, actual: Fraction, left: int, step: Fraction, *, as_int: bool
+) -> Money | None:
+    """The required run rate from exact inputs (see required_run_rate)."""
+    # The gap, annual - actual, as gap_top / gap_bottom in integer arithmetic (a hot path).
+    gap_top = annual.numerator * actual.denominator - actual.numerator * annual.denominator
+    gap_bottom = annual.denominator * actual.denominator
+    if gap_top <= 0:
         return from_units(0, step, as_int=as_int)
     if left == 0:
         return None
-    return from_units(math.ceil(gap / left / step), step, as_int=as_int)
+    # ceil(gap / (left x step)), still in integers.
+    count = -(-(gap_top * step.denominator) // (gap_bottom * left * step.numerator))
+    if as_int and step.denominator == 1:
+        return count * step.numerator
+    return from_units(count, step, as_int=as_int)
 
 
 def risk_flag(
@@ -251,8 +292,8 @@ def risk_flag(
     expected_to_date: Amount,
     annual_target: Amount,
     periods_left: Amount,
-    amber_below: Amount,
-    red_below: Amount,
+    amber_below: Amount | Fraction,
+    red_below: Amount | Fraction,
     best_period: Amount | None = None,
     unit: Amount = 1,
     period_word: str = "month",
@@ -271,47 +312,62 @@ def risk_flag(
     red = _exact(red_below, "red_below")
     _not_negative(expected, expected_to_date, "expected_to_date")
     _not_negative(annual, annual_target, "annual_target")
-    if red < 0 or red > amber:
+    if red.numerator < 0 or _below(amber, red):
         raise TrackingError(
             f"red_below must be from 0 up to amber_below (got red_below {red_below!r} and "
             f"amber_below {amber_below!r})."
         )
     left = _periods(periods_left)
-    rate = required_run_rate(annual_target, actual_to_date, left, unit=unit)
+    rate = _run_rate(
+        annual, actual, left, _unit(unit), as_int=_all_int(annual_target, actual_to_date, unit)
+    )
     best = None if best_period is None else _exact(best_period, "best_period")
-    times_best = None if rate is None or best is None or best <= 0 else Fraction(rate) / best
-    attainment = actual / annual if annual > 0 else None
-
-    def flag(level: RiskLevel, cause: RiskCause, ratio: Fraction | None) -> RiskFlag:
-        return RiskFlag(level, cause, ratio, attainment, rate, left, times_best, period_word)
-
-    if annual > 0 and actual >= annual:
-        return flag(
-            RiskLevel.GREEN, RiskCause.TARGET_REACHED, actual / expected if expected else None
-        )
-    if expected == 0:
-        return flag(RiskLevel.GREEN, RiskCause.NOTHING_EXPECTED, None)
-    ratio = actual / expected
-    if ratio < red:
-        return flag(RiskLevel.RED, RiskCause.PACE, ratio)
-    if ratio < amber:
-        return flag(RiskLevel.AMBER, RiskCause.PACE, ratio)
-    return flag(RiskLevel.GREEN, RiskCause.PACE, ratio)
+    level, cause = RiskLevel.GREEN, RiskCause.PACE
+    if annual.numerator > 0 and not _below(actual, annual):
+        cause = RiskCause.TARGET_REACHED
+    elif expected.numerator == 0:
+        cause = RiskCause.NOTHING_EXPECTED
+    # pace < threshold, as actual < threshold x expected: exact, with no division.
+    elif _below_share(actual, red, expected):
+        level = RiskLevel.RED
+    elif _below_share(actual, amber, expected):
+        level = RiskLevel.AMBER
+    return RiskFlag(level, cause, actual, expected, annual, left, rate, best, period_word)
 
 
 def _exact(value: object, what: str) -> Fraction:
+    # The common cases first, without the money reader's slower abstract type checks.
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Fraction(value)
     try:
         return to_fraction(value, what)
     except AllocationError as error:  # the money reader's message, under this module's error
         raise TrackingError(str(error)) from None
 
 
+def _below(low: Fraction, high: Fraction) -> bool:
+    """low < high, exactly, in integer arithmetic (Fraction's own comparison is slower)."""
+    return low.numerator * high.denominator < high.numerator * low.denominator
+
+
+def _below_share(value: Fraction, share: Fraction, of: Fraction) -> bool:
+    """value < share x of, exactly, in integer arithmetic."""
+    return (
+        value.numerator * share.denominator * of.denominator
+        < share.numerator * of.numerator * value.denominator
+    )
+
+
 def _not_negative(exact: Fraction, given: object, what: str) -> None:
-    if exact < 0:
+    if exact.numerator < 0:
         raise TrackingError(f"{what} must be >= 0 (got {given!r}).")
 
 
 def _unit(unit: object) -> Fraction:
+    if type(unit) is int and unit > 0:
+        return Fraction(unit)
     try:
         return unit_fraction(unit)
     except AllocationError as error:
@@ -326,13 +382,18 @@ def _periods(value: object) -> int:
 
 
 def _all_int(*values: object) -> bool:
-    return all(is_int_amount(value) for value in values)
+    return all(type(value) is int or is_int_amount(value) for value in values)
 
 
 def _round_half_up(value: Fraction) -> int:
     """The nearest integer, halves away from zero (Excel's ROUND, as in core.proposal)."""
-    magnitude = math.floor(abs(value) + Fraction(1, 2))
-    return magnitude if value >= 0 else -magnitude
+    return _round_ratio(value.numerator, value.denominator)
+
+
+def _round_ratio(numerator: int, denominator: int) -> int:
+    """numerator / denominator (denominator > 0) rounded half-up, halves away from zero."""
+    magnitude = (2 * abs(numerator) + denominator) // (2 * denominator)
+    return magnitude if numerator >= 0 else -magnitude
 
 
 def _percent(value: Fraction) -> str:

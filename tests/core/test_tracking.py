@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import numpy as np
@@ -299,3 +299,23 @@ def test_risk_level_follows_the_exact_pace(
     )
     assert flag.level is want
     assert flag.pace == ratio
+
+
+@given(actual=st.integers(0, 10**6), expected=st.integers(1, 10**6))
+def test_reason_percent_is_the_exact_shortfall_rounded_half_up(actual: int, expected: int) -> None:
+    """The percent in a reason is (1 - pace) x 100 rounded half-up, computed exactly."""
+    flag = risk_flag(
+        actual_to_date=actual,
+        expected_to_date=expected,
+        annual_target=10**7,
+        periods_left=1,
+        **THRESHOLDS,
+    )
+    exact = Decimal(expected - actual) * 100 / Decimal(expected)
+    want = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if want > 0:
+        assert flag.reason.startswith(f"behind seasonal pace by {want}%;")
+    elif want < 0:
+        assert flag.reason == f"ahead of seasonal pace by {-want}%"
+    else:
+        assert flag.reason == "on seasonal pace"
