@@ -24,6 +24,7 @@ Grid = list[list[object]]
 """A block of cell values, row by row."""
 
 T = TypeVar("T")
+D = TypeVar("D")
 
 _FLOAT_INTS = 2**53  # whole floats below this are exact ints
 
@@ -45,11 +46,24 @@ def grid(value: object) -> Grid:
 
 def cells(value: object) -> list[object]:
     """Every cell of an argument, row by row."""
+    if (
+        isinstance(value, list | tuple)
+        and value
+        and all(isinstance(row, list | tuple) for row in value)
+    ):  # a block of rows, the common case, without copying it first
+        return [cell for row in value for cell in row]
     return [cell for row in grid(value) for cell in row]
 
 
-def amount(value: object, what: str) -> Amount | None:
-    """A number from one cell (None for a blank); whole floats become ints."""
+def amount(value: object, what: str, index: int | None = None) -> Amount | None:
+    """A number from one cell (None for a blank); whole floats become ints.
+
+    ``index`` (0-based) names the cell of a range argument in a message.
+    """
+    if isinstance(value, float) and math.isfinite(value):  # what Excel passes, first
+        return int(value) if value.is_integer() and abs(value) < _FLOAT_INTS else value
+    if index is not None:
+        return amount(value, item(what, index))
     if is_blank(value):
         return None
     if isinstance(value, bool):
@@ -75,15 +89,17 @@ def required_amount(value: object, what: str) -> Amount:
     return found
 
 
-def optional_amount(value: object, what: str, default: Amount) -> Amount:
+def optional_amount(value: object, what: str, default: D) -> Amount | D:
     """A number from one cell, or ``default`` when the argument is left out or blank."""
+    if value is None:
+        return default
     found = amount(single(value, what), what)
     return default if found is None else found
 
 
 def amounts(value: object, what: str) -> list[Amount | None]:
     """Every cell of a range as a number or None (blank), row by row."""
-    return [amount(cell, item(what, index)) for index, cell in enumerate(cells(value))]
+    return [amount(cell, what, index) for index, cell in enumerate(cells(value))]
 
 
 def whole_number(value: object, what: str) -> int:
@@ -96,6 +112,8 @@ def whole_number(value: object, what: str) -> int:
 
 def single(value: object, what: str) -> object:
     """The one cell of an argument that takes a single value."""
+    if not isinstance(value, list | tuple):
+        return value
     found = cells(value)
     if len(found) != 1:
         raise ArgumentError(f"{what} takes one cell (got a range of {len(found)}).")

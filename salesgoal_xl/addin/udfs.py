@@ -15,8 +15,10 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 import xlwings as xw
 
@@ -33,11 +35,11 @@ from salesgoal_xl.addin.excel_values import (
     to_excel,
     whole_number,
 )
-from salesgoal_xl.core.allocation import allocate
+from salesgoal_xl.core.allocation import allocate, allocate_groups
 from salesgoal_xl.core.calendar import FiscalCalendar, parse_month
 from salesgoal_xl.core.errors import CalendarError, SalesgoalError
 from salesgoal_xl.core.fairness import gini
-from salesgoal_xl.core.money import Amount, Money
+from salesgoal_xl.core.money import Amount, Money, to_fraction, unit_fraction
 from salesgoal_xl.core.proposal import ProposalSettings, build_proposal
 from salesgoal_xl.core.seasonality import seasonal_indices, split_by_seasonality
 from salesgoal_xl.core.tracking import pace, projected_landing, required_run_rate, risk_flag
@@ -49,6 +51,8 @@ CATEGORY: Final = "Sales Goals"
 
 ERROR_PREFIX: Final = "#SG: "
 WIZARD_TEXT_LIMIT: Final = 255  # Excel's limit for a description and each argument's
+
+_INT64_SAFE: Final = 2**62  # totals in minor units below this stay exact in allocate_groups
 
 # Any year serves: a seasonal split reads only the calendar month of each label.
 _NOMINAL_FISCAL_YEAR: Final = 2001
@@ -147,14 +151,45 @@ def sg_allocate(
     """
     shares = [0 if weight is None else weight for weight in amounts(weights, "weights")]
     count = len(shares)
-    parts = allocate(
-        required_amount(total, "total"),
-        shares,
-        unit=optional_amount(unit, "unit", 1),
-        floors=_per_part(floors, "floors", count),
-        caps=_per_part(caps, "caps", count),
-    )
+    whole = required_amount(total, "total")
+    step = optional_amount(unit, "unit", 1)
+    floors_given = _per_part(floors, "floors", count)
+    caps_given = _per_part(caps, "caps", count)
+    if floors_given is None and caps_given is None:
+        fast = _allocate_as_one_group(whole, shares, step)
+        if fast is not None:
+            return fast
+    parts = allocate(whole, shares, unit=step, floors=floors_given, caps=caps_given)
     return column(parts)
+
+
+def _allocate_as_one_group(
+    total: Amount, shares: list[Amount], unit: Amount
+) -> list[list[float]] | None:
+    """The unbounded split through allocate_groups' vectorised path, or None to use allocate.
+
+    allocate_groups gives, element for element, what allocate gives (the core's contract,
+    tested in both places); it wants integer minor units, so amounts are scaled by the unit's
+    denominator (100 for a unit of 0.01). Anything it cannot take goes to allocate, whose
+    messages name the problem.
+    """
+    step = unit_fraction(unit)
+    scale = step.denominator
+    minor_total = to_fraction(total, "total") * scale
+    if minor_total.denominator != 1 or not 0 <= minor_total.numerator < _INT64_SAFE:
+        return None
+    weights = np.asarray(shares)
+    if weights.dtype == object or not (weights > 0).any():
+        return None
+    parts = allocate_groups(
+        np.array([minor_total.numerator], dtype=np.int64),
+        weights,
+        np.zeros(len(shares), dtype=np.intp),
+        unit=step.numerator,
+    )
+    # Parts below 2**53 (Excel's own limit) convert exactly: this is part / scale rounded once.
+    spilled: list[list[float]] = (parts / scale).reshape(-1, 1).tolist()
+    return spilled
 
 
 @worksheet_function(
@@ -306,8 +341,8 @@ def sg_run_rate_needed(
 
 
 # The workbook's own defaults, read exactly (0.9 means nine tenths).
-_AMBER_DEFAULT: Final = Decimal(str(SETTINGS_BY_KEY["amber_threshold"].default))
-_RED_DEFAULT: Final = Decimal(str(SETTINGS_BY_KEY["red_threshold"].default))
+_AMBER_DEFAULT: Final = Fraction(str(SETTINGS_BY_KEY["amber_threshold"].default))
+_RED_DEFAULT: Final = Fraction(str(SETTINGS_BY_KEY["red_threshold"].default))
 
 
 @worksheet_function(
@@ -316,8 +351,9 @@ _RED_DEFAULT: Final = Decimal(str(SETTINGS_BY_KEY["red_threshold"].default))
     annual_target="The target for the whole year.",
     periods_left="How many months are left in the year.",
     best_month="Optional: the best month's actual so far, to compare the needed rate with.",
-    amber_below=f"Optional: amber below this pace (default {_AMBER_DEFAULT:.0%}, as in Settings).",
-    red_below=f"Optional: red below this pace (default {_RED_DEFAULT:.0%}, as in Settings).",
+    amber_below=f"Optional: amber below this pace (default {float(_AMBER_DEFAULT):.0%}, as in "
+    "Settings).",
+    red_below=f"Optional: red below this pace (default {float(_RED_DEFAULT):.0%}, as in Settings).",
 )
 def sg_risk(
     actual_to_date: Any,
@@ -382,8 +418,12 @@ def sg_challenge(target: Any, forecast: Any) -> Any:
     return to_excel(proposal.challenge_ratio)
 
 
-def _per_part(value: object, what: str, count: int) -> list[Amount | None]:
-    return same_count(amounts(value, what), what, count, "weights")
+def _per_part(value: object, what: str, count: int) -> list[Amount | None] | None:
+    """A bound per weight, or None when none is given (left out, or all blank)."""
+    bounds = amounts(value, what)
+    if all(bound is None for bound in bounds):
+        return None
+    return same_count(bounds, what, count, "weights")
 
 
 def _is_header(cell: object) -> bool:

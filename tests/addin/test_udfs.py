@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from salesgoal_xl.addin import udfs
 from salesgoal_xl.core.allocation import allocate
+from salesgoal_xl.core.errors import AllocationError
 from salesgoal_xl.core.fairness import gini
 from salesgoal_xl.core.seasonality import seasonal_indices
 from salesgoal_xl.core.tracking import projected_landing, required_run_rate, risk_flag
@@ -60,6 +61,33 @@ def test_allocate_floors_and_caps_one_for_all_or_one_each() -> None:
     """A single floor applies to every part; per-part caps leave blanks unbounded."""
     assert udfs.sg_allocate(100.0, col(1.0, 9.0), None, 30.0) == col(30.0, 70.0)
     assert udfs.sg_allocate(100.0, col(1.0, 9.0), None, None, col(None, 60.0)) == col(40.0, 60.0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    weights=st.lists(st.integers(0, 99_999).map(lambda n: n / 100), min_size=1, max_size=30),
+    total_units=st.integers(0, 10**7),
+    unit=st.sampled_from(["1", "5", "100", "0.01", "0.05"]),
+)
+def test_the_vectorised_path_gives_what_allocate_gives(
+    weights: list[float], total_units: int, unit: str
+) -> None:
+    """Without bounds SG_ALLOCATE goes through allocate_groups; it equals allocate exactly."""
+    total = float(Decimal(total_units) * Decimal(unit))
+    try:
+        expected: object = col(*(float(p) for p in allocate(total, weights, unit=float(unit))))
+    except AllocationError:
+        expected = None
+    got = udfs.sg_allocate(total, col(*weights), float(unit))
+    if expected is None:
+        assert is_error(got)
+    else:
+        assert got == expected
+
+
+def test_the_vectorised_path_is_taken_for_plain_splits() -> None:
+    """The fast path is used (not silently skipped) for an ordinary split in cents."""
+    assert udfs._allocate_as_one_group(100, [1.5, 2.5], 0.01) == [[37.5], [62.5]]
 
 
 def test_allocate_in_cents() -> None:
