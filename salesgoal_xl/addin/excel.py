@@ -85,6 +85,4 @@ class ExcelHost:
         if not excel_running():
             print(f"{TITLE} ({level}): {text}", file=sys.stderr)
             return
-        mode = "critical" if level == "error" else "info"
-        xw_app = _active_app()
-        xw_app.alert(text, title=TITLE, mode=mode)
+        _active_app().alert(text, title=TITLE, mode="critical" if level == "error" else "info")

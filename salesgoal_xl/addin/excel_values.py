@@ -102,9 +102,11 @@ def amounts(value: object, what: str) -> list[Amount | None]:
     return [amount(cell, what, index) for index, cell in enumerate(cells(value))]
 
 
-def whole_number(value: object, what: str) -> int:
-    """A whole number from one cell (periods, months)."""
-    found = required_amount(value, what)
+def whole_number(value: object, what: str, default: int | None = None) -> int:
+    """A whole number from one cell (periods, months); ``default`` for a blank, if given."""
+    found = (
+        required_amount(value, what) if default is None else optional_amount(value, what, default)
+    )
     if not isinstance(found, int):
         raise ArgumentError(f"{what} must be a whole number (got {found!r}).")
     return found

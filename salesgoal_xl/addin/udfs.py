@@ -39,7 +39,7 @@ from salesgoal_xl.core.allocation import allocate, allocate_groups
 from salesgoal_xl.core.calendar import FiscalCalendar, parse_month
 from salesgoal_xl.core.errors import CalendarError, SalesgoalError
 from salesgoal_xl.core.fairness import gini
-from salesgoal_xl.core.money import Amount, Money, to_fraction, unit_fraction
+from salesgoal_xl.core.money import Amount, to_fraction, unit_fraction
 from salesgoal_xl.core.proposal import ProposalSettings, build_proposal
 from salesgoal_xl.core.seasonality import seasonal_indices, split_by_seasonality
 from salesgoal_xl.core.tracking import pace, projected_landing, required_run_rate, risk_flag
@@ -240,13 +240,8 @@ def sg_split_seasonal(
         raise ArgumentError(
             f"seasonality needs 12 indices, January to December (got {len(indices)})."
         )
-    first = optional_amount(first_month, "first_month", 1)
-    try:
-        if not isinstance(first, int):
-            raise TypeError(first)
-        months = FiscalCalendar(_NOMINAL_FISCAL_YEAR, first).months
-    except (CalendarError, TypeError):
-        raise ArgumentError(f"first_month must be a whole number 1 to 12 (got {first}).") from None
+    first = whole_number(first_month, "first_month", default=1)
+    months = FiscalCalendar(_NOMINAL_FISCAL_YEAR, first).months
     split = split_by_seasonality(
         required_amount(annual, "annual"),
         [float(index) for index in indices if index is not None],
@@ -267,12 +262,7 @@ def sg_pace(actual_to_date: Any, expected_to_date: Any) -> Any:
     Example: =SG_PACE(C2, D2) with 82,000 and 100,000 gives 0.82.
     """
 
-    def one(actual: object, expected: object) -> float | None:
-        done = amount(actual, "actual_to_date")
-        due = amount(expected, "expected_to_date")
-        return None if done is None or due is None else pace(done, due)
-
-    return _each_cell(one, actual_to_date=actual_to_date, expected_to_date=expected_to_date)
+    return _per_row(pace, actual_to_date=actual_to_date, expected_to_date=expected_to_date)
 
 
 @worksheet_function(
@@ -291,18 +281,8 @@ def sg_project(
     Example: =SG_PROJECT(45000, 50000, 120000) gives 108,000 (pace 0.9).
     """
     step = optional_amount(unit, "unit", 1)
-
-    def one(actual: object, due: object, annual: object) -> Money | None:
-        numbers = _all_or_none(
-            (actual, "actual_to_date"), (due, "target_to_date"), (annual, "annual_target")
-        )
-        if numbers is None:
-            return None
-        done, target, year = numbers
-        return projected_landing(done, target, year, unit=step)
-
-    return _each_cell(
-        one,
+    return _per_row(
+        lambda done, due, year: projected_landing(done, due, year, unit=step),
         actual_to_date=actual_to_date,
         target_to_date=target_to_date,
         annual_target=annual_target,
@@ -325,18 +305,11 @@ def sg_run_rate_needed(
     Example: =SG_RUN_RATE_NEEDED(220000, 120000, 3) gives 33,334.
     """
     step = optional_amount(unit, "unit", 1)
-
-    def one(annual: object, actual: object, left: object) -> Money | None:
-        numbers = _all_or_none(
-            (annual, "annual_target"), (actual, "actual_to_date"), (left, "periods_left")
-        )
-        if numbers is None:
-            return None
-        year, done, left_count = numbers
-        return required_run_rate(year, done, left_count, unit=step)
-
-    return _each_cell(
-        one, annual_target=annual_target, actual_to_date=actual_to_date, periods_left=periods_left
+    return _per_row(
+        lambda year, done, left: required_run_rate(year, done, left, unit=step),
+        annual_target=annual_target,
+        actual_to_date=actual_to_date,
+        periods_left=periods_left,
     )
 
 
@@ -448,15 +421,15 @@ def _month(cell: object, where: str) -> object:
     raise ArgumentError(f"{where}: the month is blank or not a date (got {cell!r}).")
 
 
-def _all_or_none(*named: tuple[object, str]) -> list[Amount] | None:
-    """The numbers of one row, or None when any of them is blank (the row is left blank)."""
-    numbers: list[Amount] = []
-    for value, what in named:
-        number = amount(value, what)
-        if number is None:
-            return None
-        numbers.append(number)
-    return numbers
+def _per_row(rule: Callable[..., object], **arguments: object) -> Any:
+    """``rule`` on the numbers of each row of the arguments; a row with a blank stays blank."""
+    names = list(arguments)
+
+    def one(*row: object) -> object:
+        numbers = [amount(value, name) for value, name in zip(row, names, strict=True)]
+        return None if any(number is None for number in numbers) else rule(*numbers)
+
+    return _each_cell(one, **arguments)
 
 
 def _whole_units(value: Amount, what: str) -> int:
