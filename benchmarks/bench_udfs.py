@@ -21,8 +21,8 @@ ALLOCATE_TARGET_MS = 2.0
 
 
 def per_call_seconds(call: Callable[[], Any], number: int) -> float:
-    """The best of five timings of ``number`` calls, per call."""
-    return min(timeit.repeat(call, number=number, repeat=5)) / number
+    """The best of fifteen timings of ``number`` calls, per call (the least disturbed run)."""
+    return min(timeit.repeat(call, number=number, repeat=15)) / number
 
 
 def main() -> None:
@@ -30,14 +30,14 @@ def main() -> None:
     risk = udfs.sg_risk(82_000.0, 100_000.0, 250_000.0, 6.0, 20_000.0)
     assert risk[0][0] == "amber", risk
     risk_us = 1e6 * per_call_seconds(
-        lambda: udfs.sg_risk(82_000.0, 100_000.0, 250_000.0, 6.0, 20_000.0), 2_000
+        lambda: udfs.sg_risk(82_000.0, 100_000.0, 250_000.0, 6.0, 20_000.0), 1_000
     )
 
     rng = random.Random(20260)
     weights = [[round(rng.uniform(0.5, 200.0), 2)] for _ in range(1_000)]
     whole = udfs.sg_allocate(12_345_600.0, weights, 100.0)
     assert sum(row[0] for row in whole) == 12_345_600.0, "parts must add up to the total"
-    allocate_ms = 1e3 * per_call_seconds(lambda: udfs.sg_allocate(12_345_600.0, weights, 100.0), 50)
+    allocate_ms = 1e3 * per_call_seconds(lambda: udfs.sg_allocate(12_345_600.0, weights, 100.0), 20)
 
     # Timings scale with how busy the machine is; say so beside them.
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
