@@ -339,7 +339,7 @@ def sg_risk(
 ) -> Any:
     """Risk flag (green, amber or red) by seasonal pace, and a reason a manager can act on.
 
-    Spills two cells in a row: the flag and the reason, e.g. red | behind seasonal pace by
+    Spills two cells in a row: the flag and the reason, e.g. amber | behind seasonal pace by
     18%; needs 1.4x the best month so far. Use INDEX(...,1) for the flag alone.
     Example: =SG_RISK(82000, 100000, 250000, 6, 20000).
     """
