@@ -48,6 +48,7 @@ test: lint typecheck unit
 bench: venv
 	$(BIN)/python benchmarks/bench_allocation.py
 	$(BIN)/python benchmarks/bench_split.py
+	$(BIN)/python benchmarks/bench_udfs.py
 
 templates: venv
 	$(BIN)/salesgoal templates workbook_templates

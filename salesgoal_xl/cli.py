@@ -135,6 +135,12 @@ def split(
     views.show_split(summary, as_json=json_out)
 
 
+# salesgoal addin build / install / functions-vba: the sub-commands live with the add-in.
+from salesgoal_xl.addin.cli import app as addin_app  # noqa: E402 -- one block per command
+
+app.add_typer(addin_app, name="addin")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -1,0 +1,211 @@
+"""Ribbon dispatch: each button of the Sales Goals tab, by its control id, runs one command.
+
+The VBA callback passes the pressed button's id to ``on_action``. Every command is the same
+function the CLI runs, given the workbook port the host provides (in Excel: the workbook the
+button was pressed in; in tests: a ``MemoryPort``). Buttons whose command is not built yet say
+so. Whatever happens, the person gets one message (a message box in Excel), never a traceback.
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from types import MappingProxyType
+from typing import Final, Protocol
+
+from salesgoal_xl import __version__
+from salesgoal_xl.addin.excel import ExcelHost, NewPlanRequest
+from salesgoal_xl.core.errors import SalesgoalError
+from salesgoal_xl.core.problems import Problem, ProblemsFound, Severity
+from salesgoal_xl.workbook.port import WorkbookPort
+
+MAX_PROBLEMS_SHOWN: Final = 8
+
+
+class RibbonHost(Protocol):
+    """What a button needs from where it was pressed."""
+
+    def workbook(self) -> WorkbookPort:
+        """The workbook the button was pressed in."""
+        ...
+
+    def ask_new_plan(self) -> NewPlanRequest | None:
+        """Where to save a new plan, and its language (None when cancelled)."""
+        ...
+
+    def open_workbook(self, path: Path) -> None:
+        """Show a written workbook to the person."""
+        ...
+
+    def alert(self, text: str, level: str) -> None:
+        """Tell the person something ('info', 'warning' or 'error')."""
+        ...
+
+
+class Status(StrEnum):
+    """How a button press ended."""
+
+    DONE = "done"
+    PROBLEMS = "problems"
+    NOT_AVAILABLE = "not_available"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a button press did, as the person was told."""
+
+    control_id: str
+    status: Status
+    message: str
+
+    @property
+    def level(self) -> str:
+        """The message box's kind."""
+        return {Status.DONE: "info", Status.CANCELLED: "info"}.get(self.status, "error")
+
+
+class _CancelledError(Exception):
+    """The person cancelled a dialog."""
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button's command: its name in messages and what it runs (None: not built yet)."""
+
+    name: str
+    run: Callable[[RibbonHost], str] | None = None
+
+
+def on_action(control_id: str, host: RibbonHost | None = None) -> Outcome:
+    """Run the command behind ribbon button ``control_id`` and tell the person how it went."""
+    used = host if host is not None else ExcelHost()
+    outcome = run_action(control_id, used)
+    used.alert(outcome.message, outcome.level)
+    return outcome
+
+
+def run_action(control_id: str, host: RibbonHost) -> Outcome:
+    """The command behind ``control_id``, with every expected failure turned into a message."""
+    action = ACTIONS.get(control_id)
+    if action is None:
+        known = ", ".join(ACTIONS)
+        text = f"the add-in has no button {control_id!r} (known: {known}); rebuild it"
+        return Outcome(control_id, Status.FAILED, text)
+    if action.run is None:
+        text = f"{action.name} is not available in this version yet."
+        return Outcome(control_id, Status.NOT_AVAILABLE, text)
+    try:
+        return Outcome(control_id, Status.DONE, action.run(host))
+    except _CancelledError:
+        return Outcome(control_id, Status.CANCELLED, f"{action.name}: cancelled.")
+    except ProblemsFound as found:
+        return Outcome(control_id, Status.PROBLEMS, _problems_text(action.name, found))
+    except SalesgoalError as error:
+        return Outcome(control_id, Status.FAILED, f"{action.name}: {error}")
+    except Exception as error:  # a message box shows one line, never a traceback
+        text = (
+            f"{action.name}: internal error ({type(error).__name__}: {error}). This is a bug "
+            "in Sales Goals; your workbook was not changed."
+        )
+        return Outcome(control_id, Status.FAILED, text)
+
+
+def _new_plan(host: RibbonHost) -> str:
+    from salesgoal_xl.commands.new import new_workbook
+
+    request = host.ask_new_plan()
+    if request is None:
+        raise _CancelledError
+    written = new_workbook(request.path, request.language)
+    host.open_workbook(written)
+    return f"New planning workbook written: {written}"
+
+
+def _propose(host: RibbonHost) -> str:
+    from salesgoal_xl.commands.propose import run_propose
+
+    company = run_propose(host.workbook()).company
+    low, high = company.recommended.conservative, company.recommended.stretch
+    return (
+        f"Proposal written to the Target setting sheet: forecast {company.forecast:,}, "
+        f"recommended {low:,} to {high:,} (base {company.recommended.base:,})."
+    )
+
+
+def _split(host: RibbonHost) -> str:
+    from salesgoal_xl.commands.split import run_split
+
+    summary = run_split(host.workbook())
+    return (
+        f"{summary.leaf_rows:,} leaf targets written, totalling {summary.total:,} "
+        f"(final target {summary.final_target:,}); {summary.changed_rows:,} rows changed."
+    )
+
+
+def _check(host: RibbonHost) -> str:
+    from salesgoal_xl.commands.check import run_check
+
+    port = host.workbook()
+    outcome = run_check(port)
+    if outcome.exit_code:
+        raise ProblemsFound(outcome.problems, port.label)
+    return "Check: no problems found."
+
+
+def _guide(_host: RibbonHost) -> str:
+    return (
+        "The target cycle: 1. New plan, then fill Settings and History (or import them). "
+        "2. Propose target, type the final target on the Target setting sheet. "
+        "3. Split targets over months, regions, teams, reps, channels and products. "
+        "4. Check lists every problem at its cell. Each workbook's Guide sheet explains "
+        "the sheets; docs/addin.md explains every button and worksheet function."
+    )
+
+
+def _about(_host: RibbonHost) -> str:
+    import xlwings as xw
+
+    return (
+        f"Sales Goals {__version__} with xlwings {xw.__version__} on Python "
+        f"{platform.python_version()} ({sys.executable})."
+    )
+
+
+ACTIONS: Final[Mapping[str, Action]] = MappingProxyType(
+    {
+        "new": Action("New plan", _new_plan),
+        "propose": Action("Propose target", _propose),
+        "split": Action("Split targets", _split),
+        "import_actuals": Action("Import actuals"),
+        "import_history": Action("Import history"),
+        "import_org": Action("Import org"),
+        "evaluate": Action("Evaluate"),
+        "adjust": Action("Adjust target"),
+        "check": Action("Check", _check),
+        "approve": Action("Approve"),
+        "verify": Action("Verify"),
+        "export": Action("Export copies"),
+        "collect": Action("Collect returns"),
+        "guide": Action("Guide", _guide),
+        "about": Action("About", _about),
+    }
+)
+"""Every ribbon button's id and its command."""
+
+
+def _problems_text(name: str, found: ProblemsFound) -> str:
+    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    problems: list[Problem] = sorted(found.problems, key=lambda p: order[p.severity])
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    warnings = sum(p.severity is Severity.WARNING for p in problems)
+    lines = [f"{name}: {errors} error(s), {warnings} warning(s) to fix first:"]
+    lines += [p.format(found.path) for p in problems[:MAX_PROBLEMS_SHOWN]]
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        lines.append(f"... and {len(problems) - MAX_PROBLEMS_SHOWN} more (Check lists them all).")
+    return "\n".join(lines)

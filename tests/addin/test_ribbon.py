@@ -1,0 +1,163 @@
+"""Ribbon dispatch: each button runs the CLI's command on the host's workbook port."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from salesgoal_xl.addin import ribbon
+from salesgoal_xl.addin.build import SOURCES
+from salesgoal_xl.addin.excel import NewPlanRequest
+from salesgoal_xl.addin.ribbon import Status, on_action
+from salesgoal_xl.commands.propose import run_propose
+from salesgoal_xl.workbook.port import MemoryPort, WorkbookPort
+from tests.commands.test_propose_split import demo_port
+
+NOT_BUILT = (
+    "import_actuals",
+    "import_history",
+    "import_org",
+    "evaluate",
+    "adjust",
+    "approve",
+    "verify",
+    "export",
+    "collect",
+)
+
+
+@dataclass
+class FakeHost:
+    """A host holding a MemoryPort; it records messages and opened files."""
+
+    port: WorkbookPort | None = None
+    new_plan: NewPlanRequest | None = None
+    alerts: list[tuple[str, str]] = field(default_factory=list)
+    opened: list[Path] = field(default_factory=list)
+
+    def workbook(self) -> WorkbookPort:
+        assert self.port is not None
+        return self.port
+
+    def ask_new_plan(self) -> NewPlanRequest | None:
+        return self.new_plan
+
+    def open_workbook(self, path: Path) -> None:
+        self.opened.append(path)
+
+    def alert(self, text: str, level: str) -> None:
+        self.alerts.append((level, text))
+
+
+def _tables(port: MemoryPort) -> dict[str, pd.DataFrame]:
+    return {name: frame.reset_index(drop=True) for name, frame in port.tables.items()}
+
+
+def test_propose_button_runs_the_same_command_as_the_cli() -> None:
+    """The ribbon's propose writes exactly what run_propose writes on the same workbook."""
+    by_button, by_cli = demo_port(), demo_port()
+    outcome = on_action("propose", FakeHost(by_button))
+    run_propose(by_cli)
+    assert outcome.status is Status.DONE
+    assert "Proposal written" in outcome.message
+    for name, frame in _tables(by_cli).items():
+        pd.testing.assert_frame_equal(_tables(by_button)[name], frame)
+
+
+def test_split_button_lists_problems_then_splits_once_the_target_is_set() -> None:
+    """Without a final target split names the cell to fill; with one it writes the leaves."""
+    port = demo_port()
+    host = FakeHost(port)
+    blocked = on_action("split", host)
+    assert blocked.status is Status.PROBLEMS
+    assert "Target setting!I2: NO_TARGET" in blocked.message
+    run_propose(port, final="base")
+    done = on_action("split", host)
+    assert done.status is Status.DONE
+    assert "leaf targets written" in done.message
+    assert len(port.tables["tblTargets"]) > 0
+
+
+def test_check_button_reports_problems_at_their_cells() -> None:
+    """Check lists the first problems with their cells and logs them in tblChecks."""
+    port = demo_port()
+    outcome = on_action("check", FakeHost(port))
+    assert outcome.status is Status.PROBLEMS
+    assert re.search(r"demo\.xlsx:\w+!\w+\d+: ", outcome.message)
+    assert len(port.tables["tblChecks"]) > 0
+
+
+@pytest.mark.parametrize("control_id", NOT_BUILT)
+def test_commands_not_built_yet_say_so(control_id: str) -> None:
+    """Buttons whose command does not exist yet say so plainly and touch nothing."""
+    port = demo_port()
+    host = FakeHost(port)
+    outcome = on_action(control_id, host)
+    assert outcome.status is Status.NOT_AVAILABLE
+    assert outcome.message.endswith("is not available in this version yet.")
+    assert port.commits == 0
+    assert host.alerts == [("error", outcome.message)]
+
+
+def test_new_button_builds_the_plan_where_the_host_says_and_opens_it(tmp_path: Path) -> None:
+    """New writes a planning workbook in the chosen language and shows it."""
+    target = tmp_path / "plan.xlsx"
+    host = FakeHost(new_plan=NewPlanRequest(target, "zh-Hant"))
+    outcome = on_action("new", host)
+    assert outcome.status is Status.DONE
+    assert target.is_file() and host.opened == [target]
+
+
+def test_new_button_cancelled_writes_nothing() -> None:
+    """Cancelling the save dialog is not an error."""
+    outcome = on_action("new", FakeHost())
+    assert outcome.status is Status.CANCELLED
+    assert outcome.level == "info"
+
+
+def test_guide_and_about_answer_without_a_workbook() -> None:
+    """Help buttons need no workbook; about names the versions."""
+    assert on_action("guide", FakeHost()).status is Status.DONE
+    about = on_action("about", FakeHost())
+    assert "xlwings 0.37.8" in about.message
+
+
+def test_unknown_id_and_internal_errors_are_one_readable_message() -> None:
+    """An id the table lacks, or a bug in a command, gives a message, never a traceback."""
+    unknown = on_action("nope", FakeHost())
+    assert unknown.status is Status.FAILED and "no button 'nope'" in unknown.message
+
+    class BrokenHost(FakeHost):
+        def workbook(self) -> WorkbookPort:
+            raise RuntimeError("disk on fire")
+
+    broken = on_action("split", BrokenHost())
+    assert broken.status is Status.FAILED
+    assert "internal error (RuntimeError: disk on fire)" in broken.message
+    assert "Traceback" not in broken.message
+
+
+def test_without_excel_the_default_host_says_to_open_the_workbook_in_excel(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Here (no Excel engine) the VBA's own Python command ends in a clear message on stderr."""
+    source = (SOURCES / "vba" / "SalesgoalRibbon.bas").read_text(encoding="utf-8")
+    command = re.search(r'RunPython "(.*)" & control\.Id & "(.*)"', source)
+    assert command is not None
+    exec(command.group(1) + "split" + command.group(2), {})  # what RunPython would run
+    printed = capsys.readouterr().err
+    assert "Split targets: Excel is not reachable from here" in printed
+    assert "open the workbook in Excel" in printed
+
+
+def test_dispatch_entry_points_stay_short() -> None:
+    """The shells stay thin: every handler and on_action is under about 15 lines."""
+    import inspect
+
+    handlers = [a.run for a in ribbon.ACTIONS.values() if a.run is not None]
+    for function in [ribbon.on_action, *handlers]:
+        assert len(inspect.getsource(function).splitlines()) <= 16, function.__name__
