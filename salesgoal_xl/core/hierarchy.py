@@ -8,6 +8,7 @@ at each lock's `Source`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -204,7 +205,7 @@ def split_hierarchy(
     amount_of: dict[tuple[object, ...], int] = {(): total_units}
     failed: set[tuple[object, ...]] = set()
     problems: list[Problem] = []
-    leaf_weights: dict[str, list[Fraction]] = {}
+    leaf_weights: dict[str, list[int]] = {}
     for depth, level in enumerate(levels):
         method = method_of[level]
         if method == "equal" or (method == "weights" and level in by_code):
@@ -212,6 +213,7 @@ def split_hierarchy(
         else:
             column = columns[method]
             if column not in leaf_weights:
+                # One common denominator for the column keeps every node sum an exact int.
                 leaf_weights[column] = _leaf_weights(leaves[column], column)
             weight_values = leaf_weights[column]
         children_of = _children_of(key_rows, depth, method, weight_values, by_code.get(level))
@@ -220,12 +222,12 @@ def split_hierarchy(
             target = over_assigned_units(amount_of[parent], rates.get(level, Fraction(0)))
             node_locks = [locked.get((level, str(child[-1]))) for child in children]
             fixed = [None if lock is None else lock[0] for lock in node_locks]
-            weights = list(children.values())
+            weights: list[Fraction | int] = list(children.values())
             free_weight = sum(w for w, lock in zip(weights, fixed, strict=True) if lock is None)
             # Nothing to go on (no history yet, no potential set): equal is the honest fallback.
             fallback = free_weight == 0 and None in fixed
             if fallback:
-                weights = [Fraction(1)] * len(weights)
+                weights = [1] * len(weights)
             used = (f"equal (fallback: no {method})" if fallback else method, fallback)
             if parent in failed:
                 trouble: list[Problem] = []
@@ -242,10 +244,10 @@ def split_hierarchy(
                 amount_of[child] = part
                 method_used[child] = used
         nodes = [key[: depth + 1] for key in key_rows]
-        result[f"{level}_target"] = pd.Series(
-            [from_units(amount_of[node], exact_unit, as_int=as_int) for node in nodes],
-            index=result.index,
-        )
+        shown = {
+            node: from_units(amount_of[node], exact_unit, as_int=as_int) for node in method_used
+        }
+        result[f"{level}_target"] = pd.Series([shown[node] for node in nodes], index=result.index)
         result[f"{level}_method"] = [method_used[node][0] for node in nodes]
         result[f"{level}_fallback"] = [method_used[node][1] for node in nodes]
     if problems:
@@ -331,7 +333,7 @@ def _lock_trouble(
     level: str,
     parent: tuple[object, ...],
     target: int,
-    children: Mapping[tuple[object, ...], Fraction],
+    children: Mapping[tuple[object, ...], Fraction | int],
     node_locks: Sequence[tuple[int, NodeLock] | None],
     money: Callable[[int], str],
 ) -> list[Problem]:
@@ -372,16 +374,16 @@ def _children_of(
     key_rows: Sequence[tuple[object, ...]],
     depth: int,
     method: str,
-    leaf_weights: Sequence[Fraction] | None,
+    leaf_weights: Sequence[int] | None,
     code_weights: Mapping[str, Weight] | None,
-) -> dict[tuple[object, ...], dict[tuple[object, ...], Fraction]]:
+) -> dict[tuple[object, ...], dict[tuple[object, ...], Fraction | int]]:
     """Per parent node, its children in order of first appearance with their weights."""
-    children_of: dict[tuple[object, ...], dict[tuple[object, ...], Fraction]] = {}
+    children_of: dict[tuple[object, ...], dict[tuple[object, ...], Fraction | int]] = {}
     for position, key in enumerate(key_rows):
         children = children_of.setdefault(key[:depth], {})
         child = key[: depth + 1]
         if leaf_weights is not None:
-            children[child] = children.get(child, Fraction(0)) + leaf_weights[position]
+            children[child] = children.get(child, 0) + leaf_weights[position]
         elif child not in children:
             # "equal" weighs each child node once, however many leaves sit under it.
             children[child] = (
@@ -398,7 +400,8 @@ def _code_weight(code_weights: Mapping[str, Weight], code: object) -> Fraction:
     return weight
 
 
-def _leaf_weights(values: pd.Series, column: str) -> list[Fraction]:
+def _leaf_weights(values: pd.Series, column: str) -> list[int]:
+    """The column's weights, >= 0, scaled exactly to integers over one common denominator."""
     weights: list[Fraction] = []
     # Many leaves share a value (capacity 1.0); reading each distinct value once is faster.
     seen: dict[tuple[type, object], Fraction] = {}
@@ -413,4 +416,5 @@ def _leaf_weights(values: pd.Series, column: str) -> list[Fraction]:
                 raise AllocationError(f"{column}[{position}] must be >= 0 (got {value!r}).")
             seen[(type(value), value)] = weight
         weights.append(weight)
-    return weights
+    common = math.lcm(*(weight.denominator for weight in weights)) if weights else 1
+    return [weight.numerator * (common // weight.denominator) for weight in weights]

@@ -35,11 +35,17 @@ def _where(what: str, index: int | None) -> str:
 
 def is_int_amount(value: object) -> bool:
     """True when ``value`` is an integer type (not a float that happens to be whole)."""
+    if type(value) is int:
+        return True  # the common case, without the slower abstract-type checks
     return isinstance(value, Integral | np.integer) and not isinstance(value, bool | np.bool_)
 
 
 def to_fraction(value: object, what: str, index: int | None = None) -> Fraction:
     """Read a number exactly: ints as they are, floats as the decimal they print as."""
+    if type(value) is int:
+        return Fraction(value)
+    if type(value) is Fraction:
+        return value
     if isinstance(value, bool | np.bool_):
         raise AllocationError(f"{_where(what, index)} must be a number (got {value!r}).")
     if is_int_amount(value):
@@ -82,6 +88,11 @@ def to_units(
     value: object, unit: Fraction, what: str, index: int | None = None, *, shown_unit: object = None
 ) -> int:
     """The amount as a whole number of units; an amount between units is an error."""
+    if is_int_amount(value) and unit.denominator == 1:
+        # The common case (a whole amount, a whole unit) without Fraction arithmetic.
+        whole: int = int(value)  # type: ignore[call-overload]  # is_int_amount: an int type
+        if whole % unit.numerator == 0:
+            return whole // unit.numerator
     exact = to_fraction(value, what, index)
     count = exact / unit
     if count.denominator != 1:
@@ -104,6 +115,8 @@ def unit_decimal(unit: Fraction) -> Decimal:
 def from_units(count: int, unit: Fraction, *, as_int: bool) -> Money:
     """``count`` units as money: an int when asked, else a Decimal on the unit's own scale."""
     if as_int:
+        if unit.denominator == 1:
+            return unit.numerator * int(count)  # the common case, without Fraction arithmetic
         exact = unit * count
         if exact.denominator != 1:
             raise AllocationError(f"{exact} is not a whole amount")  # callers pass int units
