@@ -121,6 +121,10 @@ def from_units(count: int, unit: Fraction, *, as_int: bool) -> Money:
         if exact.denominator != 1:
             raise AllocationError(f"{exact} is not a whole amount")  # callers pass int units
         return exact.numerator
+    return _units_as_decimal(count, unit)
+
+
+def _units_as_decimal(count: int, unit: Fraction) -> Decimal:
     step = fraction_to_decimal(unit)
     with localcontext() as context:
         # Enough digits that the product is never rounded, so 50 x 0.01 prints as 0.50.
@@ -162,6 +166,15 @@ def round_half_up_units(value: object, unit: object = 1) -> int:
     count = to_fraction(value, "value") / unit_fraction(unit)
     nearest = math.floor(abs(count) + Fraction(1, 2))
     return -nearest if count < 0 else nearest
+
+
+def round_half_up(value: object, step: Decimal) -> Decimal:
+    """``value`` rounded half-up (away from zero) to a multiple of ``step``, on its scale.
+
+    The same rule as ``round_half_up_units`` for figures shown with a fixed number of
+    places: ``round_half_up(Fraction(131, 100), Decimal("0.1"))`` is ``Decimal("1.3")``.
+    """
+    return _units_as_decimal(round_half_up_units(value, step), unit_fraction(step))
 
 
 def over_assigned_units(parent_units: int, rate: Fraction) -> int:
