@@ -9,9 +9,15 @@ from salesgoal_xl.core.calendar import (
     working_days,
 )
 from salesgoal_xl.core.errors import AllocationError, CalendarError, SalesgoalError
-from salesgoal_xl.core.hierarchy import SPLIT_METHODS, split_hierarchy
+from salesgoal_xl.core.hierarchy import SPLIT_METHODS, NodeLock, split_hierarchy
 from salesgoal_xl.core.matrix import allocate_matrix
-from salesgoal_xl.core.money import Amount, Money
+from salesgoal_xl.core.money import (
+    Amount,
+    Money,
+    max_cascade_units,
+    over_assigned_units,
+    round_half_up_units,
+)
 from salesgoal_xl.core.ramp import DEFAULT_RAMP, ramp_factors
 from salesgoal_xl.core.seasonality import (
     seasonal_indices,
@@ -27,12 +33,16 @@ __all__ = [
     "CalendarError",
     "FiscalCalendar",
     "Money",
+    "NodeLock",
     "SalesgoalError",
     "allocate",
     "allocate_groups",
     "allocate_matrix",
     "iso_week_label",
+    "max_cascade_units",
+    "over_assigned_units",
     "ramp_factors",
+    "round_half_up_units",
     "seasonal_indices",
     "split_by_season_and_week",
     "split_by_seasonality",

@@ -60,6 +60,17 @@ def month_label(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+def months_before(month: str | DateLike, count: int) -> list[str]:
+    """The ``count`` months before ``month`` ("YYYY-MM"), most recent first: a lookback window."""
+    year, number = parse_month(month)
+    index = year * 12 + number - 1
+    labels = []
+    for back in range(1, count + 1):
+        earlier_year, month0 = divmod(index - back, 12)
+        labels.append(month_label(earlier_year, month0 + 1))
+    return labels
+
+
 def iso_week_label(day: DateLike) -> str:
     """The ISO 8601 week of a day as "YYYY-Www" (the ISO year, which may differ near New Year)."""
     iso = as_date(day).isocalendar()

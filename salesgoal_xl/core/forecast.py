@@ -66,8 +66,9 @@ import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 
@@ -76,6 +77,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from salesgoal_xl.core.errors import ProposalError
+from salesgoal_xl.core.money import round_half_up, round_half_up_units
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -518,10 +520,10 @@ def _mape(actual: FloatArray, fitted: FloatArray) -> Decimal | None:
 
 def _decimal(value: float, places: Decimal) -> Decimal:
     """A float estimate as a Decimal with a fixed number of places, for display and storage."""
-    return Decimal(value).quantize(places, rounding=ROUND_HALF_UP)
+    # Fraction(float) is the float's exact binary value, so halves fall as Decimal(float) did.
+    return round_half_up(Fraction(value), places)
 
 
 def _round_to_unit(value: float, unit: int) -> int:
     """Round half-up to a whole multiple of ``unit`` currency units."""
-    units = (Decimal(value) / unit).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return int(units) * unit
+    return round_half_up_units(Fraction(value), unit) * unit

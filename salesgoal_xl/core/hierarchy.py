@@ -1,8 +1,16 @@
-"""Cascading a target down an organisation (company -> region -> team -> rep), exactly."""
+"""Cascading a target down an organisation (company -> region -> team -> rep), exactly.
+
+`split_hierarchy` is the one org cascade: the plan split's org step calls it too. It keeps
+locked nodes, reads custom weights by node code, over-assigns level by level and records
+where it fell back to an equal split; locks it cannot keep are `SplitInfeasible` problems
+at each lock's `Source`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 
 import pandas as pd
@@ -11,11 +19,22 @@ from salesgoal_xl.core.allocation import allocate
 from salesgoal_xl.core.errors import AllocationError
 from salesgoal_xl.core.money import (
     Amount,
+    Weight,
     from_units,
     is_int_amount,
+    over_assigned_units,
     to_fraction,
     to_units,
     unit_fraction,
+)
+from salesgoal_xl.core.problems import (
+    NOWHERE,
+    Category,
+    Problem,
+    ProblemCode,
+    ProblemsFound,
+    Source,
+    error,
 )
 
 SPLIT_METHODS = ("equal", "weights", "history", "potential", "capacity")
@@ -28,6 +47,37 @@ DEFAULT_WEIGHT_COLUMNS: Mapping[str, str] = {
     "capacity": "capacity",
 }
 """The leaf column each weighted method reads, unless ``weight_columns`` says otherwise."""
+
+
+def infeasible(message: str, source: Source = NOWHERE) -> Problem:
+    """One reason a split cannot be made, at the rule, lock or cell behind it."""
+    return error(
+        ProblemCode.SPLIT_INFEASIBLE,
+        message,
+        source=source,
+        hint="change the rule, lock or data named here and run split again",
+        category=Category.RULE,
+    )
+
+
+class SplitInfeasible(ProblemsFound):
+    """The rules, locks and data cannot all be satisfied; carries every reason found."""
+
+    def __init__(self, issues: Sequence[Problem]) -> None:
+        super().__init__(issues)
+
+
+@dataclass(frozen=True)
+class NodeLock:
+    """A node's amount fixed: the node whose ``level`` column reads ``code`` gets ``amount``.
+
+    Its siblings share what is left of their parent; ``source`` is where the lock was typed.
+    """
+
+    level: str
+    code: str
+    amount: Amount
+    source: Source = NOWHERE
 
 
 def _methods_by_level(
@@ -55,12 +105,6 @@ def _methods_by_level(
     return chosen
 
 
-def _inflated(parent_units: int, percent: Fraction) -> int:
-    """round(parent x (1 + percent/100)) in whole units, halves rounded up."""
-    exact = parent_units * (100 + percent) / 100
-    return int((exact + Fraction(1, 2)) // 1)
-
-
 def split_hierarchy(
     total: Amount,
     leaves: pd.DataFrame,
@@ -68,8 +112,10 @@ def split_hierarchy(
     methods: str | Mapping[str, str] | Sequence[str],
     *,
     unit: Amount = 1,
-    over_assignment_pct: Mapping[str, Amount] | None = None,
+    over_assignment_pct: Mapping[str, Amount | Fraction] | None = None,
     weight_columns: Mapping[str, str] | None = None,
+    node_weights: Mapping[str, Mapping[str, Weight]] | None = None,
+    locks: Sequence[NodeLock] = (),
 ) -> pd.DataFrame:
     """Split ``total`` top-down through ``levels`` so every node adds up to its parent.
 
@@ -80,20 +126,35 @@ def split_hierarchy(
     put capacity x ramp factor in the capacity column. A node's weight is the sum over its
     leaves; missing (NaN) values count as 0.
 
+    ``node_weights`` maps a level to custom weights by node code (``{"region": {"N": 3}}``):
+    a level split by "weights" that is listed there reads its nodes' own weights (a code
+    not listed weighs 0) instead of summing the leaves' weight column.
+
     ``methods`` gives, per level, how a parent's amount is shared among its children at
     that level: one of ``SPLIT_METHODS`` ("equal", "weights", "history", "potential",
     "capacity"); a single string applies to every level, a mapping or a list goes level by
-    level. When a parent's children all have weight 0 they share equally instead, and the
-    method column records it, e.g. ``"equal (fallback: no history)"``.
+    level. When the children that share a parent's amount (those not locked) all have
+    weight 0 they share equally instead; the method column records it, e.g.
+    ``"equal (fallback: no history)"``, and ``<level>_fallback`` is True.
 
     ``over_assignment_pct`` maps a level to a percentage (10 means 10 %): the children at
-    that level then add up to round(parent x 1.10) in whole units (halves up) rather than
-    to the parent. Levels not listed add up exactly to their parent.
+    that level then add up to ``over_assigned_units(parent, 10/100)``, round(parent x 1.10)
+    in whole units with halves up, rather than to the parent. Levels not listed add up
+    exactly to their parent.
+
+    ``locks`` fix nodes' amounts (a multiple of ``unit``, >= 0); their siblings share what
+    is left of the parent's amount (after over-assignment). A lock above what its parent
+    has to share, siblings' locks adding up to more than that, or every sibling locked to
+    a different sum make the split impossible: ``SplitInfeasible`` is raised with one
+    ``Problem`` per lock concerned, at the lock's ``source`` (so are locks that name no
+    level, no node, or a code found under two parents). Malformed requests (levels,
+    methods, columns, totals, weights) raise ``AllocationError``.
 
     Returns the leaves' level columns (same row order and index) plus, per level,
-    ``<level>_target`` (the amount of the node the leaf belongs to) and ``<level>_method``,
-    and ``target``, the leaf's own amount. Amounts are ints when ``total`` and ``unit`` are
-    ints, else Decimals; each split uses ``allocate`` (largest remainder, exact).
+    ``<level>_target`` (the amount of the node the leaf belongs to), ``<level>_method``
+    and ``<level>_fallback``, and ``target``, the leaf's own amount. Amounts are ints when
+    ``total``, ``unit`` and every lock are ints, else Decimals; each split uses
+    ``allocate`` (largest remainder, exact).
     """
     levels = list(levels)
     if not levels:
@@ -105,12 +166,17 @@ def split_hierarchy(
         )
     method_of = _methods_by_level(methods, levels)
     columns = {**DEFAULT_WEIGHT_COLUMNS, **(weight_columns or {})}
+    by_code = dict(node_weights or {})
     for level, method in method_of.items():
-        if method != "equal" and columns[method] not in leaves.columns:
+        reads_codes = method == "weights" and level in by_code
+        if method != "equal" and not reads_codes and columns[method] not in leaves.columns:
             raise AllocationError(
                 f"level {level!r} is split by {method} but leaves has no {columns[method]!r} "
                 "column."
             )
+    unknown = [level for level in by_code if level not in levels]
+    if unknown:
+        raise AllocationError(f"node_weights names {unknown}, which are not levels.")
     if leaves[levels].isna().any().any():
         row = int(leaves[levels].isna().any(axis=1).to_numpy().argmax())
         raise AllocationError(f"leaves row {row} has an empty level value in {levels}.")
@@ -125,65 +191,230 @@ def split_hierarchy(
     total_units = to_units(total, exact_unit, "total", shown_unit=unit)
     if total_units < 0:
         raise AllocationError(f"total must be >= 0 (got {total!r}).")
-    as_int = is_int_amount(total) and is_int_amount(unit)
-    percents = {
-        level: to_fraction(value, f"over_assignment_pct[{level!r}]")
-        for level, value in (over_assignment_pct or {}).items()
-    }
-    for level, percent in percents.items():
-        if level not in levels:
-            raise AllocationError(f"over_assignment_pct names {level!r}, which is not a level.")
-        if percent < 0:
-            raise AllocationError(f"over_assignment_pct[{level!r}] must be >= 0 (got {percent}).")
-
+    as_int = (
+        is_int_amount(total) and is_int_amount(unit) and all(is_int_amount(k.amount) for k in locks)
+    )
+    rates = _over_assignment_rates(over_assignment_pct, levels)
     key_rows = list(leaves[levels].itertuples(index=False, name=None))
+    locked = _locked_nodes(locks, key_rows, levels, exact_unit, unit)
+
+    def money(units: int) -> str:
+        return f"{from_units(units, exact_unit, as_int=as_int):,}"
+
     result = leaves[levels].copy()
     amount_of: dict[tuple[object, ...], int] = {(): total_units}
+    failed: set[tuple[object, ...]] = set()
+    problems: list[Problem] = []
+    leaf_weights: dict[str, list[int]] = {}
     for depth, level in enumerate(levels):
         method = method_of[level]
-        weight_values = (
-            [Fraction(1)] * len(key_rows)
-            if method == "equal"
-            else _leaf_weights(leaves[columns[method]], columns[method])
-        )
-        children_of: dict[tuple[object, ...], dict[tuple[object, ...], Fraction]] = {}
-        for key, weight in zip(key_rows, weight_values, strict=True):
-            children = children_of.setdefault(key[:depth], {})
-            child = key[: depth + 1]
-            # "equal" weighs each child node once, however many leaves sit under it.
-            children[child] = weight if method == "equal" else children.get(child, 0) + weight
-        method_used: dict[tuple[object, ...], str] = {}
+        if method == "equal" or (method == "weights" and level in by_code):
+            weight_values = None
+        else:
+            column = columns[method]
+            if column not in leaf_weights:
+                # One common denominator for the column keeps every node sum an exact int.
+                leaf_weights[column] = _leaf_weights(leaves[column], column)
+            weight_values = leaf_weights[column]
+        children_of = _children_of(key_rows, depth, method, weight_values, by_code.get(level))
+        method_used: dict[tuple[object, ...], tuple[str, bool]] = {}
         for parent, children in children_of.items():
-            target = _inflated(amount_of[parent], percents.get(level, Fraction(0)))
-            weights = list(children.values())
-            used = method
-            if target > 0 and sum(weights) == 0:
-                weights = [Fraction(1)] * len(weights)
-                used = f"equal (fallback: no {method})"
-            parts = allocate(target, weights)
+            target = over_assigned_units(amount_of[parent], rates.get(level, Fraction(0)))
+            node_locks = [locked.get((level, str(child[-1]))) for child in children]
+            fixed = [None if lock is None else lock[0] for lock in node_locks]
+            weights: list[Fraction | int] = list(children.values())
+            free_weight = sum(w for w, lock in zip(weights, fixed, strict=True) if lock is None)
+            # Nothing to go on (no history yet, no potential set): equal is the honest fallback.
+            fallback = free_weight == 0 and None in fixed
+            if fallback:
+                weights = [1] * len(weights)
+            used = (f"equal (fallback: no {method})" if fallback else method, fallback)
+            if parent in failed:
+                trouble: list[Problem] = []
+            else:
+                trouble = _lock_trouble(level, parent, target, children, node_locks, money)
+            if parent in failed or trouble:
+                # Nothing below a node that could not be split can be judged; skip it.
+                problems.extend(trouble)
+                failed.update(children)
+                parts = [0] * len(children)
+            else:
+                parts = [int(part) for part in allocate(target, weights, locked=fixed)]
             for child, part in zip(children, parts, strict=True):
-                amount_of[child] = int(part)
+                amount_of[child] = part
                 method_used[child] = used
-        result[f"{level}_target"] = pd.Series(
-            [
-                from_units(amount_of[key[: depth + 1]], exact_unit, as_int=as_int)
-                for key in key_rows
-            ],
-            index=result.index,
-        )
-        result[f"{level}_method"] = [method_used[key[: depth + 1]] for key in key_rows]
+        nodes = [key[: depth + 1] for key in key_rows]
+        shown = {
+            node: from_units(amount_of[node], exact_unit, as_int=as_int) for node in method_used
+        }
+        result[f"{level}_target"] = pd.Series([shown[node] for node in nodes], index=result.index)
+        result[f"{level}_method"] = [method_used[node][0] for node in nodes]
+        result[f"{level}_fallback"] = [method_used[node][1] for node in nodes]
+    if problems:
+        raise SplitInfeasible(problems)
     result["target"] = result[f"{levels[-1]}_target"]
     return result
 
 
-def _leaf_weights(values: pd.Series, column: str) -> list[Fraction]:
+def _over_assignment_rates(
+    percents: Mapping[str, Amount | Fraction] | None, levels: Sequence[str]
+) -> dict[str, Fraction]:
+    rates: dict[str, Fraction] = {}
+    for level, value in (percents or {}).items():
+        percent = to_fraction(value, f"over_assignment_pct[{level!r}]")
+        if level not in levels:
+            raise AllocationError(f"over_assignment_pct names {level!r}, which is not a level.")
+        if percent < 0:
+            raise AllocationError(f"over_assignment_pct[{level!r}] must be >= 0 (got {percent}).")
+        rates[level] = percent / 100
+    return rates
+
+
+def _locked_nodes(
+    locks: Sequence[NodeLock],
+    key_rows: Sequence[tuple[object, ...]],
+    levels: Sequence[str],
+    unit: Fraction,
+    shown_unit: Amount,
+) -> dict[tuple[str, str], tuple[int, NodeLock]]:
+    """Each lock in units by (level, code); raises SplitInfeasible for locks it cannot place."""
+    parents_of: dict[str, dict[str, set[tuple[object, ...]]]] = {level: {} for level in levels}
+    if locks:
+        for key in key_rows:
+            for depth, level in enumerate(levels):
+                parents_of[level].setdefault(str(key[depth]), set()).add(key[:depth])
+    locked: dict[tuple[str, str], tuple[int, NodeLock]] = {}
+    problems: list[Problem] = []
+    for lock in locks:
+        where = f"locked {lock.level} {lock.code!r}"
+        if lock.level not in parents_of:
+            problems.append(
+                infeasible(
+                    f"{where}: {lock.level!r} is not a level (levels: {levels})", lock.source
+                )
+            )
+            continue
+        parents = parents_of[lock.level].get(lock.code)
+        if parents is None:
+            problems.append(infeasible(f"{where} is not in the organisation", lock.source))
+            continue
+        if len(parents) > 1:
+            under = ", ".join(sorted(str(parent[-1]) for parent in parents))
+            problems.append(
+                infeasible(
+                    f"{where} sits under more than one parent ({under}), so the lock is "
+                    "ambiguous; lock the nodes below it instead",
+                    lock.source,
+                )
+            )
+            continue
+        try:
+            units = to_units(lock.amount, unit, where, shown_unit=shown_unit)
+        except AllocationError as exc:
+            problems.append(infeasible(str(exc), lock.source))
+            continue
+        if units < 0:
+            problems.append(
+                infeasible(f"a locked target must be >= 0 (got {lock.amount})", lock.source)
+            )
+            continue
+        if (lock.level, lock.code) in locked:
+            problems.append(
+                infeasible(f"{lock.level} {lock.code} is locked twice; keep one lock", lock.source)
+            )
+            continue
+        locked[(lock.level, lock.code)] = (units, lock)
+    if problems:
+        raise SplitInfeasible(problems)
+    return locked
+
+
+def _lock_trouble(
+    level: str,
+    parent: tuple[object, ...],
+    target: int,
+    children: Mapping[tuple[object, ...], Fraction | int],
+    node_locks: Sequence[tuple[int, NodeLock] | None],
+    money: Callable[[int], str],
+) -> list[Problem]:
+    """Why the locks among one parent's children cannot be kept (one problem per lock)."""
+    held = [lock for lock in node_locks if lock is not None]
+    if not held:
+        return []
+    where = f"cannot split {level}s under {parent[-1]}" if parent else f"cannot split {level}s"
+    owner = f"{parent[-1]} has" if parent else "there is"
+    locked_sum = sum(units for units, _ in held)
+    above = [(units, lock) for units, lock in held if units > target]
+    if above:
+        return [
+            infeasible(
+                f"{where}: locked {level} {lock.code} ({money(units)}) is above the "
+                f"{money(target)} {owner} to share",
+                lock.source,
+            )
+            for units, lock in above
+        ]
+    codes = ", ".join(lock.code for _, lock in held)
+    if locked_sum > target:
+        message = (
+            f"{where}: the locked {level}s ({codes}) add up to {money(locked_sum)}, more than "
+            f"the {money(target)} {owner} to share"
+        )
+    elif len(held) == len(children) and locked_sum != target:
+        message = (
+            f"{where}: every {level} is locked ({codes}) and the locks add up to "
+            f"{money(locked_sum)}, not the {money(target)} {owner} to share; unlock one"
+        )
+    else:
+        return []
+    return [infeasible(message, lock.source) for _, lock in held]
+
+
+def _children_of(
+    key_rows: Sequence[tuple[object, ...]],
+    depth: int,
+    method: str,
+    leaf_weights: Sequence[int] | None,
+    code_weights: Mapping[str, Weight] | None,
+) -> dict[tuple[object, ...], dict[tuple[object, ...], Fraction | int]]:
+    """Per parent node, its children in order of first appearance with their weights."""
+    children_of: dict[tuple[object, ...], dict[tuple[object, ...], Fraction | int]] = {}
+    for position, key in enumerate(key_rows):
+        children = children_of.setdefault(key[:depth], {})
+        child = key[: depth + 1]
+        if leaf_weights is not None:
+            children[child] = children.get(child, 0) + leaf_weights[position]
+        elif child not in children:
+            # "equal" weighs each child node once, however many leaves sit under it.
+            children[child] = (
+                Fraction(1) if code_weights is None else _code_weight(code_weights, child[-1])
+            )
+    return children_of
+
+
+def _code_weight(code_weights: Mapping[str, Weight], code: object) -> Fraction:
+    value = code_weights.get(str(code), 0)
+    weight = to_fraction(value, f"weight of {code}")
+    if weight < 0:
+        raise AllocationError(f"the weight of {code} must be >= 0 (got {value!r}).")
+    return weight
+
+
+def _leaf_weights(values: pd.Series, column: str) -> list[int]:
+    """The column's weights, >= 0, scaled exactly to integers over one common denominator."""
     weights: list[Fraction] = []
+    # Many leaves share a value (capacity 1.0); reading each distinct value once is faster.
+    seen: dict[tuple[type, object], Fraction] = {}
     for position, value in enumerate(values.tolist()):
         if value is None or bool(pd.isna(value)):
             weights.append(Fraction(0))  # no figure recorded means nothing to weigh by
             continue
-        weight = to_fraction(value, column, position)
-        if weight < 0:
-            raise AllocationError(f"{column}[{position}] must be >= 0 (got {value!r}).")
+        weight = seen.get((type(value), value))
+        if weight is None:
+            weight = to_fraction(value, column, position)
+            if weight < 0:
+                raise AllocationError(f"{column}[{position}] must be >= 0 (got {value!r}).")
+            seen[(type(value), value)] = weight
         weights.append(weight)
-    return weights
+    common = math.lcm(*(weight.denominator for weight in weights)) if weights else 1
+    return [weight.numerator * (common // weight.denominator) for weight in weights]

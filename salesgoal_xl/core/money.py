@@ -2,12 +2,14 @@
 
 A float is read as the decimal it prints as (``0.1`` means one tenth), so no binary
 float ever reaches a result; results are Python ints when every input amount was an int,
-otherwise ``Decimal``.
+otherwise ``Decimal``. The product's one half-up rounding rule and its one over-assignment
+rule live here too, exact, so the split and the checks apply the very same arithmetic.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 from numbers import Integral
@@ -33,11 +35,17 @@ def _where(what: str, index: int | None) -> str:
 
 def is_int_amount(value: object) -> bool:
     """True when ``value`` is an integer type (not a float that happens to be whole)."""
+    if type(value) is int:
+        return True  # the common case, without the slower abstract-type checks
     return isinstance(value, Integral | np.integer) and not isinstance(value, bool | np.bool_)
 
 
 def to_fraction(value: object, what: str, index: int | None = None) -> Fraction:
     """Read a number exactly: ints as they are, floats as the decimal they print as."""
+    if type(value) is int:
+        return Fraction(value)
+    if type(value) is Fraction:
+        return value
     if isinstance(value, bool | np.bool_):
         raise AllocationError(f"{_where(what, index)} must be a number (got {value!r}).")
     if is_int_amount(value):
@@ -80,6 +88,11 @@ def to_units(
     value: object, unit: Fraction, what: str, index: int | None = None, *, shown_unit: object = None
 ) -> int:
     """The amount as a whole number of units; an amount between units is an error."""
+    if is_int_amount(value) and unit.denominator == 1:
+        # The common case (a whole amount, a whole unit) without Fraction arithmetic.
+        whole: int = int(value)  # type: ignore[call-overload]  # is_int_amount: an int type
+        if whole % unit.numerator == 0:
+            return whole // unit.numerator
     exact = to_fraction(value, what, index)
     count = exact / unit
     if count.denominator != 1:
@@ -102,10 +115,16 @@ def unit_decimal(unit: Fraction) -> Decimal:
 def from_units(count: int, unit: Fraction, *, as_int: bool) -> Money:
     """``count`` units as money: an int when asked, else a Decimal on the unit's own scale."""
     if as_int:
+        if unit.denominator == 1:
+            return unit.numerator * int(count)  # the common case, without Fraction arithmetic
         exact = unit * count
         if exact.denominator != 1:
             raise AllocationError(f"{exact} is not a whole amount")  # callers pass int units
         return exact.numerator
+    return _units_as_decimal(count, unit)
+
+
+def _units_as_decimal(count: int, unit: Fraction) -> Decimal:
     step = fraction_to_decimal(unit)
     with localcontext() as context:
         # Enough digits that the product is never rounded, so 50 x 0.01 prints as 0.50.
@@ -132,3 +151,67 @@ def fraction_to_decimal(exact: Fraction) -> Decimal:
         scale += 1
     # Building from a string is exact whatever the context precision is.
     return Decimal(f"{numerator}E-{scale}") if scale else Decimal(numerator)
+
+
+# --- the one rounding rule and the one over-assignment rule -------------------------------
+
+
+def round_half_up_units(value: object, unit: object = 1) -> int:
+    """The whole number of ``unit``s nearest ``value``, exactly; a half goes away from zero.
+
+    This is Excel's ROUND to a step (so 10.5 -> 11 and -10.5 -> -11). ``value`` and ``unit``
+    may be ints, Decimals, Fractions or floats (a float means the decimal it prints as);
+    multiply the result by the unit to get the rounded amount.
+    """
+    count = to_fraction(value, "value") / unit_fraction(unit)
+    nearest = math.floor(abs(count) + Fraction(1, 2))
+    return -nearest if count < 0 else nearest
+
+
+def round_half_up(value: object, step: Decimal) -> Decimal:
+    """``value`` rounded half-up (away from zero) to a multiple of ``step``, on its scale.
+
+    The same rule as ``round_half_up_units`` for figures shown with a fixed number of
+    places: ``round_half_up(Fraction(131, 100), Decimal("0.1"))`` is ``Decimal("1.3")``.
+    """
+    return _units_as_decimal(round_half_up_units(value, step), unit_fraction(step))
+
+
+def over_assigned_units(parent_units: int, rate: Fraction) -> int:
+    """What a parent's children add up to under over-assignment ``rate`` (1/20 for 5 %).
+
+    round(parent x (1 + rate)) in whole units, halves up: 10 units at 5 % is 10.5, so 11.
+    A rate of 0 leaves the parent as it is.
+    """
+    exact_rate = to_fraction(rate, "over-assignment")
+    if exact_rate < 0:
+        raise AllocationError(f"over-assignment must be >= 0 (got {rate}).")
+    return round_half_up_units(parent_units * (1 + exact_rate))
+
+
+def max_cascade_units(total_units: int, levels: Sequence[tuple[Fraction, int]]) -> int:
+    """The largest leaf total a cascade of ``total_units`` can reach under over-assignment.
+
+    ``levels`` lists, top level first, each level's over-assignment rate and how many parent
+    nodes split at that level (1 for the regions under the company, the number of regions
+    for the teams, the number of teams for the reps). Each parent's children add up to
+    ``over_assigned_units(parent, rate)``, which is at most parent x (1 + rate) + 1/2, and
+    less by 1/(2b) when the rate's reduced denominator b is odd (the product then never
+    ends in exactly .5). So a level of g parents holding X units in all gives at most
+    floor(X x (1 + rate) + g x (1/2 - that gap)); the bound grows with X, so applying it
+    level after level bounds the leaves. A level with rate 0 adds nothing. A single level
+    reaches the bound whenever its parents can be sized to land on halves (e.g. 10 + 10 at
+    5 % gives 11 + 11 = 22 = floor(20 x 1.05 + 2/2)); cascades of several levels stay
+    at or below it.
+    """
+    bound = total_units
+    for rate, parents in levels:
+        exact_rate = to_fraction(rate, "over-assignment")
+        if exact_rate < 0 or parents < 0:
+            raise AllocationError(
+                f"each level needs a rate >= 0 and a parent count >= 0 (got {rate}, {parents})."
+            )
+        denominator = exact_rate.denominator
+        gap = Fraction(0) if denominator % 2 == 0 else Fraction(1, 2 * denominator)
+        bound = math.floor(bound * (1 + exact_rate) + parents * (Fraction(1, 2) - gap))
+    return bound

@@ -29,8 +29,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 from numbers import Integral
 from types import MappingProxyType
 from typing import Final, Literal, TypeGuard
@@ -38,6 +39,7 @@ from typing import Final, Literal, TypeGuard
 from salesgoal_xl.core.calendar import FiscalCalendar
 from salesgoal_xl.core.errors import ProposalError
 from salesgoal_xl.core.forecast import Forecast
+from salesgoal_xl.core.money import round_half_up, round_half_up_units
 from salesgoal_xl.core.problems import NOWHERE, Problem, ProblemCode, ProblemsFound, Source, error
 
 Language = Literal["en", "zh-Hant", "zh-Hans"]
@@ -747,14 +749,13 @@ def _reason(code: str, **params: str) -> Reason:
 
 def _round_half_up(value: Decimal, unit: int) -> int:
     """Round to a whole multiple of ``unit``, halves away from zero, as Excel's ROUND does."""
-    units = (value / unit).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return int(units) * unit
+    return round_half_up_units(value, unit) * unit
 
 
 def _ratio(numerator: int, denominator: int | None) -> Decimal | None:
     if not denominator:
         return None
-    return (Decimal(numerator) / Decimal(denominator)).quantize(_RATIO_PLACES, ROUND_HALF_UP)
+    return round_half_up(Fraction(numerator, denominator), _RATIO_PLACES)
 
 
 def _growth(target: int, baseline: int) -> Decimal | None:
@@ -764,7 +765,7 @@ def _growth(target: int, baseline: int) -> Decimal | None:
 
 def _percent(fraction: Decimal, *, signed: bool = False) -> str:
     """A fraction as a percentage with at most two decimals: 1.31 -> '131%', 0.0545 -> '5.45%'."""
-    value = (fraction * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    value = round_half_up(fraction * 100, Decimal("0.01"))
     text = f"{value:f}".rstrip("0").rstrip(".")
     if signed and value > 0:
         text = "+" + text

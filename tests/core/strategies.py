@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 from hypothesis import strategies as st
+
+from salesgoal_xl.core.hierarchy import NodeLock, split_hierarchy
+from salesgoal_xl.core.problems import Source
 
 units = st.sampled_from([1, 5, 100, 1000])
 """Rounding units a plan might use, in minor units."""
@@ -150,4 +155,117 @@ def matrix_problems(draw: st.DrawFn, max_rows: int = 8, max_cols: int = 8) -> Ma
         col_totals=[int(v) * unit for v in matrix.sum(axis=0)],
         seed=seed,
         unit=unit,
+    )
+
+
+CASCADE_LEVELS = ("region", "team", "rep")
+"""The level columns of the org cascades drawn here, top level first."""
+
+
+@dataclass(frozen=True)
+class CascadeCase:
+    """A `split_hierarchy` request over a small org, optionally with locks it can keep."""
+
+    total: int
+    unit: int
+    leaves: pd.DataFrame
+    methods: dict[str, str]
+    percents: dict[str, Fraction]
+    node_weights: dict[str, dict[str, int]]
+    locks: list[NodeLock] = field(default_factory=list)
+
+    def split(self, locks: list[NodeLock] | None = None) -> pd.DataFrame:
+        """The cascade of this case (with `locks` instead of its own when given)."""
+        return split_hierarchy(
+            self.total,
+            self.leaves,
+            CASCADE_LEVELS,
+            self.methods,
+            unit=self.unit,
+            over_assignment_pct=self.percents,
+            node_weights=self.node_weights,
+            locks=self.locks if locks is None else locks,
+        )
+
+
+@st.composite
+def cascade_cases(draw: st.DrawFn) -> CascadeCase:
+    """Regions, teams (codes unique across regions) and reps with history, capacity and
+    custom weights (many zeros, so fallbacks happen), a method and over-assignment per level,
+    and custom weights by node code for some "weights" levels."""
+    unit = draw(units)
+    rows = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["N", "S", "E"]),
+                st.sampled_from(["a", "b", "c"]),
+                st.integers(0, 1000) | st.just(0),
+                st.integers(0, 5),
+                st.integers(0, 9),
+            ),
+            min_size=1,
+            max_size=20,
+        )
+    )
+    leaves = pd.DataFrame(
+        {
+            "region": [region for region, *_ in rows],
+            "team": [f"{region}{team}" for region, team, *_ in rows],
+            "rep": [f"r{i}" for i in range(len(rows))],
+            "history": [history for *_, history, _capacity, _weight in rows],
+            "capacity": [capacity for *_, capacity, _weight in rows],
+            "weight": [weight for *_, weight in rows],
+        }
+    )
+    methods = {
+        level: draw(st.sampled_from(["equal", "history", "capacity", "weights"]))
+        for level in CASCADE_LEVELS
+    }
+    node_weights: dict[str, dict[str, int]] = {}
+    for level in CASCADE_LEVELS:
+        if methods[level] == "weights" and draw(st.booleans()):
+            codes = sorted(set(leaves[level]))
+            listed = draw(st.lists(st.sampled_from(codes), unique=True))
+            node_weights[level] = {code: draw(st.integers(0, 5)) for code in listed}
+    rates = st.sampled_from([Fraction(0), Fraction(3), Fraction(5), Fraction(25, 2)])
+    percents = {level: draw(rates) for level in CASCADE_LEVELS if draw(st.booleans())}
+    total = draw(totals_in_units(unit, 10**6))
+    return CascadeCase(total, unit, leaves, methods, percents, node_weights)
+
+
+@st.composite
+def locked_cascade_cases(draw: st.DrawFn) -> CascadeCase:
+    """A cascade case with locks it can keep, drawn level by level from the top.
+
+    A lock moves only its siblings and the nodes below, so after fixing one level's locks
+    the cascade gives every next-level parent its final amount; each parent's locks are then
+    drawn within what it has to share, and add up to exactly that when all its children are
+    locked.
+    """
+    case = draw(cascade_cases())
+    locks: list[NodeLock] = []
+    for depth, level in enumerate(CASCADE_LEVELS):
+        nodes = case.split(locks).drop_duplicates(list(CASCADE_LEVELS[: depth + 1]))
+        parents = list(CASCADE_LEVELS[:depth])
+        groups = nodes.groupby(parents, sort=False) if parents else [((), nodes)]
+        for _parent, children in groups:
+            share = int(children[f"{level}_target"].sum()) // case.unit
+            chosen = [draw(st.integers(0, 3)) == 0 for _ in range(len(children))]
+            left = share
+            for position, (code, locked) in enumerate(zip(children[level], chosen, strict=True)):
+                if not locked:
+                    continue
+                takes_the_rest = all(chosen) and position == len(children) - 1
+                amount = left if takes_the_rest else draw(st.integers(0, left))
+                left -= amount
+                source = Source("Decomposition", f"D{len(locks) + 2}", "tblOverrides", "target")
+                locks.append(NodeLock(level, str(code), amount * case.unit, source))
+    return CascadeCase(
+        case.total,
+        case.unit,
+        case.leaves,
+        case.methods,
+        case.percents,
+        case.node_weights,
+        locks,
     )

@@ -16,6 +16,7 @@ from salesgoal_xl.core import (
     split_months_into_weeks,
     working_days,
 )
+from salesgoal_xl.core.calendar import months_before
 
 
 def test_fiscal_year_starting_in_april_is_named_by_its_end() -> None:
@@ -138,3 +139,10 @@ def test_bad_first_month_is_an_error() -> None:
     """A fiscal first month outside 1..12 is refused."""
     with pytest.raises(CalendarError, match=r"first_month must be 1\.\.12"):
         FiscalCalendar(2026, first_month=13)
+
+
+def test_months_before_crosses_the_new_year() -> None:
+    """The lookback before 2026-02 starts with 2026-01, then 2025-12, most recent first."""
+    assert months_before("2026-02", 3) == ["2026-01", "2025-12", "2025-11"]
+    assert months_before("2026-01", 13)[-1] == "2024-12"
+    assert months_before("2026-01", 0) == []

@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 
 from salesgoal_xl.core.allocation import allocate
+from salesgoal_xl.core.hierarchy import NodeLock, split_hierarchy
+from salesgoal_xl.core.money import max_cascade_units
 from salesgoal_xl.core.problems import Source
 from salesgoal_xl.core.split import LevelRule, Lock, SplitInfeasible, SplitRequest, split_plan
 
@@ -275,3 +277,93 @@ def test_a_method_the_level_cannot_use_names_its_rule(level: str, method: str) -
         split_plan(_request(rules=rules))
     assert caught.value.problems[0].source == Source("Decomposition", "B9")
     assert repr(method) in caught.value.problems[0].message
+
+
+def test_a_lock_above_its_team_names_the_locks_cell() -> None:
+    """A rep locked above its team's total fails at the lock's own cell, with money amounts."""
+    locks = [Lock("rep", "A1", None, 900_000, Source("Decomposition", "D5"))]
+    with pytest.raises(SplitInfeasible) as caught:
+        split_plan(_request(locks=locks))
+    problem = caught.value.problems[0]
+    assert problem.source == Source("Decomposition", "D5")
+    assert "locked rep A1 (900,000) is above the 600,000 TA has to share" in problem.message
+
+
+def test_a_region_lock_is_kept_and_the_other_region_gets_the_rest() -> None:
+    """Region N locked at 500,000 of 1,200,000 leaves S 700,000; team TA, N's only team,
+    locked at 700,000 is above N's 600,000 and fails at the lock's cell."""
+    kept = split_plan(_request(locks=[Lock("region", "N", None, 500_000)]))
+    by_region = kept.leaves.groupby("region")["target"].sum()
+    assert by_region.to_dict() == {"N": 500_000, "S": 700_000}
+    with pytest.raises(SplitInfeasible) as caught:
+        split_plan(_request(locks=[Lock("team", "TA", None, 700_000, Source("D", "D7"))]))
+    assert caught.value.problems[0].source == Source("D", "D7")
+
+
+def test_a_negative_over_assignment_names_its_rule() -> None:
+    """A rule's negative over-assignment is refused at the rule's cell instead of read as 0."""
+    rule = LevelRule("rep", "history", over_assignment=Fraction(-1, 20), source=Source("D", "B5"))
+    with pytest.raises(SplitInfeasible) as caught:
+        split_plan(_request(rules={"rep": rule, "time": LevelRule("time", "equal")}))
+    assert caught.value.problems[0].source == Source("D", "B5")
+    assert "over-assignment must be >= 0" in caught.value.problems[0].message
+
+
+def test_a_rep_listed_twice_is_refused() -> None:
+    """The same rep id on two rows of the org would be given two targets; it is an error."""
+    reps = pd.concat([_reps(), _reps().iloc[[0]]], ignore_index=True)
+    with pytest.raises(SplitInfeasible) as caught:
+        split_plan(_request(reps=reps))
+    assert "rep A1 is listed more than once" in caught.value.problems[0].message
+
+
+def test_org_totals_are_split_hierarchys() -> None:
+    """The plan's region, team and rep totals are exactly what split_hierarchy gives."""
+    rules = {
+        "region": LevelRule("region", "potential"),
+        "team": LevelRule("team", "equal", over_assignment=Fraction(3, 100)),
+        "rep": LevelRule("rep", "history"),
+        "time": LevelRule("time", "equal"),
+    }
+    locks = [Lock("rep", "A2", None, 200_000)]
+    request = _request(rules=rules, locks=locks, over_assignment=Fraction(1, 10))
+    result = split_plan(request)
+    org = pd.DataFrame(
+        {
+            "region": ["N", "N", "S"],
+            "team": ["TA", "TA", "TB"],
+            "rep": ["A1", "A2", "B1"],
+            "potential": [100, 300, 200],
+            "history": [12_000, 12_000, 24_000],
+        }
+    )
+    direct = split_hierarchy(
+        1_200_000,
+        org,
+        ["region", "team", "rep"],
+        {"region": "potential", "team": "equal", "rep": "history"},
+        unit=100,
+        over_assignment_pct={"team": 3, "rep": 10},
+        locks=[NodeLock("rep", "A2", 200_000)],
+    )
+    assert result.level_totals["rep"]["target"].tolist() == direct["target"].tolist()
+    teams = direct.drop_duplicates("team")["team_target"].tolist()
+    assert result.level_totals["team"]["target"].tolist() == teams
+    by_rep = result.leaves.groupby("rep_id", sort=False)["target"].sum()
+    assert by_rep.tolist() == direct["target"].tolist()
+
+
+def test_leaves_stay_under_the_cascade_ceiling() -> None:
+    """With 3 % at team and 12.5 % at rep level the leaves land between the target and the
+    ceiling max_cascade_units gives for 1 region parent, 2 team parents and 2 rep parents."""
+    rules = {
+        "team": LevelRule("team", "history", over_assignment=Fraction(3, 100)),
+        "rep": LevelRule("rep", "history", over_assignment=Fraction(1, 8)),
+        "time": LevelRule("time", "equal"),
+    }
+    result = split_plan(_request(total=1_000_100, rules=rules))
+    leaf_units = int(result.leaves["target"].sum()) // 100
+    ceiling = max_cascade_units(
+        10_001, [(Fraction(0), 1), (Fraction(3, 100), 2), (Fraction(1, 8), 2)]
+    )
+    assert 10_001 <= leaf_units <= ceiling

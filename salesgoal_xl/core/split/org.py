@@ -1,0 +1,167 @@
+"""The split's org step: region -> team -> rep, annually, by `split_hierarchy` (the one org
+cascade), with each level's rule, over-assignment and custom weights, and the annual locks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from salesgoal_xl.core.errors import AllocationError
+from salesgoal_xl.core.hierarchy import split_hierarchy
+from salesgoal_xl.core.money import Amount, to_units, unit_fraction
+from salesgoal_xl.core.problems import NOWHERE, Problem
+from salesgoal_xl.core.split.inputs import as_float, custom_weights
+from salesgoal_xl.core.split.locks import annual_org_locks
+from salesgoal_xl.core.split.request import (
+    ORG_LEVELS,
+    ORG_METHODS,
+    LevelRule,
+    SplitInfeasible,
+    SplitRequest,
+    infeasible,
+    method_known,
+    rule_for,
+)
+
+_WEIGHT_COLUMNS = ("history", "capacity", "potential")
+
+
+@dataclass(frozen=True)
+class OrgSplit:
+    """Units per rep (in the reps' order), the method used per level, and each level's
+    totals (columns code, target in units)."""
+
+    rep_units: npt.NDArray[np.int64]
+    methods: dict[str, str]
+    level_totals: dict[str, pd.DataFrame]
+
+
+def org_rules(request: SplitRequest) -> dict[str, LevelRule]:
+    """Each org level's rule: history for regions and teams, capacity for reps by default."""
+    return {
+        level: rule_for(request, level, "capacity" if level == "rep" else "history")
+        for level in ORG_LEVELS
+    }
+
+
+def over_assignment_rates(
+    request: SplitRequest, rules: dict[str, LevelRule], issues: list[Problem]
+) -> dict[str, Fraction]:
+    """Each level's over-assignment: its rule's, else the plan setting for reps, else none."""
+    rates: dict[str, Fraction] = {}
+    for level, rule in rules.items():
+        rate = rule.over_assignment
+        source = rule.source
+        if rate is None:
+            rate, source = (request.over_assignment, NOWHERE) if level == "rep" else (None, NOWHERE)
+        if rate is None:
+            continue
+        if rate < 0:
+            issues.append(
+                infeasible(f"over-assignment must be >= 0 (got {float(rate):.2%})", source)
+            )
+        rates[level] = rate
+    return rates
+
+
+def split_org(
+    request: SplitRequest,
+    reps: pd.DataFrame,
+    rep_history: pd.Series,
+    active: npt.NDArray[np.float64],
+    issues: list[Problem],
+) -> OrgSplit | None:
+    """Split the final target over regions, teams and reps; None (with issues) if impossible."""
+    rules = org_rules(request)
+    if not all(method_known(rules[level], ORG_METHODS, issues) for level in ORG_LEVELS):
+        return None
+    rates = over_assignment_rates(request, rules, issues)
+    leaves = pd.DataFrame(
+        {
+            "region": reps["region"].to_numpy(),
+            "team": reps["team"].to_numpy(),
+            "rep": reps["rep_id"].to_numpy(),
+            "history": rep_history.to_numpy(),
+            "capacity": active.mean(axis=1),
+            "potential": [as_float(v, 0.0) for v in reps["potential"]],
+        }
+    )
+    _check_org(leaves, rules, issues)
+    if issues:
+        return None
+    methods = {level: rules[level].method for level in ORG_LEVELS}
+    by_code = {
+        level: custom_weights(request.weights, level)
+        for level in ORG_LEVELS
+        if methods[level] == "weights"
+    }
+    try:
+        cascade = split_hierarchy(
+            request.total,
+            leaves,
+            ORG_LEVELS,
+            methods,
+            unit=request.unit,
+            over_assignment_pct={level: rate * 100 for level, rate in rates.items()},
+            node_weights=by_code,
+            locks=annual_org_locks(request.locks),
+        )
+    except SplitInfeasible as exc:
+        issues.extend(exc.problems)
+        return None
+    except AllocationError as exc:
+        issues.append(infeasible(f"cannot split the organisation: {exc}"))
+        return None
+    return _org_result(cascade, rules, request.unit)
+
+
+def _check_org(leaves: pd.DataFrame, rules: dict[str, LevelRule], issues: list[Problem]) -> None:
+    """Every rep once, with a team and a region, and no negative figure the rules weigh by."""
+    for what in ("region", "team"):
+        for rep in leaves["rep"][leaves[what].isna()]:
+            issues.append(infeasible(f"rep {rep} has no {what}; give every rep one"))
+    for rep in leaves["rep"][leaves["rep"].duplicated()].unique():
+        issues.append(infeasible(f"rep {rep} is listed more than once in the organisation"))
+    for level, rule in rules.items():
+        if rule.method not in _WEIGHT_COLUMNS:
+            continue
+        negative = leaves[leaves[rule.method] < 0]
+        for rep, value in zip(negative["rep"], negative[rule.method], strict=True):
+            issues.append(
+                infeasible(
+                    f"{level}s are split by {rule.method}, but rep {rep} has a negative "
+                    f"{rule.method} ({value:g})",
+                    rule.source,
+                )
+            )
+
+
+def _org_result(cascade: pd.DataFrame, rules: dict[str, LevelRule], unit: Amount) -> OrgSplit:
+    exact_unit = unit_fraction(unit)
+
+    def units(values: Sequence[object]) -> list[int]:
+        return [to_units(value, exact_unit, "target") for value in values]
+
+    methods: dict[str, str] = {}
+    totals: dict[str, pd.DataFrame] = {}
+    for depth, level in enumerate(ORG_LEVELS):
+        method = rules[level].method
+        used = {
+            f"{method}->equal" if fallback else method for fallback in cascade[f"{level}_fallback"]
+        }
+        methods[level] = "/".join(sorted(used)) if used else method
+        nodes = cascade.drop_duplicates(subset=list(ORG_LEVELS[: depth + 1]))
+        # A code found under two parents is one row here, as the level's totals are by code.
+        by_code: dict[str, int] = {}
+        for code, amount in zip(
+            nodes[level], units(nodes[f"{level}_target"].tolist()), strict=True
+        ):
+            by_code[str(code)] = by_code.get(str(code), 0) + amount
+        totals[level] = pd.DataFrame({"code": list(by_code), "target": list(by_code.values())})
+    rep_units = np.array(units(cascade["target"].tolist()), dtype=np.int64)
+    return OrgSplit(rep_units, methods, totals)
