@@ -13,12 +13,15 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
 from openpyxl.workbook.workbook import Workbook
 
 from salesgoal_xl.core.calendar import FiscalCalendar, parse_month
+from salesgoal_xl.core.errors import AllocationError
+from salesgoal_xl.core.money import max_cascade_units, to_fraction, to_units, unit_fraction
 from salesgoal_xl.core.problems import (
     Category,
     Problem,
@@ -821,31 +824,41 @@ def check_targets_sum(ctx: CheckContext) -> list[Problem]:
     if final is None:
         return []
     leaves = [_number_or_none(v) for _, v in _values(targets, "target")]
-    total = sum(v for v in leaves if v is not None)
-    factor = _over_assignment_factor(ctx)
-    over = factor - 1
-    ceiling = final * factor
-    if over > 0:
-        # Each region's and team's over-assigned total is rounded to the rounding unit.
-        groups = sum(
-            len({code_text(v) for _, v in _values(targets, key) if not is_blank(v)})
-            for key in ("region", "team")
-            if key in targets.header_cells
-        )
-        unit = _number_or_none(ctx.settings.get("rounding_unit", 1)) or 1.0
-        ceiling += unit * (groups + 1)
-    tolerance = 0.005 + 1e-9 * abs(final)
-    if final - tolerance <= total <= ceiling + tolerance:
+    total = sum((to_fraction(v, "target") for v in leaves if v is not None), Fraction(0))
+    exact_final = to_fraction(final, "final target")
+    try:
+        unit = unit_fraction(ctx.settings.get("rounding_unit", 1))
+        final_units = to_units(exact_final, unit, "final target")
+    except AllocationError:
+        return []  # a final target between units: split's dry run names that cell
+    rates = _over_assignment_rates(ctx)
+    groups = {
+        key: len({code_text(v) for _, v in _values(targets, key) if not is_blank(v)})
+        for key in ("region", "team")
+        if key in targets.header_cells
+    }
+    # The same rule split applies, exact: each level's children add up to round-half-up of
+    # parent x (1 + rate), level after level (core.money.max_cascade_units).
+    levels = [
+        (rates["region"], 1),
+        (rates["team"], groups.get("region", 1)),
+        (rates["rep"], groups.get("team", 1)),
+    ]
+    ceiling = max_cascade_units(final_units, levels) * unit
+    if exact_final <= total <= ceiling:
         return []
-    allowed = (
-        format_number(final) if over <= 0 else f"{format_number(final)} to {format_number(ceiling)}"
-    )
+    over = any(rate > 0 for rate in rates.values())
+    allowed = format_number(final)
+    if over:
+        allowed += f" to {format_number(float(ceiling))}"
+    shown = ", ".join(f"{level} {float(rate):.1%}" for level, rate in rates.items() if rate)
     return [
         error(
             ProblemCode.CHILDREN_NOT_SUM,
-            f"leaf targets in {targets.name} add up to {format_number(total)}, but the company's "
-            f"final target ({proposal.data.sheet}!{proposal.data.cell(company, 'final_target')}) "
-            f"allows {allowed} (over-assignment {over:.0%})",
+            f"leaf targets in {targets.name} add up to {format_number(float(total))}, but the "
+            f"company's final target ({proposal.data.sheet}!"
+            f"{proposal.data.cell(company, 'final_target')}) allows {allowed} "
+            f"(over-assignment {shown or 'none'})",
             sheet=targets.data.sheet,
             cell=targets.column_range("target"),
             hint="run Split targets again, or correct the final target",
@@ -854,22 +867,20 @@ def check_targets_sum(ctx: CheckContext) -> list[Problem]:
     ]
 
 
-def _over_assignment_factor(ctx: CheckContext) -> float:
-    """How far leaves may exceed the company target: the product over region, team and rep of
-    (1 + over-assignment), each level's from tblSplitRules, else the setting for reps."""
-    per_level = {"region": 0.0, "team": 0.0, "rep": float(ctx.settings.get("over_assignment") or 0)}
+def _over_assignment_rates(ctx: CheckContext) -> dict[str, Fraction]:
+    """Each org level's over-assignment as split reads it: tblSplitRules, else the setting
+    for reps; exact fractions (5% is 1/20)."""
+    setting = ctx.settings.get("over_assignment") or 0
+    rates = {"region": Fraction(0), "team": Fraction(0), "rep": to_fraction(setting, "setting")}
     rules = ctx.found("tblSplitRules")
     if rules is not None and {"level", "over_assignment"} <= set(rules.header_cells):
         frame = rules.data.frame
         for row in rules.live_rows:
             level = code_text(frame.at[row, "level"]).casefold()
             pct = _number_or_none(frame.at[row, "over_assignment"])
-            if level in per_level and pct is not None:
-                per_level[level] = pct
-    factor = 1.0
-    for pct in per_level.values():
-        factor *= 1 + max(pct, 0.0)
-    return factor
+            if level in rates and pct is not None:
+                rates[level] = max(to_fraction(pct, "over-assignment"), Fraction(0))
+    return rates
 
 
 def _company_row(proposal: TableRead) -> int | None:
