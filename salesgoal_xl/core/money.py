@@ -98,7 +98,7 @@ def to_units(
     if count.denominator != 1:
         unit_text = shown_unit if shown_unit is not None else _fraction_text(unit)
         raise AllocationError(
-            f"{_where(what, index)} must be a multiple of the unit {unit_text} (got {value!r})."
+            f"{_where(what, index)} must be a multiple of the unit {unit_text} (got {value})."
         )
     return count.numerator
 

@@ -255,7 +255,7 @@ def test_fully_locked_request_that_matches() -> None:
         ),
         (
             {"total": 1000, "weights": [1, 1], "locked": [Decimal("0.5"), None]},
-            "locked[0] must be a multiple of the unit 1 (got Decimal('0.5'))",
+            "locked[0] must be a multiple of the unit 1 (got 0.5)",
         ),
         ({"total": 10.5, "weights": [1]}, "total must be a multiple of the unit 1 (got 10.5)"),
         ({"total": -5, "weights": [1]}, "total must be >= 0 (got -5)"),
