@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from salesgoal_xl.core.problems import ProblemCode, Severity
-from salesgoal_xl.workbook.schema import ColumnType, Setting
+from salesgoal_xl.workbook.schema import Column, ColumnType, Role, Setting
 
 
 def is_blank(value: object) -> bool:
@@ -226,3 +226,40 @@ def parse_period_text(value: str) -> tuple[int, int] | None:
             return None
         return thursday.year, thursday.month
     return None
+
+
+def command_values(column: Column, values: list[Any]) -> list[Any]:
+    """What a command sees in the cells of `column`, whichever adapter read them.
+
+    The one rule both file adapters (openpyxl and the part-wise reader) apply, so a command
+    gets the same frame from either: live formula columns are the workbook's own business
+    (None: formula text from one reader, a cached result or nothing from the other); plain
+    number text in numeric columns becomes the number; an empty text is blank; codes are
+    text (101 and 101.0 read '101'); a date at midnight in a date or period column is a
+    date. The checks see the cells as stored and report what is wrong with them.
+    """
+    if column.role is Role.FORMULA:
+        return [None] * len(values)
+    # An empty text cell: openpyxl reads it as None, the part-wise reader as ''.
+    values = [None if isinstance(v, str) and not v else v for v in values]
+    if column.type in NUMERIC_TYPES:
+        return [plain_number(v) for v in values]
+    if column.type is ColumnType.CODE:
+        return [_code_cell(v) for v in values]
+    if column.type in (ColumnType.DATE, ColumnType.PERIOD):
+        return [_day(v) for v in values]
+    return values
+
+
+def _code_cell(value: Any) -> Any:
+    if is_blank(value):
+        return None if not isinstance(value, str) else value
+    if isinstance(value, str | bool | dt.date | dt.time):
+        return value
+    return code_text(value)
+
+
+def _day(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date()
+    return value

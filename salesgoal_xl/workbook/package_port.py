@@ -29,7 +29,7 @@ from salesgoal_xl.core.problems import (
     error,
 )
 from salesgoal_xl.workbook import package
-from salesgoal_xl.workbook.cells import plain_number
+from salesgoal_xl.workbook.cells import command_values
 from salesgoal_xl.workbook.door import replace_parts
 from salesgoal_xl.workbook.fill import a1_formula, cell_value, order_rows
 from salesgoal_xl.workbook.gate import inspect_package
@@ -39,6 +39,7 @@ from salesgoal_xl.workbook.port import (
     StagedWrites,
     TableData,
 )
+from salesgoal_xl.workbook.reader import too_many_rows
 from salesgoal_xl.workbook.schema import (
     SHEETS_BY_KEY,
     Column,
@@ -119,6 +120,10 @@ class PackagePort(StagedWrites):
         keys, letters = self._columns(spec, part)
         if self._strings is None:
             self._strings = package.shared_strings(self._archive)
+        _, header_row, _, last_row = part.bounds
+        if last_row - header_row > spec.max_rows:
+            problem = too_many_rows(spec, last_row - header_row, part.sheet_name, part.ref)
+            raise ProblemsFound([problem], self.label)
         rows = package.read_table_rows(self._archive, part, self._strings)
         while rows and all(v is None for v in rows[-1]):
             rows.pop()  # the blank row a table keeps when it is empty
@@ -130,44 +135,60 @@ class PackagePort(StagedWrites):
         for column in spec.columns:
             if column.key not in frame.columns:
                 frame[column.key] = None
-            elif column.type in _NUMERIC:
-                frame[column.key] = [plain_number(v) for v in frame[column.key].tolist()]
-            elif column.type is ColumnType.DATE:
-                frame[column.key] = [self._date(v) for v in frame[column.key].tolist()]
-            elif column.type in (ColumnType.TEXT, ColumnType.CODE, ColumnType.PERIOD):
-                frame[column.key] = [_text(v) for v in frame[column.key].tolist()]
-        _, header_row, _, _ = part.bounds
+                continue
+            values = frame[column.key].tolist()
+            if column.type in (ColumnType.DATE, ColumnType.PERIOD):
+                # Dates are serial numbers in the XML; Excel turns a typed '2026-04' into one.
+                values = [self._date(v) for v in values]
+            frame[column.key] = command_values(column, values)
         return TableData(name, frame, part.sheet_name, header_row + 1, letters)
 
     def _columns(self, spec: Table, part: package.TablePart) -> tuple[list[str], dict[str, str]]:
         """Frame column names (schema keys, or the user's header) and schema-key letters."""
         lookup = header_lookup(spec)
-        first_col, header_row, _, _ = part.bounds
+        first_col, header_row, last_col, _ = part.bounds
         keys: list[str] = []
         letters: dict[str, str] = {}
+        problems: list[Problem] = []
         for offset, header in enumerate(part.headers):
             key = lookup.get(normalise_header(header))
+            letter = package.column_letter(first_col + offset)
+            if key is not None and key in letters:
+                problems.append(
+                    error(
+                        ProblemCode.DUPLICATE_HEADER,
+                        f"table {spec.name} has column {header!r} twice "
+                        f"({letters[key]}{header_row} and {letter}{header_row})",
+                        sheet=part.sheet_name,
+                        cell=f"{letter}{header_row}",
+                        hint="delete or rename one of the two columns",
+                        category=Category.SCHEMA,
+                    )
+                )
             if key is None or key in letters:
                 keys.append(header)  # a user's own column (or a duplicate): kept, ignored
                 continue
             keys.append(key)
-            letters[key] = package.column_letter(first_col + offset)
-        missing = [c for c in spec.columns if c.required and c.key not in letters]
-        if missing:
-            raise ProblemsFound(
-                [
-                    error(
-                        ProblemCode.MISSING_HEADER,
-                        f"{spec.name} has no column {c.label.en!r}",
-                        sheet=part.sheet_name,
-                        cell=f"{package.column_letter(first_col)}{header_row}",
-                        hint="restore the header (any of the three languages is fine)",
-                        category=Category.SCHEMA,
-                    )
-                    for c in missing
-                ],
-                self.label,
+            letters[key] = letter
+        # As the openpyxl reader: a table the program owns needs every column it writes.
+        header_range = (
+            f"{package.column_letter(first_col)}{header_row}:"
+            f"{package.column_letter(last_col)}{header_row}"
+        )
+        problems += [
+            error(
+                ProblemCode.MISSING_HEADER,
+                f"table {spec.name} has no column {c.label.en!r}",
+                sheet=part.sheet_name,
+                cell=header_range,
+                hint="restore the header (any of the three languages is fine)",
+                category=Category.SCHEMA,
             )
+            for c in spec.columns
+            if (c.required or spec.owned) and c.key not in letters
+        ]
+        if problems:
+            raise ProblemsFound(problems, self.label)
         return keys, letters
 
     def _date(self, value: Any) -> Any:
@@ -310,12 +331,6 @@ def _column_values(col: Column, series: pd.Series) -> list[Any]:
         except TypeError:  # unhashable values are rare: type them each time
             values.append(cell_value(col, value))
     return values
-
-
-def _text(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return value if value is None or isinstance(value, str) else str(value)
 
 
 __all__ = ["PackagePort", "Problem"]

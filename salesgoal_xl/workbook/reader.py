@@ -26,10 +26,9 @@ from salesgoal_xl.core.problems import (
     warning,
 )
 from salesgoal_xl.workbook.cells import (
-    NUMERIC_TYPES,
+    command_values,
     is_blank,
     parse_setting,
-    plain_number,
 )
 from salesgoal_xl.workbook.port import TableData
 from salesgoal_xl.workbook.schema import (
@@ -181,21 +180,24 @@ def read_table(wb: Workbook, name: str, *, lang: str | None = None) -> TableRead
 
     n_rows = max(0, last_data - first_data + 1)
     if n_rows > spec.max_rows:
-        read.problems.append(
-            error(
-                ProblemCode.TOO_MANY_ROWS,
-                f"table {name} has {n_rows:,} rows; at most {spec.max_rows:,} are allowed",
-                sheet=ws.title,
-                cell=read.ref,
-                hint="split the data over several workbooks or remove old rows",
-                category=Category.SCHEMA,
-            )
-        )
+        read.problems.append(too_many_rows(spec, n_rows, ws.title, read.ref))
         return read
 
     columns = _match_headers(ws, tbl, spec, read, (min_col, min_row, max_col), header_rows, lang)
     _read_rows(ws, read, columns, first_data, n_rows)
     return read
+
+
+def too_many_rows(spec: Table, n_rows: int, sheet: str, ref: str) -> Problem:
+    """A table whose range is longer than the schema allows: nothing of it is read."""
+    return error(
+        ProblemCode.TOO_MANY_ROWS,
+        f"table {spec.name} has {n_rows:,} rows; at most {spec.max_rows:,} are allowed",
+        sheet=sheet,
+        cell=ref,
+        hint="split the data over several workbooks or remove old rows",
+        category=Category.SCHEMA,
+    )
 
 
 def _match_headers(
@@ -496,15 +498,17 @@ def table_read_from_data(data: TableData) -> TableRead:
 
 
 def usable_frame(read: TableRead) -> pd.DataFrame:
-    """The frame commands get: plain numbers-as-text in numeric columns turned into numbers.
+    """The frame commands get, by the rule both adapters share (`cells.command_values`).
 
-    Everything else stays as stored; the checks report what could not be read.
+    The checks report what could not be read.
     """
     frame = read.data.frame.copy()
+    for row, key in read.formulas:
+        # The part-wise reader sees a formula's cached result, or nothing: neither is typed.
+        if row < len(frame):
+            frame.at[row, key] = None
     for column in read.spec.columns:
-        if column.type not in NUMERIC_TYPES:
-            continue
-        frame[column.key] = [plain_number(v) for v in frame[column.key].tolist()]
+        frame[column.key] = command_values(column, frame[column.key].tolist())
     return frame
 
 
