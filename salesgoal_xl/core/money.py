@@ -164,8 +164,14 @@ def round_half_up_units(value: object, unit: object = 1) -> int:
     multiply the result by the unit to get the rounded amount.
     """
     count = to_fraction(value, "value") / unit_fraction(unit)
-    nearest = math.floor(abs(count) + Fraction(1, 2))
-    return -nearest if count < 0 else nearest
+    return round_half_up_ratio(count.numerator, count.denominator)
+
+
+def round_half_up_ratio(numerator: int, denominator: int) -> int:
+    """numerator / denominator (denominator > 0) to the nearest integer, halves away from
+    zero: the same rule as `round_half_up_units`, in integers only (for hot paths)."""
+    magnitude = (2 * abs(numerator) + denominator) // (2 * denominator)
+    return magnitude if numerator >= 0 else -magnitude
 
 
 def round_half_up(value: object, step: Decimal) -> Decimal:

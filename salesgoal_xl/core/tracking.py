@@ -40,6 +40,7 @@ from salesgoal_xl.core.money import (
     Money,
     from_units,
     is_int_amount,
+    round_half_up_ratio,
     to_fraction,
     unit_fraction,
 )
@@ -123,7 +124,7 @@ class RiskFlag:
         # (due - done) / due in percent, in integer arithmetic: the reason is on a hot path.
         scale = due.numerator * done.denominator
         shortfall = scale - done.numerator * due.denominator
-        behind = _round_ratio(100 * shortfall, scale) if scale else 0
+        behind = round_half_up_ratio(100 * shortfall, scale) if scale else 0
         if behind > 0:
             text = f"behind seasonal pace by {behind}%"
         elif behind < 0:
@@ -140,7 +141,7 @@ class RiskFlag:
             return f"no {word}s are left to close the gap"
         times_best = self.times_best
         if times_best is not None:
-            tenths = _round_ratio(10 * times_best.numerator, times_best.denominator)
+            tenths = round_half_up_ratio(10 * times_best.numerator, times_best.denominator)
             times = f"{tenths // 10}.{tenths % 10}"
             return f"needs {times}x the best {word} so far"
         left = f"the last {word}" if self.periods_left == 1 else f"{self.periods_left} {word}s"
@@ -386,14 +387,8 @@ def _all_int(*values: object) -> bool:
 
 
 def _round_half_up(value: Fraction) -> int:
-    """The nearest integer, halves away from zero (Excel's ROUND, as in core.proposal)."""
-    return _round_ratio(value.numerator, value.denominator)
-
-
-def _round_ratio(numerator: int, denominator: int) -> int:
-    """numerator / denominator (denominator > 0) rounded half-up, halves away from zero."""
-    magnitude = (2 * abs(numerator) + denominator) // (2 * denominator)
-    return magnitude if numerator >= 0 else -magnitude
+    """The nearest integer, halves away from zero: core.money's one rounding rule."""
+    return round_half_up_ratio(value.numerator, value.denominator)
 
 
 def _percent(value: Fraction) -> str:
