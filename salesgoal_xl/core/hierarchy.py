@@ -49,6 +49,27 @@ DEFAULT_WEIGHT_COLUMNS: Mapping[str, str] = {
 """The leaf column each weighted method reads, unless ``weight_columns`` says otherwise."""
 
 
+def locked_units(
+    amount: object,
+    source: Source,
+    unit: Fraction,
+    what: str,
+    shown_unit: object,
+    problems: list[Problem],
+) -> int | None:
+    """A locked amount in whole units, or None with the reason added to `problems` (an
+    amount between units, or below zero): the one reading of a lock, annual or monthly."""
+    try:
+        units = to_units(amount, unit, what, shown_unit=shown_unit)
+    except AllocationError as exc:
+        problems.append(infeasible(str(exc), source))
+        return None
+    if units < 0:
+        problems.append(infeasible(f"a locked target must be >= 0 (got {amount})", source))
+        return None
+    return units
+
+
 def infeasible(message: str, source: Source = NOWHERE) -> Problem:
     """One reason a split cannot be made, at the rule, lock or cell behind it."""
     return error(
@@ -308,15 +329,8 @@ def _locked_nodes(
                 )
             )
             continue
-        try:
-            units = to_units(lock.amount, unit, where, shown_unit=shown_unit)
-        except AllocationError as exc:
-            problems.append(infeasible(str(exc), lock.source))
-            continue
-        if units < 0:
-            problems.append(
-                infeasible(f"a locked target must be >= 0 (got {lock.amount})", lock.source)
-            )
+        units = locked_units(lock.amount, lock.source, unit, where, shown_unit, problems)
+        if units is None:
             continue
         if (lock.level, lock.code) in locked:
             problems.append(

@@ -8,9 +8,8 @@ from fractions import Fraction
 
 import pandas as pd
 
-from salesgoal_xl.core.errors import AllocationError
-from salesgoal_xl.core.hierarchy import NodeLock
-from salesgoal_xl.core.money import Amount, to_units
+from salesgoal_xl.core.hierarchy import NodeLock, locked_units
+from salesgoal_xl.core.money import Amount
 from salesgoal_xl.core.problems import NOWHERE, Problem, Source
 from salesgoal_xl.core.split.request import ORG_LEVELS, Lock, infeasible
 
@@ -32,17 +31,9 @@ def lock_units(
     units: dict[LockKey, int] = {}
     for lock in locks:
         key = lock_key(lock)
-        try:
-            amount = to_units(
-                lock.amount, unit, f"locked {lock.level} {lock.code}", shown_unit=shown
-            )
-        except AllocationError as exc:
-            issues.append(infeasible(str(exc), lock.source))
-            continue
-        if amount < 0:
-            issues.append(
-                infeasible(f"a locked target must be >= 0 (got {lock.amount})", lock.source)
-            )
+        what = f"locked {lock.level} {lock.code}"
+        amount = locked_units(lock.amount, lock.source, unit, what, shown, issues)
+        if amount is None:
             continue
         if key in units:
             issues.append(
