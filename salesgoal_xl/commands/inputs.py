@@ -153,9 +153,7 @@ def cell_amount(
 ) -> int | Decimal | None:
     """A money cell exactly (an int when whole, else a Decimal: never cut to whole units)."""
     number = cell_number(data, row, key, problems, label=label)
-    if number is None:
-        return None
-    return int(number) if number == number.to_integral_value() else number
+    return None if number is None else money_amount(number)
 
 
 def text_codes(frame: pd.DataFrame, column: str) -> list[str]:
