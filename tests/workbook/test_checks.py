@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
-from salesgoal_xl.core.problems import Problem, ProblemCode, Severity, error
+from salesgoal_xl.core.problems import Problem, ProblemCode, Severity, Source, error
 from salesgoal_xl.workbook import schema
 from salesgoal_xl.workbook.checks import (
     ALL_CHECKS,
@@ -202,11 +202,18 @@ def test_level_codes_are_checked_at_their_level() -> None:
 def test_runs_of_the_same_problem_are_summed_up_per_column() -> None:
     """Past the limit, the same code in the same column is one summary line with a range."""
     problems = [
-        error(ProblemCode.NOT_A_NUMBER, "x", sheet="History", cell=f"E{i}") for i in range(3, 103)
+        error(
+            ProblemCode.NOT_A_NUMBER,
+            "x",
+            source=Source("History", f"E{i}", "tblHistory", "amount", i - 3),
+        )
+        for i in range(3, 103)
     ]
+    problems.append(error(ProblemCode.NOT_A_NUMBER, "y", sheet="History", cell="E200"))
     kept = summarise_runs(problems)
-    assert len(kept) == SAME_PROBLEM_LIMIT + 1
-    assert kept[-1].cell == f"E{3 + SAME_PROBLEM_LIMIT}:E102"
+    assert len(kept) == SAME_PROBLEM_LIMIT + 2  # the one without a data row stands alone
+    assert kept[-2].cell == f"E{3 + SAME_PROBLEM_LIMIT}:E102"
+    assert kept[-2].source.row is None and kept[-1].message == "y"
 
 
 def test_checks_run_through_any_port() -> None:
