@@ -29,13 +29,12 @@ from openpyxl.worksheet.table import TableColumn
 from openpyxl.worksheet.worksheet import Worksheet
 
 from salesgoal_xl.core.problems import Category, ProblemCode, ProblemsFound, error
+from salesgoal_xl.workbook.headers import match_headers
 from salesgoal_xl.workbook.schema import (
     Column,
     ColumnType,
     Role,
     Table,
-    header_lookup,
-    normalise_header,
 )
 from salesgoal_xl.workbook.styles import ensure_column_style
 
@@ -217,13 +216,10 @@ def _schema_columns(
 ) -> dict[str, int]:
     """Schema key -> sheet column, from the header cells (any language)."""
     min_col, header_row, max_col, _ = range_boundaries(str(tbl.ref))
-    lookup = header_lookup(spec)
-    columns: dict[str, int] = {}
-    for col in range(min_col, max_col + 1):
-        header = ws.cell(header_row, col).value
-        key = lookup.get(normalise_header(str(header))) if header is not None else None
-        if key is not None and key not in columns:
-            columns[key] = col
+    headers = [ws.cell(header_row, col).value for col in range(min_col, max_col + 1)]
+    match = match_headers(spec, headers, min_col, header_row, ws.title)
+    keys = set(spec.keys)
+    columns = {name: min_col + i for i, name in enumerate(match.names) if name in keys}
     needed = {str(k) for k in frame.columns} | {
         c.key for c in spec.columns if c.role is Role.FORMULA
     }

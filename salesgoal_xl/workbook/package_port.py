@@ -33,6 +33,7 @@ from salesgoal_xl.workbook.cells import command_values
 from salesgoal_xl.workbook.door import replace_parts
 from salesgoal_xl.workbook.fill import a1_formula, cell_value, order_rows
 from salesgoal_xl.workbook.gate import inspect_package
+from salesgoal_xl.workbook.headers import match_headers
 from salesgoal_xl.workbook.port import (
     MessageCallback,
     ProgressCallback,
@@ -46,8 +47,6 @@ from salesgoal_xl.workbook.schema import (
     ColumnType,
     Role,
     Table,
-    header_lookup,
-    normalise_header,
     table,
 )
 
@@ -144,52 +143,14 @@ class PackagePort(StagedWrites):
         return TableData(name, frame, part.sheet_name, header_row + 1, letters)
 
     def _columns(self, spec: Table, part: package.TablePart) -> tuple[list[str], dict[str, str]]:
-        """Frame column names (schema keys, or the user's header) and schema-key letters."""
-        lookup = header_lookup(spec)
-        first_col, header_row, last_col, _ = part.bounds
-        keys: list[str] = []
-        letters: dict[str, str] = {}
-        problems: list[Problem] = []
-        for offset, header in enumerate(part.headers):
-            key = lookup.get(normalise_header(header))
-            letter = package.column_letter(first_col + offset)
-            if key is not None and key in letters:
-                problems.append(
-                    error(
-                        ProblemCode.DUPLICATE_HEADER,
-                        f"table {spec.name} has column {header!r} twice "
-                        f"({letters[key]}{header_row} and {letter}{header_row})",
-                        sheet=part.sheet_name,
-                        cell=f"{letter}{header_row}",
-                        hint="delete or rename one of the two columns",
-                        category=Category.SCHEMA,
-                    )
-                )
-            if key is None or key in letters:
-                keys.append(header)  # a user's own column (or a duplicate): kept, ignored
-                continue
-            keys.append(key)
-            letters[key] = letter
-        # As the openpyxl reader: a table the program owns needs every column it writes.
-        header_range = (
-            f"{package.column_letter(first_col)}{header_row}:"
-            f"{package.column_letter(last_col)}{header_row}"
-        )
-        problems += [
-            error(
-                ProblemCode.MISSING_HEADER,
-                f"table {spec.name} has no column {c.label.en!r}",
-                sheet=part.sheet_name,
-                cell=header_range,
-                hint="restore the header (any of the three languages is fine)",
-                category=Category.SCHEMA,
-            )
-            for c in spec.columns
-            if (c.required or spec.owned) and c.key not in letters
-        ]
-        if problems:
-            raise ProblemsFound(problems, self.label)
-        return keys, letters
+        """Frame column names (schema keys, or the user's header) and schema-key letters, from
+        the one matcher (`headers.match_headers`); a header problem that keeps a command from
+        reading the table is raised, as the openpyxl reader reports it."""
+        first_col, header_row, _, _ = part.bounds
+        match = match_headers(spec, part.headers, first_col, header_row, part.sheet_name)
+        if match.errors:
+            raise ProblemsFound(match.errors, self.label)
+        return match.names, match.letters
 
     def _date(self, value: Any) -> Any:
         if isinstance(value, int | float) and not isinstance(value, bool):

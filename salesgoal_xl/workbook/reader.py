@@ -30,6 +30,7 @@ from salesgoal_xl.workbook.cells import (
     is_blank,
     parse_setting,
 )
+from salesgoal_xl.workbook.headers import match_headers
 from salesgoal_xl.workbook.port import TableData
 from salesgoal_xl.workbook.schema import (
     LANGUAGES,
@@ -40,7 +41,6 @@ from salesgoal_xl.workbook.schema import (
     Role,
     Setting,
     Table,
-    header_lookup,
     normalise_header,
     setting_lookup,
     table,
@@ -209,72 +209,23 @@ def _match_headers(
     header_rows: int,
     lang: str,
 ) -> dict[int, str]:
-    """Map each sheet column of the table to a schema key or an extra-column name."""
+    """Map each sheet column of the table to a schema key or an extra-column name: the header
+    cells' texts (the table's own column names where a cell is empty) go through the one
+    matcher, `headers.match_headers`."""
     min_col, min_row, max_col = bounds
-    lookup = header_lookup(spec)
     table_columns = list(getattr(tbl, "tableColumns", []) or [])
-    columns: dict[int, str] = {}
-    extras: list[str] = []
-    unknown: list[tuple[str, str]] = []
+    texts: list[object | None] = []
     for col in range(min_col, max_col + 1):
         text: Any = _value(ws, min_row, col) if header_rows else None
         if text is None and col - min_col < len(table_columns):
             text = table_columns[col - min_col].name
-        letter = get_column_letter(col)
-        cell = f"{letter}{min_row}"
-        key = lookup.get(normalise_header(str(text))) if text is not None else None
-        if key is None:
-            label = str(text).strip() if text is not None else f"Column {letter}"
-            while label in columns.values() or label in spec.keys:
-                label += " (2)"
-            columns[col] = label
-            extras.append(label)
-            unknown.append((label, cell))
-            continue
-        if key in read.header_cells:
-            first = read.header_cells[key]
-            read.problems.append(
-                error(
-                    ProblemCode.DUPLICATE_HEADER,
-                    f"table {spec.name} has column {spec.column(key).label.get(lang)!r} twice"
-                    f" ({first} and {cell})",
-                    sheet=ws.title,
-                    cell=cell,
-                    hint=f"delete or rename one of the two columns; {first} is the one read",
-                    category=Category.SCHEMA,
-                )
-            )
-            label = f"{text} ({cell})"
-            columns[col] = label
-            extras.append(label)
-            continue
-        read.header_cells[key] = cell
-        read.data.letters = {**read.data.letters, key: letter}
-        columns[col] = key
-    header_range = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{min_row}"
-    for column in spec.columns:
-        if column.key in read.header_cells:
-            continue
-        expected = column.label.get(lang)
-        needed = column.required or spec.owned
-        guess = ", ".join(f"{label!r} at {cell}" for label, cell in unknown[:3])
-        hint = f"add a column headed {expected!r} to the table"
-        if guess:
-            hint += f", or rename {guess} if that is it"
-        make = error if needed else warning
-        read.problems.append(
-            make(
-                ProblemCode.MISSING_HEADER,
-                f"table {spec.name} has no column {expected!r}"
-                + ("" if needed else "; it is read as blank"),
-                sheet=ws.title,
-                cell=header_range,
-                hint=hint,
-                category=Category.SCHEMA,
-            )
-        )
-    read.extra_columns = tuple(extras)
-    return columns
+        texts.append(text)
+    match = match_headers(spec, texts, min_col, min_row, ws.title, lang)
+    read.problems.extend(match.problems)
+    read.header_cells.update(match.header_cells)
+    read.data.letters = {**read.data.letters, **match.letters}
+    read.extra_columns = match.extras
+    return {min_col + offset: name for offset, name in enumerate(match.names)}
 
 
 def _read_rows(
