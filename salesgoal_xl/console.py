@@ -80,7 +80,7 @@ def run_command(action: Callable[[], T], *, path: str = "", as_json: bool = Fals
         return action()
     except ProblemsFound as exc:
         show_problems(exc.problems, exc.path or path, as_json=as_json)
-        unreadable = any(p.category is Category.FILE for p in exc.problems)
+        unreadable = exc.unreadable or any(p.category is Category.FILE for p in exc.problems)
         raise typer.Exit(EXIT_UNREADABLE if unreadable else EXIT_PROBLEMS) from None
     except SalesgoalError as exc:
         err.print(f"[red]error:[/red] {exc}")

@@ -39,10 +39,17 @@ class CheckOutcome:
 
     @property
     def exit_code(self) -> int:
-        """0 clean, 1 errors or warnings, 2 unreadable."""
+        """0 clean and ready, 1 errors, warnings or a step still to do, 2 unreadable.
+
+        A step still to do (no history yet, no final target) is not something wrong, but a
+        command would refuse the plan: so `check` exiting 0 means propose and split accept it.
+        """
         if not self.readable:
             return EXIT_UNREADABLE
-        if any(p.severity in (Severity.ERROR, Severity.WARNING) for p in self.problems):
+        if any(
+            p.severity in (Severity.ERROR, Severity.WARNING) or p.code in STEPS_AHEAD
+            for p in self.problems
+        ):
             return EXIT_PROBLEMS
         return EXIT_CLEAN
 

@@ -270,3 +270,13 @@ class ProblemsFound(SalesgoalError):  # noqa: N818 -- reads as a sentence at rai
         if more > 0:
             lines.append(f"... and {more} more")
         super().__init__("\n".join(lines))
+
+    unreadable: bool = False
+    """True when the file itself could not be read (a command exits 2, as check does)."""
+
+
+class FileRefused(ProblemsFound):
+    """The file was refused before anything in it was used: hostile, damaged, not a workbook,
+    or a value the gate will not read around. Every command exits 2 on it, `check` too."""
+
+    unreadable = True

@@ -22,6 +22,7 @@ import pandas as pd
 
 from salesgoal_xl.core.problems import (
     Category,
+    FileRefused,
     Problem,
     ProblemCode,
     ProblemsFound,
@@ -72,7 +73,7 @@ class PackagePort(StagedWrites):
         self.open_problems = [p for p in problems if p.severity is not Severity.ERROR]
         errors = [p for p in problems if p.severity is Severity.ERROR]
         if errors:
-            raise ProblemsFound(errors, str(self.path))
+            raise FileRefused(errors, str(self.path))
         self._archive = zipfile.ZipFile(self.path)
         self._tables = package.locate_tables(self._archive)
         self._strings: list[str] | None = None

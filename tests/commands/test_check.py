@@ -14,7 +14,7 @@ from openpyxl.chart import BarChart, Reference
 from typer.testing import CliRunner
 
 from salesgoal_xl.cli import app
-from salesgoal_xl.commands.check import check_workbook, run_check
+from salesgoal_xl.commands.check import STEPS_AHEAD, check_workbook, run_check
 from salesgoal_xl.core.problems import ProblemCode
 from salesgoal_xl.workbook import schema
 from salesgoal_xl.workbook.builder import build_workbook as build_template
@@ -224,15 +224,24 @@ def test_file_level_corpus_gives_its_code_without_traceback(tmp_path: Path) -> N
 @pytest.mark.parametrize("lang", schema.LANGUAGES)
 @pytest.mark.parametrize("first_month", [1, 4])
 def test_built_templates_check_clean(tmp_path: Path, lang: str, first_month: int) -> None:
-    """A template fresh from the builder checks clean in every language and fiscal calendar."""
+    """A template fresh from the builder has nothing wrong in every language and fiscal
+    calendar: only the steps still to do, which make check exit 1 (not ready to split)."""
     path = tmp_path / f"template-{lang}.xlsx"
     build_template(lang, fiscal_year=2026, first_month=first_month).save(path)
-    result = runner.invoke(app, ["check", str(path), "--no-write"])
-    assert result.exit_code == 0, result.output
+    _assert_only_steps_ahead(path)
+
+
+def _assert_only_steps_ahead(path: Path) -> None:
+    result = runner.invoke(app, ["check", str(path), "--no-write", "--json"])
+    problems = json.loads(result.stdout)["problems"]
+    assert problems, result.output
+    assert {(p["severity"], p["code"]) for p in problems} <= {
+        ("info", code.value) for code in STEPS_AHEAD
+    }, result.output
+    assert result.exit_code == 1, result.output
 
 
 @pytest.mark.parametrize("path", sorted(TEMPLATES.glob("*.xlsx")), ids=lambda p: p.name)
 def test_shipped_templates_check_clean(path: Path) -> None:
-    """Every template in workbook_templates/ checks clean."""
-    result = runner.invoke(app, ["check", str(path), "--no-write"])
-    assert result.exit_code == 0, result.output
+    """Every template in workbook_templates/ has nothing wrong, only steps still to do."""
+    _assert_only_steps_ahead(path)

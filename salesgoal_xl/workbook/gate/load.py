@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 from xml.etree.ElementTree import ParseError
 
-from salesgoal_xl.core.problems import Problem, ProblemCode, ProblemsFound, Severity, has_errors
+from salesgoal_xl.core.problems import (
+    FileRefused,
+    Problem,
+    ProblemCode,
+    ProblemsFound,
+    Severity,
+    has_errors,
+)
 from salesgoal_xl.workbook.gate.inspection import inspect_package
 from salesgoal_xl.workbook.gate.limits import Limits
 from salesgoal_xl.workbook.gate.refusal import REPAIR_HINT, describe_part, file_problem
@@ -174,7 +181,7 @@ def load_workbook_safely(
         raise
     # Any library failure, whatever its type, must become a problem, never a traceback.
     except (Exception, MemoryError, RecursionError) as exc:
-        raise ProblemsFound([problem_from_exception(exc, target.name)], str(path)) from None
+        raise FileRefused([problem_from_exception(exc, target.name)], str(path)) from None
 
 
 def open_workbook(
@@ -193,7 +200,7 @@ def open_workbook(
     """
     problems = inspect_package(path, limits)
     if has_errors(problems):
-        raise ProblemsFound(problems, str(path))
+        raise FileRefused(problems, str(path))
     if warnings_out is not None:
         warnings_out.extend(p for p in problems if p.severity is not Severity.ERROR)
     return load_workbook_safely(path, read_only=read_only, data_only=data_only)

@@ -8,9 +8,9 @@ from typing import Final
 
 from salesgoal_xl.core.problems import (
     Category,
+    FileRefused,
     Problem,
     ProblemCode,
-    ProblemsFound,
     error,
     warning,
 )
@@ -42,7 +42,7 @@ def file_warning(code: ProblemCode, message: str, hint: str = "", *, sheet: str 
     return warning(code, message, hint=hint, sheet=sheet, category=Category.FILE)
 
 
-class Refused(ProblemsFound):
+class Refused(FileRefused):
     """Stop inspecting: this problem makes the rest meaningless.
 
     It is a `ProblemsFound`, so if it ever leaves the gate (the door uses the gate's part
