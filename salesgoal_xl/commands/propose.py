@@ -26,6 +26,7 @@ from salesgoal_xl.commands.inputs import (
 from salesgoal_xl.core.calendar import FiscalCalendar
 from salesgoal_xl.core.errors import ProposalError, SalesgoalError
 from salesgoal_xl.core.forecast import forecast_plan_year, monthly_actuals
+from salesgoal_xl.core.money import round_half_up
 from salesgoal_xl.core.problems import Problem, ProblemCode, ProblemsFound, Source, error
 from salesgoal_xl.core.proposal import (
     COMPANY_LABELS,
@@ -153,7 +154,7 @@ def _proposal_settings(settings: PlanSettings) -> ProposalSettings:
 
 def _dec(value: object) -> Decimal:
     if isinstance(value, Fraction):
-        return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("1e-6"))
+        return round_half_up(value, Decimal("1e-6"))
     return to_decimal(value)
 
 

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from decimal import Decimal
+from fractions import Fraction
 from typing import Final
 
 import numpy as np
@@ -22,6 +23,7 @@ import pandas as pd
 
 from salesgoal_xl.core.errors import ProposalError
 from salesgoal_xl.core.forecast import index_to_period
+from salesgoal_xl.core.money import round_half_up_units
 from salesgoal_xl.core.proposal import MarketAssumption, ProposalSettings
 
 DEFAULT_SEED: Final = 20260101
@@ -437,5 +439,5 @@ def _build_markets(history: pd.DataFrame, reps: pd.DataFrame, plan_start: int) -
 
 
 def _round_to(value: float, unit: int) -> int:
-    """A generated figure as a round whole number; inputs are estimates, so float is fine here."""
-    return round(value / unit) * unit
+    """A generated figure as a round whole number of `unit`s, halves up like every rounding."""
+    return round_half_up_units(Fraction(value), unit) * unit
