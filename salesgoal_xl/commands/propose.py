@@ -31,7 +31,6 @@ from salesgoal_xl.core.problems import Problem, ProblemCode, ProblemsFound, Sour
 from salesgoal_xl.core.proposal import (
     COMPANY_LABELS,
     COMPANY_SCOPE,
-    Language,
     MarketAssumption,
     Proposal,
     ProposalInputsInvalid,
@@ -39,6 +38,7 @@ from salesgoal_xl.core.proposal import (
     build_proposal,
     is_company_scope,
 )
+from salesgoal_xl.core.proposal_text import Language
 from salesgoal_xl.workbook.cells import is_blank
 from salesgoal_xl.workbook.port import TableData, WorkbookPort
 

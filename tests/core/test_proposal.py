@@ -13,8 +13,6 @@ from salesgoal_xl.core.errors import ProposalError
 from salesgoal_xl.core.forecast import forecast_plan_year
 from salesgoal_xl.core.problems import ProblemCode, ProblemsFound, Source
 from salesgoal_xl.core.proposal import (
-    LANGUAGES,
-    MESSAGES,
     CheckStatus,
     FlagCode,
     MarketAssumption,
@@ -24,6 +22,7 @@ from salesgoal_xl.core.proposal import (
     build_proposal,
     build_region_proposals,
 )
+from salesgoal_xl.core.proposal_text import LANGUAGES, MESSAGES
 
 SETTINGS = ProposalSettings(fiscal_year=2026)
 
