@@ -21,6 +21,7 @@ from salesgoal_xl.commands.inputs import (
 )
 from salesgoal_xl.core.calendar import FiscalCalendar
 from salesgoal_xl.core.errors import SalesgoalError
+from salesgoal_xl.core.money import to_fraction, unit_fraction
 from salesgoal_xl.core.problems import NOWHERE, Problem, ProblemCode, ProblemsFound, Source, error
 from salesgoal_xl.core.proposal import COMPANY_LABELS, is_company_scope
 from salesgoal_xl.core.split import (
@@ -32,7 +33,7 @@ from salesgoal_xl.core.split import (
     infeasible,
     split_plan,
 )
-from salesgoal_xl.workbook.cells import is_blank
+from salesgoal_xl.workbook.cells import format_number, is_blank
 from salesgoal_xl.workbook.port import TableData, WorkbookPort
 
 
@@ -88,7 +89,7 @@ def build_request(port: WorkbookPort, settings: PlanSettings) -> SplitRequest:
     """
     problems: list[Problem] = []
     proposal = port.read_table("tblProposal")
-    total, total_source = _final_target(proposal, problems)
+    total, total_source = _final_target(proposal, settings["rounding_unit"], problems)
     rules = _rules(port.read_table("tblSplitRules"), problems)
     locks = _locks(port.read_table("tblOverrides"), problems)
     rep_data = port.read_table("tblReps")
@@ -130,7 +131,11 @@ def build_request(port: WorkbookPort, settings: PlanSettings) -> SplitRequest:
     )
 
 
-def _final_target(proposal: TableData, problems: list[Problem]) -> tuple[int | Decimal, Source]:
+def _final_target(
+    proposal: TableData, unit: object, problems: list[Problem]
+) -> tuple[int | Decimal, Source]:
+    """The company's final target, exact; blank, unreadable or between rounding units is a
+    problem at its cell (the same code propose gives a target with cents)."""
     frame = proposal.frame
     for row, scope in enumerate(frame["scope"]):
         if not is_company_scope(scope):
@@ -148,8 +153,21 @@ def _final_target(proposal: TableData, problems: list[Problem]) -> tuple[int | D
                 )
             )
             return 0, proposal.source(row, "final_target")
+        where = proposal.source(row, "final_target")
         amount = cell_amount(proposal, row, "final_target", problems, label="Final target")
-        return (0 if amount is None else amount), proposal.source(row, "final_target")
+        step = unit_fraction(unit)
+        if amount is not None and to_fraction(amount, "final target") % step:
+            problems.append(
+                error(
+                    ProblemCode.NOT_WHOLE_UNITS,
+                    f"final target must be a multiple of the rounding unit "
+                    f"{format_number(float(step))} (got {format_number(float(amount))})",
+                    source=where,
+                    hint="type a multiple of the rounding unit, or change Rounding unit in "
+                    "Settings",
+                )
+            )
+        return (0 if amount is None else amount), where
     problems.append(
         error(
             ProblemCode.NO_TARGET,

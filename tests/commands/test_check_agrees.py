@@ -99,7 +99,13 @@ CASES = {
     "final target with cents": (
         _set("tblProposal", "Final target", 62_481_800.89, _company),
         ProblemCode.NOT_WHOLE_UNITS,
-        ("propose",),
+        ("propose", "split"),
+    ),
+    # a whole amount between rounding units (unit 100): split refused it as SPLIT_INFEASIBLE
+    "final target between rounding units": (
+        _set("tblProposal", "Final target", 62_481_850, _company),
+        ProblemCode.NOT_WHOLE_UNITS,
+        ("split",),
     ),
     # check was clean; propose said NO_HISTORY without a cell
     "market share above 100%": (
