@@ -17,6 +17,7 @@ from salesgoal_xl.workbook.cells import command_values
 from salesgoal_xl.workbook.file_port import FilePort
 from salesgoal_xl.workbook.package_port import PackagePort
 from tests.workbook.bad_tables import write_bad_tables
+from tests.workbook.corpus import build_corpus
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "workbook_templates"
 
@@ -41,8 +42,17 @@ def _read(port: FilePort | PackagePort, name: str) -> tuple[Any, ...]:
     return ("read", data.sheet, data.first_row, dict(data.letters), rows)
 
 
+def _open(adapter: type[FilePort | PackagePort], path: Path) -> Any:
+    """The opened port, or the sorted (code, sheet, cell) of its refusal."""
+    try:
+        return adapter(path)
+    except ProblemsFound as refused:
+        return sorted((p.code.value, p.sheet, p.cell) for p in refused.problems)
+
+
 def _corpus(folder: Path) -> list[Path]:
     files = sorted(write_bad_tables(folder / "bad"))
+    files += sorted(f.path for f in build_corpus(folder / "files").values() if f.path.exists())
     files += sorted(TEMPLATES.glob("*.xlsx"))
     demo = folder / "demo.xlsx"
     runner = CliRunner()
@@ -54,20 +64,25 @@ def _corpus(folder: Path) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """Every bad-table workbook, the three templates and the split demo."""
+    """Every bad-table workbook, every file of the bad-file corpus, the three templates and
+    the split demo."""
     return _corpus(tmp_path_factory.mktemp("parity"))
 
 
 def test_both_adapters_read_every_table_alike(corpus: list[Path]) -> None:
     """For every table of every corpus workbook, the openpyxl adapter and the part-wise one
     give the same sheet, cells and values, or refuse with the same codes at the same cells."""
-    compared = 0
+    compared = refused_files = 0
     differences = []
     for path in corpus:
-        try:
-            slow, fast = FilePort(path), PackagePort(path)
-        except ProblemsFound:
-            continue  # refused by the gate before either reads a table (the gate's own tests)
+        opened = [_open(FilePort, path), _open(PackagePort, path)]
+        refusals = [port for port in opened if isinstance(port, list)]
+        if refusals:  # refused by the gate before either reads a table: refused alike
+            assert refusals == opened, (path.name, opened)
+            refused_files += 1
+            continue
+        slow, fast = opened
+        assert isinstance(slow, FilePort) and isinstance(fast, PackagePort)
         for spec in schema.TABLES:
             assert slow.has_table(spec.name) == fast.has_table(spec.name), (path.name, spec.name)
             if not slow.has_table(spec.name):
@@ -77,7 +92,7 @@ def test_both_adapters_read_every_table_alike(corpus: list[Path]) -> None:
             if first != second:
                 differences.append((path.name, spec.name, first, second))
         fast.close()
-    assert compared > 300
+    assert compared > 300 and refused_files > 10
     assert differences == []
 
 
