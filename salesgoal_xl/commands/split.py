@@ -124,6 +124,7 @@ def build_request(port: WorkbookPort, settings: PlanSettings) -> SplitRequest:
         locks=locks,
         weights=weights,
         over_assignment=Fraction(settings["over_assignment"]),
+        over_assignment_source=settings.where("over_assignment"),
         total_source=total_source,
         granularity=str(settings["granularity"]),
         country=str(settings["country"]).strip() or None,

@@ -309,6 +309,15 @@ def test_a_negative_over_assignment_names_its_rule() -> None:
     assert "over-assignment must be >= 0" in caught.value.problems[0].message
 
 
+def test_a_negative_over_assignment_setting_names_the_setting_cell() -> None:
+    """Without a rep rule of its own, the plan setting applies and a bad one names its cell."""
+    setting = Source("Settings", "B12", "tblSettings", "value")
+    request = _request(over_assignment=Fraction(-1, 20), over_assignment_source=setting)
+    with pytest.raises(SplitInfeasible) as caught:
+        split_plan(request)
+    assert caught.value.problems[0].source == setting
+
+
 def test_a_rep_listed_twice_is_refused() -> None:
     """The same rep id on two rows of the org would be given two targets; it is an error."""
     reps = pd.concat([_reps(), _reps().iloc[[0]]], ignore_index=True)

@@ -14,7 +14,7 @@ import pandas as pd
 from salesgoal_xl.core.errors import AllocationError
 from salesgoal_xl.core.hierarchy import split_hierarchy
 from salesgoal_xl.core.money import Amount, to_units, unit_fraction
-from salesgoal_xl.core.problems import NOWHERE, Problem
+from salesgoal_xl.core.problems import Problem
 from salesgoal_xl.core.split.inputs import as_float, custom_weights
 from salesgoal_xl.core.split.locks import annual_org_locks
 from salesgoal_xl.core.split.request import (
@@ -57,8 +57,8 @@ def over_assignment_rates(
     for level, rule in rules.items():
         rate = rule.over_assignment
         source = rule.source
-        if rate is None:
-            rate, source = (request.over_assignment, NOWHERE) if level == "rep" else (None, NOWHERE)
+        if rate is None and level == "rep":
+            rate, source = request.over_assignment, request.over_assignment_source
         if rate is None:
             continue
         if rate < 0:

@@ -77,6 +77,7 @@ class SplitRequest:
     locks: Sequence[Lock] = ()
     weights: pd.DataFrame | None = None
     over_assignment: Fraction = Fraction(0)
+    over_assignment_source: Source = NOWHERE  # the setting's cell
     ramp: Sequence[float] = DEFAULT_RAMP
     total_source: Source = NOWHERE
     granularity: str = "month"
