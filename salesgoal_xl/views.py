@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 from salesgoal_xl import console
 from salesgoal_xl.commands.propose import ProposeSummary, scope_label
 from salesgoal_xl.commands.split import SplitSummary
+from salesgoal_xl.core.money import round_half_up, to_fraction
 from salesgoal_xl.core.proposal import Proposal
 from salesgoal_xl.workbook.package_port import PackagePort
 
@@ -104,6 +107,7 @@ def show_split(summary: SplitSummary | None, *, as_json: bool) -> None:
                 "leaf_rows": summary.leaf_rows,
                 "changed_rows": summary.changed_rows,
                 "methods": summary.methods,
+                "over_assignment": {k: float(v) for k, v in summary.over_assignment.items()},
                 "levels": {k: v.to_dict("records") for k, v in summary.level_totals.items()},
             }
         )
@@ -134,11 +138,41 @@ def show_split(summary: SplitSummary | None, *, as_json: bool) -> None:
             ["Rep", "Target", "Last year", "Change"],
             [[c, t, ly, _change(t, ly)] for c, t, ly in moves],
         )
+    console.out.print(split_totals_line(summary))
     console.out.print(
-        f"{summary.leaf_rows:,} leaf targets totalling {summary.total:,} "
-        f"(final target {summary.final_target:,}); {summary.changed_rows:,} rows changed; "
+        f"{summary.leaf_rows:,} leaf targets; {summary.changed_rows:,} rows changed; "
         + ("written." if summary.written else "dry run: nothing was written.")
     )
+
+
+def split_totals_line(summary: SplitSummary) -> str:
+    """The final target and the quota sum, apart, with the over-assignment between them.
+
+    Quotas add up to more than the company's target when over-assignment is set (managers
+    are given a cushion); saying so keeps the two figures from being read as one."""
+    final = to_fraction(summary.final_target, "final target")
+    total = to_fraction(summary.total, "quota sum")
+    if total == final:
+        return f"final target {_money(final)}; the leaf targets add up to it exactly"
+    rates = ", ".join(
+        f"{level} {_percent(rate)}" for level, rate in summary.over_assignment.items()
+    )
+    lift = f" (+{_percent(total / final - 1)})" if final else ""
+    why = f"over-assignment {rates}" if rates else "no over-assignment set"
+    return (
+        f"final target {_money(final)}; quota sum {_money(total)}{lift}, "
+        f"{_money(total - final)} above the final target: {why}"
+    )
+
+
+def _money(amount: Fraction) -> str:
+    return f"{amount.numerator:,}" if amount.denominator == 1 else f"{float(amount):,.2f}"
+
+
+def _percent(rate: Fraction) -> str:
+    """A rate as a percentage with at most two decimals, halves up: 1/20 -> '5%'."""
+    text = f"{round_half_up(rate * 100, Decimal('0.01')):f}".rstrip("0").rstrip(".")
+    return text + "%"
 
 
 def _change(target: int, last: object) -> str:

@@ -47,6 +47,7 @@ class SplitSummary:
     level_totals: dict[str, pd.DataFrame]
     last_year: dict[str, dict[str, float]]
     methods: dict[str, str]
+    over_assignment: dict[str, Fraction]
     written: bool
     changed_rows: int
 
@@ -76,6 +77,7 @@ def run_split(port: WorkbookPort, *, dry_run: bool = False) -> SplitSummary:
         level_totals=dict(result.level_totals),
         last_year=_last_year_totals(request),
         methods=dict(result.method_by_level),
+        over_assignment=dict(result.over_assignment),
         written=not dry_run,
         changed_rows=changed,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from fractions import Fraction
 from functools import cache
 
 import pandas as pd
@@ -12,6 +14,7 @@ from salesgoal_xl.commands.propose import run_propose
 from salesgoal_xl.commands.split import run_split
 from salesgoal_xl.core.demo import build_demo_company
 from salesgoal_xl.core.problems import ProblemCode, ProblemsFound, Severity
+from salesgoal_xl.views import split_totals_line
 from salesgoal_xl.workbook import schema
 from salesgoal_xl.workbook.checks import run_checks
 from salesgoal_xl.workbook.port import MemoryPort
@@ -176,3 +179,21 @@ def test_weekly_split_of_an_april_year_checks_clean() -> None:
     tampered.loc[first, "target"] += 100
     port.tables["tblTargets"] = tampered  # type: ignore[index]
     assert run_split(port, dry_run=True).changed_rows == 1
+
+
+def test_the_quota_sum_is_shown_apart_from_the_final_target() -> None:
+    """With 5% over-assignment, the summary names both figures, their difference and the rate;
+    without it, it says the leaves add up to the final target exactly."""
+    port = demo_port()
+    run_propose(port, final="base")
+    summary = run_split(port)
+    final = int(port.tables["tblProposal"]["final_target"][0])
+    quotas = int(port.tables["tblTargets"]["target"].sum())
+    assert summary.over_assignment == {"rep": Fraction(1, 20)}
+    line = split_totals_line(summary)
+    assert line.startswith(f"final target {final:,}; quota sum {quotas:,} (+")
+    assert f"{quotas - final:,} above the final target: over-assignment rep 5%" in line
+    flat = replace(summary, total=final, over_assignment={})
+    assert split_totals_line(flat) == (
+        f"final target {final:,}; the leaf targets add up to it exactly"
+    )

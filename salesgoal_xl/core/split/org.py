@@ -39,6 +39,7 @@ class OrgSplit:
     rep_units: npt.NDArray[np.int64]
     methods: dict[str, str]
     level_totals: dict[str, pd.DataFrame]
+    over_assignment: dict[str, Fraction]  # the rate applied per org level (1/20 is 5%)
 
 
 def org_rules(request: SplitRequest) -> dict[str, LevelRule]:
@@ -117,7 +118,7 @@ def split_org(
     except AllocationError as exc:
         issues.append(infeasible(f"cannot split the organisation: {exc}"))
         return None
-    return _org_result(cascade, rules, request.unit)
+    return _org_result(cascade, rules, request.unit, rates)
 
 
 def _check_org(leaves: pd.DataFrame, rules: dict[str, LevelRule], issues: list[Problem]) -> None:
@@ -141,7 +142,12 @@ def _check_org(leaves: pd.DataFrame, rules: dict[str, LevelRule], issues: list[P
             )
 
 
-def _org_result(cascade: pd.DataFrame, rules: dict[str, LevelRule], unit: Amount) -> OrgSplit:
+def _org_result(
+    cascade: pd.DataFrame,
+    rules: dict[str, LevelRule],
+    unit: Amount,
+    rates: dict[str, Fraction],
+) -> OrgSplit:
     exact_unit = unit_fraction(unit)
 
     def units(values: Sequence[object]) -> list[int]:
@@ -164,4 +170,4 @@ def _org_result(cascade: pd.DataFrame, rules: dict[str, LevelRule], unit: Amount
             by_code[str(code)] = by_code.get(str(code), 0) + amount
         totals[level] = pd.DataFrame({"code": list(by_code), "target": list(by_code.values())})
     rep_units = np.array(units(cascade["target"].tolist()), dtype=np.int64)
-    return OrgSplit(rep_units, methods, totals)
+    return OrgSplit(rep_units, methods, totals, {k: v for k, v in rates.items() if v})

@@ -173,6 +173,7 @@ def split_plan(request: SplitRequest, progress: Progress | None = None) -> Split
         totals,
         from_units(int(grid.sum()), unit, as_int=as_int),
         {**org_methods, "time": time_method, "mix": mix_method},
+        org.over_assignment,
     )
 
 

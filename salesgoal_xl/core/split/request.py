@@ -93,6 +93,9 @@ class SplitResult:
     level_totals: Mapping[str, pd.DataFrame]
     total: Money
     method_by_level: Mapping[str, str]
+    over_assignment: Mapping[str, Fraction] = field(default_factory=dict)
+    """The over-assignment rate each org level applied (levels without one are absent): the
+    leaf total is the final target lifted by these, level after level."""
 
 
 def rule_for(request: SplitRequest, level: str, default: str) -> LevelRule:
