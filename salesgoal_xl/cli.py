@@ -3,15 +3,79 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from salesgoal_xl import __version__, console
 
+
+def plain_help(command: Any) -> None:
+    """Help in the words a user types: `salesgoal split PATH`, not `{path}`; a flag shows no
+    `<bool>` and an option its value's name (`--lang LANG`). Applied to every command and
+    sub-command (and their --help), so a new command gets it without doing anything."""
+    for param in command.params:
+        _plain_param(param)
+    original = command.get_help_option
+
+    def help_option(ctx: Any) -> Any:
+        option = original(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+    command.get_help_option = help_option
+    for sub in getattr(command, "commands", {}).values():
+        plain_help(sub)
+
+
+def _plain_param(param: Any) -> None:
+    name = str(param.name or "value").upper()
+    if isinstance(param, TyperArgument):
+        shown = name if param.required else f"[{name}]"
+        param.metavar = name
+
+        def usage_pieces(ctx: Any) -> list[str]:
+            return [shown]
+
+        def no_type(ctx: Any) -> None:
+            return None
+
+        param.get_usage_pieces = usage_pieces  # type: ignore[method-assign]
+        param.display_type_rich = no_type  # type: ignore[method-assign]
+    elif isinstance(param, TyperOption):
+        if param.is_flag or param.is_bool_flag:
+            param.metavar = ""
+        elif param.metavar is None and not param.type_descriptor.is_choice:
+            param.metavar = name
+
+
+class PlainHelpGroup(TyperGroup):
+    """The root command group, with `plain_help` applied to everything under it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        plain_help(self)
+
+
+STEPS = "Steps, in order"
+ANY_TIME = "Any time"
+OTHER = "Templates, the Excel add-in and the version"
+
 app = typer.Typer(
+    cls=PlainHelpGroup,
     name="salesgoal",
-    help="Set, split, track, evaluate and adjust sales targets in Excel planning workbooks.",
+    help=(
+        "Set, split, track, evaluate and adjust sales targets in Excel planning workbooks.\n\n"
+        "The steps, in order: new (or demo) builds the workbook; propose suggests the "
+        "company target; type or pick the final target; split turns it into exact leaf "
+        "targets. check lists what is wrong, or what is still to do, at any step.\n\n"
+        "Exit codes: 0 done (or clean); 1 the workbook has problems or a step still to do "
+        "(listed at their cells); 2 the file cannot be read (nothing is written); 3 an "
+        "internal error (a bug; the file is not changed)."
+    ),
+    rich_markup_mode="rich",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -23,27 +87,7 @@ def _root() -> None:
     """Set, split, track, evaluate and adjust sales targets in Excel planning workbooks."""
 
 
-@app.command()
-def version() -> None:
-    """Print the salesgoal_xl version."""
-    typer.echo(__version__)
-
-
-# --- commands are registered below this line, one block each ---
-
-
-@app.command()
-def templates(
-    directory: Annotated[Path, typer.Argument(help="Folder for the three templates.")],
-) -> None:
-    """Write the English, Traditional and Simplified Chinese templates into DIRECTORY."""
-    from salesgoal_xl.commands.new import write_templates
-
-    for written in console.run_command(lambda: write_templates(directory)):
-        console.out.print(f"template written: {written}")
-
-
-@app.command("new")
+@app.command("new", rich_help_panel=STEPS)
 def new(
     path: Annotated[Path, typer.Argument(help="Where to write the workbook (.xlsx).")],
     lang: Annotated[str, typer.Option(help="Workbook language: en, zh-Hant or zh-Hans.")] = "en",
@@ -58,7 +102,7 @@ def new(
     console.out.print(f"planning workbook written: {written}")
 
 
-@app.command()
+@app.command(rich_help_panel=ANY_TIME)
 def check(
     path: str = typer.Argument(..., help="The planning workbook to check (.xlsx)."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON for machines."),
@@ -76,7 +120,7 @@ def check(
     raise typer.Exit(console.show_check(outcome, path, as_json=json_out))
 
 
-@app.command()
+@app.command(rich_help_panel=STEPS)
 def demo(
     path: Annotated[Path, typer.Argument(help="Where to write the demo workbook (.xlsx).")],
     lang: Annotated[str, typer.Option(help="Workbook language: en, zh-Hant or zh-Hans.")] = "en",
@@ -92,7 +136,7 @@ def demo(
     console.out.print(f"demo workbook written: {written}")
 
 
-@app.command()
+@app.command(rich_help_panel=STEPS)
 def propose(
     path: Annotated[Path, typer.Argument(help="The planning workbook.")],
     final: Annotated[
@@ -116,7 +160,7 @@ def propose(
     views.show_proposal(summary, as_json=json_out)
 
 
-@app.command()
+@app.command(rich_help_panel=STEPS)
 def split(
     path: Annotated[Path, typer.Argument(help="The planning workbook.")],
     dry_run: Annotated[bool, typer.Option(help="Compute and report without writing.")] = False,
@@ -135,10 +179,30 @@ def split(
     views.show_split(summary, as_json=json_out)
 
 
+@app.command(rich_help_panel=OTHER)
+def version() -> None:
+    """Print the salesgoal_xl version."""
+    typer.echo(__version__)
+
+
+# --- commands are registered below this line, one block each ---
+
+
+@app.command(rich_help_panel=OTHER)
+def templates(
+    directory: Annotated[Path, typer.Argument(help="Folder for the three templates.")],
+) -> None:
+    """Write the English, Traditional and Simplified Chinese templates into DIRECTORY."""
+    from salesgoal_xl.commands.new import write_templates
+
+    for written in console.run_command(lambda: write_templates(directory)):
+        console.out.print(f"template written: {written}")
+
+
 # salesgoal addin build / install / functions-vba: the sub-commands live with the add-in.
 from salesgoal_xl.addin.cli import app as addin_app  # noqa: E402 -- one block per command
 
-app.add_typer(addin_app, name="addin")
+app.add_typer(addin_app, name="addin", rich_help_panel=OTHER)
 
 
 def main() -> None:
