@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from salesgoal_xl import console
 from salesgoal_xl.commands.propose import ProposeSummary, scope_label
@@ -109,6 +110,7 @@ def show_split(summary: SplitSummary | None, *, as_json: bool) -> None:
                 "methods": summary.methods,
                 "over_assignment": {k: float(v) for k, v in summary.over_assignment.items()},
                 "levels": {k: v.to_dict("records") for k, v in summary.level_totals.items()},
+                "reps": [] if summary.rep_plan is None else summary.rep_plan.to_dict("records"),
             }
         )
         return
@@ -123,26 +125,41 @@ def show_split(summary: SplitSummary | None, *, as_json: bool) -> None:
                 for code, t in zip(totals["code"], totals["target"], strict=True)
             ],
         )
-    reps = summary.level_totals["rep"]
-    if "rep" in summary.last_year:
-        last_map = summary.last_year["rep"]
-        moves = sorted(
-            (
-                (code, int(t), last_map.get(code, 0))
-                for code, t in zip(reps["code"], reps["target"], strict=True)
-            ),
-            key=lambda r: -abs(r[1] - r[2]),
-        )[:10]
+    plan = summary.rep_plan
+    if plan is not None and len(plan):
+        ranked = sorted(plan.to_dict("records"), key=_look_first)[:10]
         console.table(
-            "Biggest changes vs last year (reps)",
-            ["Rep", "Target", "Last year", "Change"],
-            [[c, t, ly, _change(t, ly)] for c, t, ly in moves],
+            "Reps to look at (rails, leavers, new hires, Potential first; then the largest "
+            "changes vs last year over the same months)",
+            ["Rep", "Team", "Target", "Last year", "Change", "Reason"],
+            [
+                [
+                    row["rep_id"],
+                    row["team"],
+                    row["target"],
+                    row["last_year"],
+                    "" if row["change"] is None else f"{float(row['change']):+.1%}",
+                    row["reason"],
+                ]
+                for row in ranked
+            ],
         )
     console.out.print(split_totals_line(summary))
     console.out.print(
         f"{summary.leaf_rows:,} leaf targets; {summary.changed_rows:,} rows changed; "
         + ("written." if summary.written else "dry run: nothing was written.")
     )
+
+
+NOTABLE = ("capped", "held at", "above Potential", "leaves", "new hire", "cannot hold", "locked")
+
+
+def _look_first(row: Mapping[Hashable, Any]) -> tuple[int, float]:
+    """Reps whose reason says something a lead should see come first, then by change."""
+    notable = any(word in str(row["reason"]) for word in NOTABLE)
+    change = row["change"]
+    size = abs(float(change)) if isinstance(change, int | float | Decimal) else 0.0
+    return (0 if notable else 1, -size)
 
 
 def split_totals_line(summary: SplitSummary) -> str:

@@ -24,6 +24,7 @@ from salesgoal_xl.workbook.cells import (
     PERIOD_MONTH,
     NumberText,
     classify_number_text,
+    date_problem,
     format_number,
     is_blank,
     number_problem,
@@ -248,6 +249,25 @@ def _month_label(value: object) -> object:
 def empty_table(data: TableData, what: str, hint: str) -> Problem:
     """A table a command needs is still empty: the next step on a new plan, named."""
     return error(ProblemCode.EMPTY_TABLE, f"{data.name} {what}", source=data.source(), hint=hint)
+
+
+def checked_dates(data: TableData, keys: Sequence[str], problems: list[Problem]) -> pd.DataFrame:
+    """The frame with the date columns `keys` read by the cells' date policy: a value that is
+    not a date (an error value, a word, a serial number outside the calendar) is a problem at
+    its cell and reads as blank."""
+    frame = data.frame.copy()
+    for key in keys:
+        label = table(data.name).column(key).label.en
+        values: list[object] = []
+        for row, value in enumerate(frame[key]):
+            problem = date_problem(value, label)
+            if problem is not None:
+                code, message, hint = problem
+                problems.append(error(code, message, source=data.source(row, key), hint=hint))
+                value = None
+            values.append(value)
+        frame[key] = pd.Series(values, dtype=object)
+    return frame
 
 
 def checked_numbers(

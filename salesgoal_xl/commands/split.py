@@ -11,6 +11,7 @@ import pandas as pd
 from salesgoal_xl.commands.inputs import (
     PlanSettings,
     cell_amount,
+    checked_dates,
     checked_numbers,
     empty_table,
     history_amounts,
@@ -48,8 +49,12 @@ class SplitSummary:
     last_year: dict[str, dict[str, float]]
     methods: dict[str, str]
     over_assignment: dict[str, Fraction]
+    rep_plan: pd.DataFrame | None
     written: bool
     changed_rows: int
+
+
+REP_PLAN = "tblRepPlan"  # one row per rep with the reason (workbooks before 0.x lack it)
 
 
 def run_split(port: WorkbookPort, *, dry_run: bool = False) -> SplitSummary:
@@ -68,6 +73,8 @@ def run_split(port: WorkbookPort, *, dry_run: bool = False) -> SplitSummary:
     if not dry_run:
         port.progress(0.9, "writing leaf targets")
         port.write_table("tblTargets", result.leaves)
+        if result.rep_plan is not None and port.has_table(REP_PLAN):
+            port.write_table(REP_PLAN, result.rep_plan)
         port.commit()
     port.progress(1.0, "done")
     return SplitSummary(
@@ -78,6 +85,7 @@ def run_split(port: WorkbookPort, *, dry_run: bool = False) -> SplitSummary:
         last_year=_last_year_totals(request),
         methods=dict(result.method_by_level),
         over_assignment=dict(result.over_assignment),
+        rep_plan=result.rep_plan,
         written=not dry_run,
         changed_rows=changed,
     )
@@ -96,6 +104,8 @@ def build_request(port: WorkbookPort, settings: PlanSettings) -> SplitRequest:
     locks = _locks(port.read_table("tblOverrides"), problems)
     rep_data = port.read_table("tblReps")
     reps = checked_numbers(rep_data, ("capacity", "potential"), problems)
+    dates = checked_dates(rep_data, ("start_date", "end_date"), problems)
+    reps[["start_date", "end_date"]] = dates[["start_date", "end_date"]]
     reps = reps.loc[[not is_blank(v) for v in reps["rep_id"]]].reset_index(drop=True)
     history = history_amounts(port.read_table("tblHistory"), problems)
     weights = port.read_table("tblWeights").frame if port.has_table("tblWeights") else None
@@ -127,6 +137,8 @@ def build_request(port: WorkbookPort, settings: PlanSettings) -> SplitRequest:
         weights=weights,
         over_assignment=Fraction(settings["over_assignment"]),
         over_assignment_source=settings.where("over_assignment"),
+        max_rise=Fraction(settings["max_rise"]),
+        max_cut=Fraction(settings["max_cut"]),
         total_source=total_source,
         granularity=str(settings["granularity"]),
         country=str(settings["country"]).strip() or None,

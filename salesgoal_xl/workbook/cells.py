@@ -145,6 +145,37 @@ def plain_number(value: Any) -> Any:
     return value
 
 
+ERROR_LITERALS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!"}
+)
+"""Excel's error values as text (what a cached error or a pasted one reads as)."""
+
+
+def date_problem(value: Any, label: str) -> tuple[ProblemCode, str, str] | None:
+    """What is wrong with `value` in a date cell labelled `label`, or None for a date (or a
+    blank, or ISO text like 2026-04-01). The one policy for dates in cells."""
+    if is_blank(value) or isinstance(value, dt.date):
+        return None
+    if isinstance(value, str) and value.strip() in ERROR_LITERALS:
+        return (
+            ProblemCode.ERROR_VALUE,
+            f"{label} holds the error {value.strip()}",
+            "type the value itself; an error usually comes from a pasted formula whose "
+            "source was deleted",
+        )
+    if isinstance(value, str):
+        try:
+            dt.date.fromisoformat(value.strip()[:10])
+            return None
+        except ValueError:
+            pass
+    return (
+        ProblemCode.BAD_DATE,
+        f"{label} must be a date (got {value!r})",
+        "type a date like 2026-04-01 and format the cell as a date",
+    )
+
+
 def number_problem(value: Any, label: str) -> tuple[ProblemCode, Severity, str, str] | None:
     """What is wrong with `value` in a numeric cell labelled `label`, or None for a number.
 

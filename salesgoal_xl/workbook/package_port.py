@@ -51,6 +51,7 @@ from salesgoal_xl.workbook.schema import (
     table,
 )
 
+MAX_DATE_SERIAL = 2_958_465  # 9999-12-31, Excel's last day
 _NUMERIC = (ColumnType.MONEY, ColumnType.NUMBER, ColumnType.PERCENT, ColumnType.INTEGER)
 _DATE1904 = re.compile(rb'date1904="(1|true)"')
 
@@ -154,7 +155,11 @@ class PackagePort(StagedWrites):
         return match.names, match.letters
 
     def _date(self, value: Any) -> Any:
+        """A date cell's serial number as the day, as openpyxl reads it; a serial outside
+        Excel's calendar (before 1900 or after 9999) reads as the #VALUE! Excel shows."""
         if isinstance(value, int | float) and not isinstance(value, bool):
+            if not 0 <= value <= MAX_DATE_SERIAL:
+                return "#VALUE!"
             return self._epoch + timedelta(days=int(value))
         return value
 

@@ -26,11 +26,14 @@ from salesgoal_xl.core.problems import (
     warning,
 )
 from salesgoal_xl.workbook.cells import (
+    ERROR_LITERALS,
     command_values,
     is_blank,
     parse_setting,
 )
 from salesgoal_xl.workbook.headers import match_headers
+
+__all__ = ["ERROR_LITERALS", "TableRead", "read_settings", "read_table", "read_tables"]
 from salesgoal_xl.workbook.port import TableData
 from salesgoal_xl.workbook.schema import (
     LANGUAGES,
@@ -44,10 +47,6 @@ from salesgoal_xl.workbook.schema import (
     normalise_header,
     setting_lookup,
     table,
-)
-
-ERROR_LITERALS = frozenset(
-    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!"}
 )
 
 

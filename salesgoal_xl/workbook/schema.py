@@ -606,6 +606,61 @@ TABLES: Final[tuple[Table, ...]] = (
         owned=False,
     ),
     Table(
+        "tblRepPlan",
+        "rep_plan",
+        _l("Rep plan", "業務目標說明", "销售目标说明"),
+        (
+            _out(_REP),
+            _out(_REP_NAME),
+            _out(_TEAM),
+            _out(_REGION),
+            _out(
+                Column(
+                    "last_year",
+                    _l("Last year", "去年實績", "去年实际"),
+                    ColumnType.MONEY,
+                    width=14,
+                )
+            ),
+            _out(
+                Column(
+                    "months_last_year",
+                    _l("Months last year", "去年在職月數", "去年在职月数"),
+                    ColumnType.INTEGER,
+                    width=10,
+                )
+            ),
+            _out(
+                Column(
+                    "months_this_year",
+                    _l("Months this year", "今年在職月數", "今年在职月数"),
+                    ColumnType.INTEGER,
+                    width=10,
+                )
+            ),
+            _out(Column("target", _l("Target", "目標", "目标"), ColumnType.MONEY, width=14)),
+            _out(
+                Column(
+                    "change",
+                    _l("Change vs last year", "較去年同期變動", "较去年同期变动"),
+                    ColumnType.PERCENT,
+                    width=11,
+                )
+            ),
+            _out(
+                Column(
+                    "team_share",
+                    _l("Share of team", "占團隊比重", "占团队比重"),
+                    ColumnType.PERCENT,
+                    width=10,
+                )
+            ),
+            Column("method", _l("Method", "方法", "方法"), ColumnType.TEXT, Role.OUTPUT, width=12),
+            Column("reason", _l("Reason", "原因", "原因"), ColumnType.TEXT, Role.OUTPUT, width=50),
+        ),
+        max_rows=10_000,
+    ),
+    Table(
         "tblTargets",
         "targets",
         _l("Leaf targets", "明細目標", "明细目标"),
@@ -989,6 +1044,17 @@ SHEETS: Final[tuple[Sheet, ...]] = (
         ),
     ),
     Sheet(
+        "rep_plan",
+        _l("Rep plan", "業務目標說明", "销售目标说明"),
+        ("tblRepPlan",),
+        _l(
+            "Each rep's target against last year over the same months, share of team, and the "
+            "reason in words (guard rails, leavers, new hires, Potential).",
+            "每位業務相對去年同期的目標、占團隊比重，以及文字說明的原因（增減幅上限、離職、新進、潛力）。",
+            "每位销售相对去年同期的目标、占团队比重，以及文字说明的原因（增减幅上限、离职、新人、潜力）。",
+        ),
+    ),
+    Sheet(
         "targets",
         _l("Targets", "明細目標", "明细目标"),
         ("tblTargets",),
@@ -1133,6 +1199,36 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "OverAssignment",
         minimum=0,
         maximum=1,
+    ),
+    Setting(
+        "max_rise",
+        _l("Largest rise vs last year", "較去年最大增幅", "较去年最大增幅"),
+        ColumnType.PERCENT,
+        0.5,
+        "MaxRise",
+        minimum=0,
+        maximum=10,
+        help=_l(
+            "A rep active in both years gets at most this rise over last year's sales (at "
+            "their usual monthly rate); what the cap removes goes to the rest of the team.",
+            "兩年皆在職的業務，目標最多比去年（以其平常月均）增加此幅度；被限額扣下的部分由同團隊其他人分攤。",
+            "两年都在职的销售，目标最多比去年（按其平常月均）增加此幅度；被封顶扣下的部分由同团队其他人分摊。",
+        ),
+    ),
+    Setting(
+        "max_cut",
+        _l("Largest cut vs last year", "較去年最大降幅", "较去年最大降幅"),
+        ColumnType.PERCENT,
+        0.3,
+        "MaxCut",
+        minimum=0,
+        maximum=1,
+        help=_l(
+            "A rep active in both years gets at most this cut against last year's sales (at "
+            "their usual monthly rate); the rest of the team gives up what the floor keeps.",
+            "兩年皆在職的業務，目標最多比去年（以其平常月均）減少此幅度；保底所需由同團隊其他人讓出。",
+            "两年都在职的销售，目标最多比去年（按其平常月均）减少此幅度；保底所需由同团队其他人让出。",
+        ),
     ),
     Setting(
         "stretch",

@@ -94,10 +94,14 @@ def test_tables_read_the_same_as_through_openpyxl(
 
 
 def test_split_writes_targets_part_wise_and_openpyxl_reads_them(plan: Path) -> None:
-    """split through the package adapter rewrites only tblTargets' parts; openpyxl agrees."""
+    """split through the package adapter rewrites only the parts of tblTargets and tblRepPlan
+    (each alone on its sheet); openpyxl agrees, and the rep plan adds up to the leaves."""
     port = PackagePort(plan)
     summary = run_split(port)
-    assert port.fast_writes == ["tblTargets"]
+    assert port.fast_writes == ["tblTargets", "tblRepPlan"]
+    rep_plan = FilePort(plan).read_table("tblRepPlan").frame
+    assert sum(int(t) for t in rep_plan["target"]) == summary.total
+    assert len(rep_plan) == len(summary.level_totals["rep"])
     written = FilePort(plan).read_table("tblTargets").frame
     assert len(written) == summary.leaf_rows
     assert sum(int(t) for t in written["target"]) == summary.total
@@ -126,7 +130,7 @@ def test_a_note_beside_the_targets_survives_the_fast_write(plan: Path) -> None:
     wb.save(plan)
     port = PackagePort(plan)
     run_split(port)
-    assert port.fast_writes == ["tblTargets"]
+    assert port.fast_writes == ["tblTargets", "tblRepPlan"]
     assert openpyxl.load_workbook(plan)["Targets"]["Z7"].value == "ask Lee about Q3"
 
 

@@ -15,6 +15,7 @@ from salesgoal_xl.core.errors import AllocationError
 from salesgoal_xl.core.hierarchy import split_hierarchy
 from salesgoal_xl.core.money import Amount, to_units, unit_fraction
 from salesgoal_xl.core.problems import Problem
+from salesgoal_xl.core.split.guard import usual_rate_weights
 from salesgoal_xl.core.split.inputs import as_float, custom_weights
 from salesgoal_xl.core.split.locks import annual_org_locks
 from salesgoal_xl.core.split.request import (
@@ -43,11 +44,9 @@ class OrgSplit:
 
 
 def org_rules(request: SplitRequest) -> dict[str, LevelRule]:
-    """Each org level's rule: history for regions and teams, capacity for reps by default."""
-    return {
-        level: rule_for(request, level, "capacity" if level == "rep" else "history")
-        for level in ORG_LEVELS
-    }
+    """Each org level's rule: history by default (for reps, last year's usual monthly rate
+    over this year's active months, new hires at their team's rate through the ramp)."""
+    return {level: rule_for(request, level, "history") for level in ORG_LEVELS}
 
 
 def over_assignment_rates(
@@ -76,6 +75,7 @@ def split_org(
     rep_history: pd.Series,
     active: npt.NDArray[np.float64],
     issues: list[Problem],
+    months: Sequence[str] = (),
 ) -> OrgSplit | None:
     """Split the final target over regions, teams and reps; None (with issues) if impossible."""
     rules = org_rules(request)
@@ -87,7 +87,16 @@ def split_org(
             "region": reps["region"].to_numpy(),
             "team": reps["team"].to_numpy(),
             "rep": reps["rep_id"].to_numpy(),
-            "history": rep_history.to_numpy(),
+            # last year's sales at the usual monthly rate over this year's active months
+            "history": usual_rate_weights(
+                rep_history.tolist(),
+                reps,
+                months,
+                rule_for(request, "rep", "history").lookback,
+                active,
+            )
+            if months
+            else rep_history.to_numpy(),
             "capacity": active.mean(axis=1),
             "potential": [as_float(v, 0.0) for v in reps["potential"]],
         }

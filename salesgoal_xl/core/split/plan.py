@@ -36,8 +36,14 @@ from salesgoal_xl.core.errors import AllocationError, CalendarError
 from salesgoal_xl.core.money import Money, from_units, is_int_amount, to_units
 from salesgoal_xl.core.money import unit_fraction as _unit_fraction
 from salesgoal_xl.core.problems import Problem
+from salesgoal_xl.core.split.guard import GuardRails, apply_guard_rails, rep_plan, rep_years
 from salesgoal_xl.core.split.inputs import activity, history_frame, recent_totals
-from salesgoal_xl.core.split.locks import check_lock_targets, lock_key, lock_units
+from salesgoal_xl.core.split.locks import (
+    annual_org_locks,
+    check_lock_targets,
+    lock_key,
+    lock_units,
+)
 from salesgoal_xl.core.split.mix import split_mix
 from salesgoal_xl.core.split.months import fit_reps_to_months, month_weights
 from salesgoal_xl.core.split.org import split_org
@@ -96,10 +102,32 @@ def split_plan(request: SplitRequest, progress: Progress | None = None) -> Split
     rep_history = recent_totals(history, months[0], list(reps["rep_id"]), rep_lookback)
 
     report(0.15, "splitting across the organisation")
-    org = split_org(request, reps, rep_history, active, issues)
+    org = split_org(request, reps, rep_history, active, issues, months)
     if issues or org is None:
         raise SplitInfeasible(issues)
-    rep_units, org_methods, level_totals = org.rep_units, org.methods, org.level_totals
+    org_methods, level_totals = org.methods, org.level_totals
+    years = rep_years(reps, history, months)
+    rep_locks = {
+        lock.code: to_units(lock.amount, unit, "locked target")
+        for lock in annual_org_locks(request.locks)
+        if lock.level == "rep"
+    }
+    guarded = apply_guard_rails(
+        reps,
+        org.rep_units,
+        years,
+        GuardRails(request.max_rise, request.max_cut),
+        unit,
+        months,
+        request.ramp,
+        rep_locks,
+        org_methods["rep"],
+    )
+    rep_units = guarded.units
+    level_totals["rep"] = pd.DataFrame(
+        {"code": [str(r) for r in reps["rep_id"]], "target": [int(u) for u in rep_units]}
+    )
+    plan_rows = rep_plan(reps, rep_units, years, guarded.reasons, unit, org_methods["rep"])
 
     report(0.35, "spreading over the months")
     weights, time_method = month_weights(time_rule, history, months, request.weights)
@@ -174,6 +202,7 @@ def split_plan(request: SplitRequest, progress: Progress | None = None) -> Split
         from_units(int(grid.sum()), unit, as_int=as_int),
         {**org_methods, "time": time_method, "mix": mix_method},
         org.over_assignment,
+        plan_rows,
     )
 
 

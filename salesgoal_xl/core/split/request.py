@@ -26,11 +26,12 @@ DEFAULT_RULES: tuple[tuple[str, str, int], ...] = (
     ("time", "seasonal", 36),
     ("region", "history", 12),
     ("team", "history", 12),
-    ("rep", "capacity", 12),
+    ("rep", "history", 12),
     ("channel", "history", 12),
     ("product", "matrix", 12),
 )
-"""Seasonal months; regions and teams by last year's share; reps by capacity with the ramp;
+"""Seasonal months; regions, teams and reps by last year's share (reps at their usual monthly
+rate over the months they are active, new hires at their team's rate through the ramp);
 channels and products by each rep's mix, matched to the company's product totals."""
 
 
@@ -78,6 +79,8 @@ class SplitRequest:
     weights: pd.DataFrame | None = None
     over_assignment: Fraction = Fraction(0)
     over_assignment_source: Source = NOWHERE  # the setting's cell
+    max_rise: Fraction | None = None  # rep guard rails vs last year (None: no rail)
+    max_cut: Fraction | None = None
     ramp: Sequence[float] = DEFAULT_RAMP
     total_source: Source = NOWHERE
     granularity: str = "month"
@@ -96,6 +99,9 @@ class SplitResult:
     over_assignment: Mapping[str, Fraction] = field(default_factory=dict)
     """The over-assignment rate each org level applied (levels without one are absent): the
     leaf total is the final target lifted by these, level after level."""
+    rep_plan: pd.DataFrame | None = None
+    """One row per rep (tblRepPlan columns): last year, months active, target, change, share
+    of team, method and the reason in words (core.split.guard)."""
 
 
 def rule_for(request: SplitRequest, level: str, default: str) -> LevelRule:

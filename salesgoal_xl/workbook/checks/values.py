@@ -3,11 +3,16 @@ negative amounts, dates, over-long text and control characters."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from salesgoal_xl.core.problems import Problem, ProblemCode, error, warning
-from salesgoal_xl.workbook.cells import NUMERIC_TYPES, format_number, is_blank, number_problem
+from salesgoal_xl.workbook.cells import (
+    NUMERIC_TYPES,
+    date_problem,
+    format_number,
+    is_blank,
+    number_problem,
+)
 from salesgoal_xl.workbook.checks.context import (
     CheckContext,
     checked_columns,
@@ -137,34 +142,17 @@ def check_dates(ctx: CheckContext) -> list[Problem]:
     problems: list[Problem] = []
     for read in present_tables(ctx):
         for column in checked_columns(read, ColumnType.DATE, ColumnType.DATETIME):
+            label = header_label(read, column.key, ctx.lang)
             for row, value in live_values(read, column.key):
-                if (
-                    is_blank(value)
-                    or isinstance(value, dt.date)
-                    or is_formula(read, row, column.key)
-                    or is_error(read, row, column.key, value)
-                ):
-                    continue
-                if isinstance(value, str) and _iso_date(value):
-                    continue
-                problems.append(
-                    error(
-                        ProblemCode.BAD_DATE,
-                        f"{header_label(read, column.key, ctx.lang)} must be a date "
-                        f"(got {value!r})",
-                        source=read.data.source(row, column.key),
-                        hint="type a date like 2026-04-01 and format the cell as a date",
+                if is_formula(read, row, column.key) or is_error(read, row, column.key, value):
+                    continue  # check_error_values names an error value
+                problem = date_problem(value, label)
+                if problem is not None:
+                    code, message, hint = problem
+                    problems.append(
+                        error(code, message, source=read.data.source(row, column.key), hint=hint)
                     )
-                )
     return problems
-
-
-def _iso_date(text: str) -> bool:
-    try:
-        dt.date.fromisoformat(text.strip()[:10])
-    except ValueError:
-        return False
-    return True
 
 
 def check_text(ctx: CheckContext) -> list[Problem]:
