@@ -297,8 +297,8 @@ def _sum_rows(
     readers: list[tuple[str, Callable[[Any], tuple[str | None, ProblemCode, str]]]] = [
         ("period", plan.period),
         (rep_key, plan.rep),
-        ("channel", _code_reader("channel", plan.channels)),
-        ("product", _code_reader("product", plan.products)),
+        ("channel", _code_reader("channel", plan.channels, "channel" in index)),
+        ("product", _code_reader("product", plan.products, "product" in index)),
     ]
     # Exports repeat the same dates, reps and codes: each distinct cell is judged once.
     mapped: list[list[tuple[str | None, ProblemCode, str]]] = []
@@ -372,8 +372,10 @@ def _amount_problem(source: SourceFile, row: int, column: int, value: Any, decim
 
 
 def _code_reader(
-    what: str, codes: tuple[str, ...]
+    what: str, codes: tuple[str, ...], present: bool
 ) -> Callable[[Any], tuple[str | None, ProblemCode, str]]:
+    """Codes of the plan's list; a blank is the plan's only code, if it has one. An export
+    without the column at all leaves it blank (actuals by rep only)."""
     known = frozenset(codes)
 
     def read(value: Any) -> tuple[str | None, ProblemCode, str]:
@@ -381,10 +383,9 @@ def _code_reader(
         if text in known:
             return text, ProblemCode.UNKNOWN_CODE, ""
         if not text:
-            # No channel (product) column, or a blank cell: the plan's only one, if it has one.
             if len(codes) == 1:
                 return codes[0], ProblemCode.UNKNOWN_CODE, ""
-            if not codes:
+            if not codes or not present:
                 return "", ProblemCode.UNKNOWN_CODE, ""
             return (
                 None,
