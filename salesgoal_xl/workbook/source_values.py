@@ -105,6 +105,47 @@ def amount(text: str, decimal: str) -> Decimal | None:
     return -value if negative else value
 
 
+# A text's shape keeps its separators, symbols and digit count ('12,345.60' -> '99,999.90'):
+# what `reading` judges depends on nothing else (a leading 0 is kept, it matters), so a file of
+# half a million amounts is judged in its few hundred shapes.
+_SHAPE: Final = str.maketrans("12345678", "99999999")
+
+
+class AmountReader:
+    """Reads the many amounts of one file, judging each distinct shape of text once."""
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, tuple[Reading, bool]] = {}
+
+    def kind(self, text: str) -> tuple[Reading, bool]:
+        """What `text` says about the convention, and whether it is digits and separators
+        only (no sign, symbol or code), which reads by a plain replace."""
+        shape = text.translate(_SHAPE)
+        found = self._kinds.get(shape)
+        if found is None:
+            found = self._kinds[shape] = (reading(shape), not shape.strip("09.,"))
+        return found
+
+    def amounts(self, cells: Sequence[Any], decimal: str) -> list[Decimal | None]:
+        """Every cell as an exact amount under `decimal`; None where it is not one."""
+        group = "," if decimal == DOT else "."
+        other = Reading.COMMA if decimal == DOT else Reading.DOT
+        out: list[Decimal | None] = []
+        for cell in cells:
+            if not isinstance(cell, str):
+                out.append(number_amount(cell))
+                continue
+            kind, plain = self.kind(cell)
+            if kind is Reading.BAD or kind is other:
+                out.append(None)
+            elif plain:
+                text = cell.replace(group, "")
+                out.append(Decimal(text.replace(",", ".") if decimal == COMMA else text))
+            else:
+                out.append(amount(cell, decimal))
+        return out
+
+
 def number_amount(value: Any) -> Decimal | None:
     """A number cell (xlsx) as an exact Decimal: a float as the decimal it prints as."""
     if isinstance(value, bool):
@@ -145,15 +186,19 @@ def infer_convention(texts: Sequence[Any], given: str | None = None) -> Conventi
     amounts require both, or none requires one and some read two ways, the result is not
     `settled`, with example rows for the message.
     """
-    seen: dict[Reading, list[int]] = {Reading.DOT: [], Reading.COMMA: [], Reading.AMBIGUOUS: []}
+    # The first rows of each shape of text, then each shape judged once.
+    first: dict[str, list[int]] = {}
     for row, text in enumerate(texts):
-        if not isinstance(text, str) or text.isdigit():
-            continue
-        kind = reading(text)
-        if kind in seen and len(seen[kind]) < 3:
-            seen[kind].append(row)
-        if len(seen[Reading.DOT]) and len(seen[Reading.COMMA]) and len(seen[Reading.AMBIGUOUS]):
-            break  # every example a message could show is known
+        if type(text) is str:
+            rows = first.setdefault(text.translate(_SHAPE), [])
+            if len(rows) < 3:
+                rows.append(row)
+    seen: dict[Reading, list[int]] = {Reading.DOT: [], Reading.COMMA: [], Reading.AMBIGUOUS: []}
+    for shape, rows in first.items():
+        kind = reading(shape)
+        if kind in seen:
+            seen[kind].extend(rows)
+    seen = {kind: sorted(rows)[:3] for kind, rows in seen.items()}
     dots, commas = tuple(seen[Reading.DOT]), tuple(seen[Reading.COMMA])
     ambiguous = tuple(seen[Reading.AMBIGUOUS])
     if given:
@@ -195,6 +240,7 @@ def source_day(value: Any) -> dt.date | None:
 __all__ = [
     "COMMA",
     "DOT",
+    "AmountReader",
     "Convention",
     "Reading",
     "amount",

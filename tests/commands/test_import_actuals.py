@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from salesgoal_xl.cli import app
 from salesgoal_xl.commands.imports import (
     ImportOptions,
+    ImportSummary,
     run_import_actuals,
     run_import_history,
 )
@@ -40,7 +41,7 @@ def plan(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return plan_file(tmp_path, tmp_path_factory.getbasetemp())
 
 
-def _import(plan: Path, source: Path, **options: object) -> object:
+def _import(plan: Path, source: Path, **options: object) -> ImportSummary:
     port = PackagePort(plan)
     try:
         return run_import_actuals(port, source, ImportOptions(**options))  # type: ignore[arg-type]
@@ -132,7 +133,7 @@ def test_aliases_names_and_maps(plan: Path, tmp_path: Path) -> None:
     assert [p.code for p in no_period.value.problems] == [ProblemCode.NO_SOURCE_COLUMN]
     summary = _import(plan, source, maps=("Booked On=Period", "route=通路"))
     assert _amounts(plan) == EXPECTED
-    assert summary.columns["rep_name"] == "Opportunity Owner"  # type: ignore[attr-defined]
+    assert summary.columns["rep_name"] == "Opportunity Owner"
 
 
 def test_a_name_two_reps_share_is_ambiguous(plan: Path, tmp_path: Path) -> None:
@@ -184,8 +185,8 @@ def test_skip_bad_imports_the_good_rows_and_still_lists_the_bad(plan: Path, tmp_
     rows = [HEADER, *DEALS, [4, "2025-04-03", "R9", "DIR", "P1", "100"]]
     summary = _import(plan, write_csv(tmp_path / "d.csv", rows), skip_bad=True)
     assert _amounts(plan) == EXPECTED
-    assert [p.source.line for p in summary.problems] == [5]  # type: ignore[attr-defined]
-    assert (summary.good_rows, summary.bad_rows) == (3, 1)  # type: ignore[attr-defined]
+    assert [p.source.line for p in summary.problems] == [5]
+    assert (summary.good_rows, summary.bad_rows) == (3, 1)
 
 
 def test_an_ambiguous_convention_is_refused_until_decimal_is_given(
@@ -243,7 +244,7 @@ def test_many_deals_add_up_exactly(plan: Path, tmp_path: Path) -> None:
         {"period": "2025-06", "rep_id": "R3", "channel": "DIR", "product": "P2", "amount": 1000}
     ]
     assert table_rows(plan, "tblActuals")[0]["deals"] == 10_000
-    assert summary.rows == 1  # type: ignore[attr-defined]
+    assert summary.rows == 1
 
 
 def test_reimport_replaces_the_periods_it_covers(plan: Path, tmp_path: Path) -> None:
@@ -259,10 +260,10 @@ def test_reimport_replaces_the_periods_it_covers(plan: Path, tmp_path: Path) -> 
         {"period": "2025-04", "rep_id": "R2", "channel": "DIR", "product": "P1", "amount": 15},
         EXPECTED[1],
     ]
-    assert (summary.replaced, summary.kept, summary.rows) == (1, 1, 1)  # type: ignore[attr-defined]
+    assert (summary.replaced, summary.kept, summary.rows) == (1, 1, 1)
     again = _import(plan, write_csv(tmp_path / "b.csv", april))
     assert _amounts(plan)[0]["amount"] == 15
-    assert again.replaced == 1  # type: ignore[attr-defined]
+    assert again.replaced == 1
 
 
 def test_dry_run_writes_nothing(plan: Path, tmp_path: Path) -> None:
@@ -270,7 +271,7 @@ def test_dry_run_writes_nothing(plan: Path, tmp_path: Path) -> None:
     before = plan.read_bytes()
     summary = _import(plan, write_csv(tmp_path / "d.csv", [HEADER, *DEALS]), dry_run=True)
     assert plan.read_bytes() == before
-    assert (summary.written, summary.rows) == (False, 2)  # type: ignore[attr-defined]
+    assert (summary.written, summary.rows) == (False, 2)
 
 
 def test_weekly_plans_get_iso_weeks(

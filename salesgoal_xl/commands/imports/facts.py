@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 from salesgoal_xl.commands.imports.common import (
@@ -36,7 +37,7 @@ from salesgoal_xl.workbook.cells import PERIOD_MONTH, PERIOD_WEEK, parse_period
 from salesgoal_xl.workbook.port import WorkbookPort
 from salesgoal_xl.workbook.schema import table
 from salesgoal_xl.workbook.source import SourceFile
-from salesgoal_xl.workbook.source_values import source_day
+from salesgoal_xl.workbook.source_values import AmountReader, source_day
 
 # Header spellings CRM and ERP exports use, beyond the schema's own three languages.
 FACT_ALIASES: Final[dict[str, tuple[str, ...]]] = {
@@ -252,11 +253,11 @@ def _run(port: WorkbookPort, path: str | Path, options: ImportOptions, name: str
         columns,
         ((("period",), "Period"), (("rep_id", "rep_name"), "Rep ID"), (("amount",), "Amount")),
     )
-    port.progress(0.2, "reading the plan's reps, channels and products")
+    port.progress(0.2, "loading the plan's reps, channels and products")
     plan = _plan(port, history=history)
     numeric = [source.column(i) for k in ("amount", "deals") if (i := columns.get(k)) is not None]
     decimal = settle_convention(source, numeric, options.decimal)
-    port.progress(0.3, f"checking {len(source.rows):,} rows")
+    port.progress(0.3, f"checking {source.row_count:,} rows")
     sums, deals, problems = _sum_rows(source, columns.index, plan, decimal)
     port.progress(0.7, f"merging into {name}")
     existing = port.read_table(name).frame
@@ -266,8 +267,8 @@ def _run(port: WorkbookPort, path: str | Path, options: ImportOptions, name: str
         source=source.label,
         detail=source.detail + (f", decimal {decimal!r}" if numeric else ""),
         columns=dict(columns.headers),
-        source_rows=len(source.rows),
-        good_rows=len(source.rows) - len({p.source.line for p in problems}),
+        source_rows=source.row_count,
+        good_rows=source.row_count - len({p.source.line for p in problems}),
         bad_rows=len({p.source.line for p in problems}),
         written=False,
         problems=problems,
@@ -287,70 +288,107 @@ def _sum_rows(
     source: SourceFile, index: Mapping[str, int], plan: _Plan, decimal: str
 ) -> tuple[dict[_Key, Decimal], dict[_Key, int], list[Problem]]:
     """Each good row's amount added to its (period, rep, channel, product); bad rows listed."""
-    n = len(source.rows)
+    n = source.row_count
 
     def column(key: str) -> list[Any]:
         at = index.get(key)
         return source.column(at) if at is not None else [None] * n
 
     rep_key = "rep_id" if "rep_id" in index else "rep_name"
-    readers: list[tuple[str, Callable[[Any], tuple[str | None, ProblemCode, str]]]] = [
+    readers: list[tuple[str, Callable[[Any], _Judged]]] = [
         ("period", plan.period),
         (rep_key, plan.rep),
         ("channel", _code_reader("channel", plan.channels, "channel" in index)),
         ("product", _code_reader("product", plan.products, "product" in index)),
     ]
-    # Exports repeat the same dates, reps and codes: each distinct cell is judged once.
-    mapped: list[list[tuple[str | None, ProblemCode, str]]] = []
-    for key, reader in readers:
-        judged: dict[tuple[type, Any], tuple[str | None, ProblemCode, str]] = {}
-        values = column(key)
-        out = []
-        for value in values:
-            cache_key = (value.__class__, value)
-            found = judged.get(cache_key)
-            if found is None:
-                found = judged[cache_key] = reader(value)
-            out.append(found)
-        mapped.append(out)
-    amounts, counts = column("amount"), column("deals")
-    has_counts = "deals" in index
+    text = source.kind == "csv"
+    judged = [_judge(column(key), reader, text=text) for key, reader in readers]
+    labels = [[j[0] for j in found] for found in judged]
+    raw_amounts = column("amount")
+    amounts = AmountReader().amounts(raw_amounts, decimal)
+    counts, count_problems = _deal_counts(source, index, decimal)
     sums: dict[_Key, Decimal] = defaultdict(Decimal)
     deals: dict[_Key, int] = defaultdict(int)
+    bad: list[int] = []
+    for row, (period, rep, channel, product, value, count) in enumerate(
+        zip(*labels, amounts, counts, strict=True)
+    ):
+        if None in (period, rep, channel, product) or value is None or count is None:
+            bad.append(row)
+        else:
+            leaf = (period, rep, channel, product)
+            sums[leaf] += value
+            deals[leaf] += count
     problems: list[Problem] = []
-    keys = [index.get(k) for k, _ in readers]
-    for row, (period, rep, channel, product) in enumerate(zip(*mapped, strict=True)):
-        bad = False
-        for position, (code_value, code, reason) in enumerate((period, rep, channel, product)):
-            if code_value is None:
-                problems.append(bad_row(source, row, keys[position], code, reason))
-                bad = True
-        value = read_amount(amounts[row], decimal)
-        if value is None:
-            problems.append(_amount_problem(source, row, index["amount"], amounts[row], decimal))
-            bad = True
-        count = 1
-        if has_counts and not _blank_cell(counts[row]):
-            number = read_amount(counts[row], decimal)
-            if number is None or number != number.to_integral_value() or number < 0:
-                problems.append(
-                    bad_row(
-                        source,
-                        row,
-                        index["deals"],
-                        ProblemCode.NOT_A_NUMBER,
-                        f"Deals must be a whole number of deals (got {counts[row]!r})",
-                    )
-                )
-                bad = True
-            else:
-                count = int(number)
-        if bad or value is None:
-            continue
-        leaf = (str(period[0]), str(rep[0]), str(channel[0]), str(product[0]))
-        sums[leaf] += value
-        deals[leaf] += count
+    columns = [index.get(k) for k, _ in readers]
+    for row in bad:
+        for position, found in enumerate(judged):
+            label, code, reason = found[row]
+            if label is None:
+                problems.append(bad_row(source, row, columns[position], code, reason))
+        if amounts[row] is None:
+            problems.append(
+                _amount_problem(source, row, index["amount"], raw_amounts[row], decimal)
+            )
+        if row in count_problems:
+            problems.append(count_problems[row])
     return dict(sums), dict(deals), problems
+
+
+_Judged = tuple[str | None, ProblemCode, str]
+
+
+def _judge(values: list[Any], reader: Callable[[Any], _Judged], *, text: bool) -> list[_Judged]:
+    """`reader` applied to every cell; exports repeat the same dates, reps and codes, so each
+    distinct cell is judged once (1 and True stay apart: only text keys by itself).
+
+    A CSV's cells are all text (or None for a missing column): pandas finds its distinct
+    cells in C."""
+    if text:
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+        lookup = np.empty(len(uniques), dtype=object)
+        for position, unique in enumerate(uniques):
+            lookup[position] = reader(unique)
+        each: list[_Judged] = lookup[codes].tolist()
+        return each
+    judged: dict[object, _Judged] = {}
+    out: list[_Judged] = []
+    append = out.append
+    for value in values:
+        key = value if type(value) is str else (value.__class__, value)
+        found = judged.get(key)
+        if found is None:
+            found = judged[key] = reader(value)
+        append(found)
+    return out
+
+
+def _deal_counts(
+    source: SourceFile, index: Mapping[str, int], decimal: str
+) -> tuple[list[int | None], dict[int, Problem]]:
+    """How many deals each row stands for: its Deals cell when the export has one, else 1."""
+    at = index.get("deals")
+    if at is None:
+        return [1] * source.row_count, {}
+    counts: list[int | None] = []
+    problems: dict[int, Problem] = {}
+    for row, cell in enumerate(source.columns[at]):
+        if _blank_cell(cell):
+            counts.append(1)
+            continue
+        number = read_amount(cell, decimal)
+        if number is None or number != number.to_integral_value() or number < 0:
+            counts.append(None)
+            problems[row] = bad_row(
+                source,
+                row,
+                at,
+                ProblemCode.NOT_A_NUMBER,
+                f"Deals must be a whole number of deals (got {cell!r})",
+            )
+        else:
+            counts.append(int(number))
+    return counts, problems
 
 
 def _blank_cell(value: Any) -> bool:

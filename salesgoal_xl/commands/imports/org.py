@@ -103,7 +103,7 @@ def run_import_org(
     problems: list[Problem] = []
     found: dict[str, dict[str, _Found]] = {name: {} for name in ORG_TABLES}
     specs = {c.key: c for c in (*table("tblReps").columns, *extra)}
-    for row in range(len(source.rows)):
+    for row in range(source.row_count):
         values = _row_values(source, row, columns.index, specs, decimal, problems)
         if values is None:
             continue
@@ -123,8 +123,8 @@ def run_import_org(
         source=source.label,
         detail=source.detail,
         columns=dict(columns.headers),
-        source_rows=len(source.rows),
-        good_rows=len(source.rows) - len({p.source.line for p in problems}),
+        source_rows=source.row_count,
+        good_rows=source.row_count - len({p.source.line for p in problems}),
         bad_rows=len({p.source.line for p in problems}),
         written=False,
         problems=problems,
@@ -144,9 +144,8 @@ def _row_values(
     """One row's values typed by their schema column; None (with problems) when bad."""
     values: dict[str, Any] = {}
     before = len(problems)
-    cells = source.rows[row]
     for key, at in index.items():
-        raw = cells[at] if at < len(cells) else None
+        raw = source.columns[at][row]
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             continue
         kind = specs[key].type
