@@ -347,3 +347,73 @@ def test_the_exact_sum_keeps_cents(plan: Path, tmp_path: Path) -> None:
     ]
     _import(plan, write_csv(tmp_path / "d.csv", rows))
     assert Decimal(repr(_amounts(plan)[0]["amount"])) == Decimal("0.3")
+
+
+def test_both_csv_readers_agree_and_count_lines(plan: Path, tmp_path: Path) -> None:
+    """An export with an empty line and a quoted line break (read by the line-counting
+    reader) gives the same rows as the plain one (pandas' reader), and its bad row is named
+    at its real line."""
+    plain = write_csv(tmp_path / "plain.csv", [[*HEADER, "Note"], *[[*r, "ok"] for r in DEALS]])
+    _import(plan, plain)
+    expected = table_rows(plan, "tblActuals")
+    text = plain.read_text().splitlines()
+    text[2] = text[2].replace(",ok", ',"two\nlines"')
+    odd = tmp_path / "odd.csv"
+    odd.write_text("\n".join([text[0], "", *text[1:], ""]) + "\n")
+    _import(plan, odd)
+    assert table_rows(plan, "tblActuals") == expected
+    with odd.open("a") as fh:
+        fh.write("9,2025-04-03,R9,DIR,P1,1,x\n")
+    with pytest.raises(ProblemsFound) as refused:
+        _import(plan, odd)
+    assert [p.source.line for p in refused.value.problems] == [8]
+
+
+def test_bad_maps_and_doubled_columns_are_refused(plan: Path, tmp_path: Path) -> None:
+    """A --map to no target column, or two columns that both read as Amount: refused (exit 2)."""
+    source = write_csv(tmp_path / "d.csv", [HEADER, *DEALS])
+    with pytest.raises(ProblemsFound) as bad_map:
+        _import(plan, source, maps=("Close Date=When",))
+    assert [p.code for p in bad_map.value.problems] == [ProblemCode.BAD_MAP]
+    with pytest.raises(ProblemsFound) as missing:
+        _import(plan, source, maps=("Booked=Period",))
+    assert [p.code for p in missing.value.problems] == [ProblemCode.BAD_MAP]
+    doubled = write_csv(
+        tmp_path / "two.csv",
+        [[*HEADER[:5], "Revenue", "Deal Value"], [1, "2025-04-03", "R1", "DIR", "P1", "1", "2"]],
+    )
+    with pytest.raises(ProblemsFound) as twice:
+        _import(plan, doubled)
+    assert [p.code for p in twice.value.problems] == [ProblemCode.DUPLICATE_HEADER]
+    assert all(p.category.value == "file" for p in twice.value.problems)
+    _import(plan, doubled, maps=("Deal Value=Amount",))
+    assert _amounts(plan)[0]["amount"] == 2
+
+
+def test_history_and_org_commands_and_json_problems(plan: Path, tmp_path: Path) -> None:
+    """import-history and import-org run from the CLI; --skip-bad --json lists bad rows with
+    their file and line."""
+    runner = CliRunner()
+    history = write_csv(
+        tmp_path / "h.csv",
+        [
+            HEADER,
+            [1, "2024-05-03", "R1", "DIR", "P1", "5"],
+            [2, "2024-05-03", "R1", "XX", "P1", "5"],
+        ],
+    )
+    result = runner.invoke(app, ["import-history", str(plan), str(history), "--skip-bad", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["rows"] == 1
+    assert [(p["file"], p["line"], p["code"]) for p in payload["problems"]] == [
+        ("h.csv", 3, "UNKNOWN_CODE")
+    ]
+    org = write_csv(tmp_path / "org.csv", [["Rep ID", "Team", "Rep name"], ["R9", "T2", "Zed"]])
+    result = runner.invoke(app, ["import-org", str(plan), str(org), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "dry run: nothing was written" in result.stdout
+    assert "R9" not in {r["rep_id"] for r in table_rows(plan, "tblReps")}
+    result = runner.invoke(app, ["import-org", str(plan), str(org)])
+    assert result.exit_code == 0, result.output
+    assert {r["rep_id"]: r["region"] for r in table_rows(plan, "tblReps")}["R9"] == "S"
