@@ -18,9 +18,9 @@ from typing import Any, Final
 
 from salesgoal_xl.core.problems import (
     Category,
+    FileRefused,
     Problem,
     ProblemCode,
-    ProblemsFound,
     Source,
     error,
 )
@@ -71,7 +71,7 @@ class SourceFile:
         return Source(sheet=self.sheet if cell else "", cell=cell, file=self.label, line=line)
 
 
-def refused(label: str, message: str, hint: str = "") -> ProblemsFound:
+def refused(label: str, message: str, hint: str = "") -> FileRefused:
     """The export cannot be read at all: one file-level problem (exit code 2)."""
     problem = error(
         ProblemCode.UNREADABLE_SOURCE,
@@ -80,11 +80,11 @@ def refused(label: str, message: str, hint: str = "") -> ProblemsFound:
         hint=hint,
         category=Category.FILE,
     )
-    return ProblemsFound([problem], label)
+    return FileRefused([problem], label)
 
 
 def read_source(path: str | Path, *, sheet: str | None = None) -> SourceFile:
-    """Read an export: CSV by its bytes, xlsx through the gate. Raises ProblemsFound."""
+    """Read an export: CSV by its bytes, xlsx through the gate. Raises FileRefused (exit 2)."""
     target = Path(path)
     label = target.name
     if not target.is_file():
@@ -102,7 +102,7 @@ def read_source(path: str | Path, *, sheet: str | None = None) -> SourceFile:
     if head.startswith((_ZIP, _CFB)):
         if sheet is None and head.startswith(_CFB):
             # An old .xls or an encrypted workbook: the gate says which, in the user's terms.
-            raise ProblemsFound(inspect_package(target), label)
+            raise FileRefused(inspect_package(target), label)
         return _read_xlsx(target, sheet)
     if sheet is not None:
         raise refused(label, f"{label} is a text (CSV) file: it has no sheet {sheet!r}")
@@ -289,7 +289,7 @@ def parse_maps(maps: Sequence[str], spec: Table, extra: Sequence[Column] = ()) -
     """`--map "Close Date=Period"` options as {normalised export header: target key}.
 
     The right side is a header of the target table (any of the three languages) or of one of
-    the `extra` columns the import also reads. Raises ProblemsFound (exit 2) on a bad one.
+    the `extra` columns the import also reads. Raises FileRefused (exit 2) on a bad one.
     """
     lookup = _lookup(spec, extra)
     result: dict[str, str] = {}
@@ -311,7 +311,7 @@ def parse_maps(maps: Sequence[str], spec: Table, extra: Sequence[Column] = ()) -
             continue
         result[normalise_header(left)] = key
     if problems:
-        raise ProblemsFound(problems)
+        raise FileRefused(problems)
     return result
 
 
@@ -374,7 +374,7 @@ def match_columns(
             )
         )
     if problems:
-        raise ProblemsFound(problems, source.label)
+        raise FileRefused(problems, source.label)
     return SourceColumns(
         {key: index for key, (_, index) in best.items()},
         {key: source.headers[index] for key, (_, index) in best.items()},

@@ -12,6 +12,7 @@ from typing import Any, Final
 
 from salesgoal_xl.core.problems import (
     Category,
+    FileRefused,
     Problem,
     ProblemCode,
     ProblemsFound,
@@ -83,7 +84,7 @@ def open_export(
 ) -> tuple[SourceFile, SourceColumns]:
     """Read the export and match its headers (exit 2 when it cannot be read or matched)."""
     if options.decimal not in (None, DOT, COMMA):
-        raise ProblemsFound(
+        raise FileRefused(
             [
                 error(
                     ProblemCode.BAD_MAP,
@@ -115,7 +116,7 @@ def require_columns(
         if not any(columns.get(k) is not None for k in keys)
     ]
     if problems:
-        raise ProblemsFound(problems, source.label)
+        raise FileRefused(problems, source.label)
 
 
 def settle_convention(source: SourceFile, cells: Sequence[Sequence[Any]], given: str | None) -> str:
@@ -148,7 +149,7 @@ def settle_convention(source: SourceFile, cells: Sequence[Sequence[Any]], given:
             "to read the other rows as bad rows",
             category=Category.FILE,
         )
-        raise ProblemsFound([problem], source.label)
+        raise FileRefused([problem], source.label)
     row, text = where(found.ambiguous[0])
     as_dot, as_comma = amount(text, DOT), amount(text, COMMA)
     problem = error(
@@ -160,7 +161,7 @@ def settle_convention(source: SourceFile, cells: Sequence[Sequence[Any]], given:
         hint="give --decimal . (1,234.56) or --decimal , (1.234,56)",
         category=Category.FILE,
     )
-    raise ProblemsFound([problem], source.label)
+    raise FileRefused([problem], source.label)
 
 
 def _plain(value: Decimal | None) -> str:
