@@ -49,6 +49,7 @@ bench: venv
 	$(BIN)/python benchmarks/bench_allocation.py
 	$(BIN)/python benchmarks/bench_split.py
 	$(BIN)/python benchmarks/bench_udfs.py
+	$(BIN)/python benchmarks/bench_import.py
 
 templates: venv
 	$(BIN)/salesgoal templates workbook_templates

@@ -68,9 +68,11 @@ app = typer.Typer(
     name="salesgoal",
     help=(
         "Set, split, track, evaluate and adjust sales targets in Excel planning workbooks.\n\n"
-        "The steps, in order: new (or demo) builds the workbook; propose suggests the "
+        "The steps, in order: new (or demo) builds the workbook; import-org and "
+        "import-history bring in your organisation and past sales; propose suggests the "
         "company target; type or pick the final target; split turns it into exact leaf "
-        "targets. check lists what is wrong, or what is still to do, at any step.\n\n"
+        "targets; import-actuals loads what was sold. check lists what is wrong, or what "
+        "is still to do, at any step.\n\n"
         "Exit codes: 0 done (or clean); 1 the workbook has problems or a step still to do "
         "(listed at their cells); 2 the file cannot be read (nothing is written); 3 an "
         "internal error (a bug; the file is not changed)."
@@ -136,6 +138,79 @@ def demo(
     console.out.print(f"demo workbook written: {written}")
 
 
+MapOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map", help='Read an export column as a plan column: "Close Date=Period" (repeatable).'
+    ),
+]
+SheetOption = Annotated[str | None, typer.Option(help="The xlsx sheet to read (default: first).")]
+SkipBad = Annotated[bool, typer.Option(help="Import the good rows; list the bad ones.")]
+DryRun = Annotated[bool, typer.Option(help="Check and report without writing.")]
+JsonOut = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+DecimalOption = Annotated[
+    str | None, typer.Option("--decimal", help="The export's decimal separator: . or ,")
+]
+SourceArg = Annotated[Path, typer.Argument(help="The export: CSV (, ; or tab) or .xlsx.")]
+PlanArg = Annotated[Path, typer.Argument(help="The planning workbook.")]
+
+
+def _import(
+    kind: str,
+    path: Path,
+    source: Path,
+    options: tuple[list[str] | None, str | None, bool, bool, str | None],
+    json_out: bool,
+) -> None:
+    from salesgoal_xl import views
+    from salesgoal_xl.commands import imports
+
+    maps, sheet, skip_bad, dry_run, decimal = options
+    opts = imports.ImportOptions(tuple(maps or ()), sheet, skip_bad, dry_run, decimal)
+    run = {
+        "actuals": imports.run_import_actuals,
+        "history": imports.run_import_history,
+        "org": imports.run_import_org,
+    }[kind]
+    with console.progress_bar(not json_out) as report:
+        summary = console.run_command(
+            lambda: run(views.file_port(path, report), source, opts),
+            path=str(path),
+            as_json=json_out,
+        )
+    views.show_import(summary, str(path), as_json=json_out)
+
+
+@app.command("import-history", rich_help_panel=STEPS)
+def import_history(
+    path: PlanArg,
+    source: SourceArg,
+    maps: MapOption = None,
+    sheet: SheetOption = None,
+    skip_bad: SkipBad = False,
+    dry_run: DryRun = False,
+    json_out: JsonOut = False,
+    decimal: DecimalOption = None,
+) -> None:
+    """Load past actuals (months before the plan year) from an export into tblHistory."""
+    _import("history", path, source, (maps, sheet, skip_bad, dry_run, decimal), json_out)
+
+
+@app.command("import-org", rich_help_panel=STEPS)
+def import_org(
+    path: PlanArg,
+    source: SourceArg,
+    maps: MapOption = None,
+    sheet: SheetOption = None,
+    skip_bad: SkipBad = False,
+    dry_run: DryRun = False,
+    json_out: JsonOut = False,
+    decimal: DecimalOption = None,
+) -> None:
+    """Create and update regions, teams, reps, channels and products from an HR or CRM list."""
+    _import("org", path, source, (maps, sheet, skip_bad, dry_run, decimal), json_out)
+
+
 @app.command(rich_help_panel=STEPS)
 def propose(
     path: Annotated[Path, typer.Argument(help="The planning workbook.")],
@@ -177,6 +252,21 @@ def split(
             as_json=json_out,
         )
     views.show_split(summary, as_json=json_out)
+
+
+@app.command("import-actuals", rich_help_panel=STEPS)
+def import_actuals(
+    path: PlanArg,
+    source: SourceArg,
+    maps: MapOption = None,
+    sheet: SheetOption = None,
+    skip_bad: SkipBad = False,
+    dry_run: DryRun = False,
+    json_out: JsonOut = False,
+    decimal: DecimalOption = None,
+) -> None:
+    """Load actuals from a CRM or ERP export into tblActuals (replacing the periods it covers)."""
+    _import("actuals", path, source, (maps, sheet, skip_bad, dry_run, decimal), json_out)
 
 
 @app.command(rich_help_panel=OTHER)

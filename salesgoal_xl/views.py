@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from salesgoal_xl import console
+from salesgoal_xl.commands.imports import ImportSummary
 from salesgoal_xl.commands.propose import ProposeSummary, scope_label
 from salesgoal_xl.commands.split import SplitSummary
 from salesgoal_xl.core.money import round_half_up, to_fraction
@@ -196,3 +197,56 @@ def _change(target: int, last: object) -> str:
     if not isinstance(last, int | float) or not last:
         return ""
     return f"{target / float(last) - 1:+.1%}"
+
+
+def show_import(summary: ImportSummary | None, path: str, *, as_json: bool) -> None:
+    """What an import did: the columns it read, the rows it wrote, replaced and kept; the bad
+    rows it skipped (--skip-bad) are listed on stderr by the one problem printer."""
+    if summary is None:
+        return
+    if as_json:
+        console.print_json(
+            {
+                "command": summary.command,
+                "source": summary.source,
+                "read_as": summary.detail,
+                "columns": summary.columns,
+                "source_rows": summary.source_rows,
+                "good_rows": summary.good_rows,
+                "bad_rows": summary.bad_rows,
+                "table": summary.table,
+                "rows": summary.rows,
+                "replaced_rows": summary.replaced,
+                "kept_rows": summary.kept,
+                "periods": list(summary.periods),
+                "org": summary.org,
+                "written": summary.written,
+                "problems": [p.to_json() for p in summary.problems],
+            }
+        )
+        return
+    if summary.problems:
+        console.show_problems(summary.problems, summary.source, note=" (skipped: --skip-bad)")
+    console.table(
+        f"Columns read from {summary.source} ({summary.detail})",
+        ["Column", "Export header"],
+        [[key, header] for key, header in summary.columns.items()],
+    )
+    if summary.org:
+        console.table(
+            "Org tables",
+            ["Table", "Created", "Updated", "Unchanged"],
+            [[t, c["created"], c["updated"], c["unchanged"]] for t, c in summary.org.items()],
+        )
+    done = "written" if summary.written else "dry run: nothing was written"
+    rows = f"{summary.good_rows:,} of {summary.source_rows:,} export rows imported"
+    skipped = f" ({summary.bad_rows:,} bad rows skipped)" if summary.bad_rows else ""
+    if summary.table:
+        first, last = (summary.periods[0], summary.periods[-1]) if summary.periods else ("", "")
+        console.out.print(
+            f"{rows} into {summary.table} of {path}{skipped}: {summary.rows:,} rows for "
+            f"{len(summary.periods)} period(s) {first}..{last}; {summary.replaced:,} existing "
+            f"rows of those periods replaced, {summary.kept:,} rows of other periods kept; {done}."
+        )
+    else:
+        console.out.print(f"{rows} into the org tables of {path}{skipped}; {done}.")

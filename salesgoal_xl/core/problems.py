@@ -95,6 +95,14 @@ class ProblemCode(Enum):
     PERIOD_AS_DATE = "PERIOD_AS_DATE"
     OUT_OF_RANGE = "OUT_OF_RANGE"
     NOT_WHOLE_UNITS = "NOT_WHOLE_UNITS"
+    # Files an import reads (CRM, ERP or HR exports).
+    UNREADABLE_SOURCE = "UNREADABLE_SOURCE"
+    NO_SOURCE_COLUMN = "NO_SOURCE_COLUMN"
+    BAD_MAP = "BAD_MAP"
+    AMBIGUOUS_DECIMAL = "AMBIGUOUS_DECIMAL"
+    MIXED_DECIMAL = "MIXED_DECIMAL"
+    AMBIGUOUS_REP = "AMBIGUOUS_REP"
+    ORG_CONFLICT = "ORG_CONFLICT"
     # Business rules.
     SHARES_NOT_100 = "SHARES_NOT_100"
     CHILDREN_NOT_SUM = "CHILDREN_NOT_SUM"
@@ -107,22 +115,33 @@ class ProblemCode(Enum):
 @dataclass(frozen=True)
 class Source:
     """Where something lives in a workbook: sheet and A1 cell or range, and when known the
-    table, the schema column key and the 0-based data row. Empty fields mean "not known"."""
+    table, the schema column key and the 0-based data row. Empty fields mean "not known".
+
+    `file` and `line` locate a row of a file an import reads (a CSV export or an xlsx
+    sheet), which is not the plan: a problem there names that file, not the plan.
+    """
 
     sheet: str = ""
     cell: str = ""
     table: str = ""
     column: str = ""
     row: int | None = None
+    file: str = ""
+    line: int | None = None
 
     def __str__(self) -> str:
-        """'Sheet!F17', 'Sheet' or '' for the whole file."""
+        """'Sheet!F17', 'Sheet' or '' for the whole file; 'deals.csv:12' or
+        'deals.xlsx:Deals!C12' for a row of an imported file."""
+        if self.file:
+            if self.sheet and self.cell:
+                return f"{self.file}:{self.sheet}!{self.cell}"
+            return f"{self.file}:{self.line}" if self.line is not None else self.file
         if self.sheet and self.cell:
             return f"{self.sheet}!{self.cell}"
         return self.sheet
 
     def __bool__(self) -> bool:
-        return bool(self.sheet or self.cell or self.table)
+        return bool(self.sheet or self.cell or self.table or self.file)
 
 
 NOWHERE: Final = Source()
@@ -160,15 +179,18 @@ class Problem:
 
     def format(self, path: str = "") -> str:
         """The one-line form people can jump from: `plan.xlsx:Sheet!F17: CODE message (hint)`."""
-        location = ":".join(part for part in (path, self.where) if part)
+        # A row of an imported file is named by that file, whatever plan it was going into.
+        location = self.where if self.source.file else ":".join(p for p in (path, self.where) if p)
         text = f"{self.code.value} {self.message}"
         if self.hint:
             text += f" ({self.hint})"
         return f"{location}: {text}" if location else text
 
-    def to_json(self) -> dict[str, str]:
-        """A flat JSON-ready dict with stable keys."""
+    def to_json(self) -> dict[str, str | int | None]:
+        """A flat JSON-ready dict with stable keys (`file` and `line` for imported files)."""
         return {
+            "file": self.source.file,
+            "line": self.source.line,
             "code": self.code.value,
             "severity": self.severity.value,
             "message": self.message,

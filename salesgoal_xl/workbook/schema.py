@@ -116,6 +116,9 @@ class Table:
     columns: tuple[Column, ...]
     max_rows: int = 200_000
     owned: bool = True  # the program may rewrite its rows
+    # The user's table that an import command may fill from the user's own export, on request
+    # (import-actuals, import-history, import-org); no other command rewrites it.
+    importable: bool = False
     key_columns: tuple[str, ...] = ()
     # Rows are written grouped by the first key (in order of first appearance), then sorted by
     # the others; the Rep x Month view relies on it to sum contiguous slices (see fill.py).
@@ -273,6 +276,7 @@ TABLES: Final[tuple[Table, ...]] = (
         ),
         max_rows=1_000,
         owned=False,
+        importable=True,
         key_columns=("region",),
     ),
     Table(
@@ -292,6 +296,7 @@ TABLES: Final[tuple[Table, ...]] = (
         ),
         max_rows=5_000,
         owned=False,
+        importable=True,
         key_columns=("team",),
     ),
     Table(
@@ -329,6 +334,7 @@ TABLES: Final[tuple[Table, ...]] = (
         ),
         max_rows=50_000,
         owned=False,
+        importable=True,
         key_columns=("rep_id",),
     ),
     Table(
@@ -352,6 +358,7 @@ TABLES: Final[tuple[Table, ...]] = (
         ),
         max_rows=1_000,
         owned=False,
+        importable=True,
         key_columns=("channel",),
     ),
     Table(
@@ -378,6 +385,7 @@ TABLES: Final[tuple[Table, ...]] = (
         ),
         max_rows=5_000,
         owned=False,
+        importable=True,
         key_columns=("product",),
     ),
     Table(
@@ -387,6 +395,7 @@ TABLES: Final[tuple[Table, ...]] = (
         (_PERIOD, _REP, _CHANNEL, _PRODUCT, _AMOUNT),
         max_rows=1_000_000,
         owned=False,
+        importable=True,
     ),
     Table(
         "tblMarket",
@@ -692,11 +701,21 @@ TABLES: Final[tuple[Table, ...]] = (
     ),
     Table(
         "tblActuals",
-        "tracking",
+        "actuals",
         _l("Actuals", "實績", "实绩"),
-        (_PERIOD, _REP, _CHANNEL, _PRODUCT, _AMOUNT),
+        (
+            _PERIOD,
+            _REP,
+            _CHANNEL,
+            _PRODUCT,
+            _AMOUNT,
+            # How many deals the amount sums (import-actuals counts the export's rows): the
+            # count a KPI such as deals closed is scored on.
+            Column("deals", _l("Deals", "成交筆數", "成交笔数"), ColumnType.INTEGER, width=9),
+        ),
         max_rows=1_000_000,
         owned=False,
+        importable=True,
     ),
     Table(
         "tblTracking",
@@ -1075,13 +1094,24 @@ SHEETS: Final[tuple[Sheet, ...]] = (
         ),
     ),
     Sheet(
+        "actuals",
+        _l("Actuals", "實績", "实绩"),
+        ("tblActuals",),
+        _l(
+            "Actuals input, one row per period, rep, channel and product: typed, pasted or "
+            "loaded by Import actuals.",
+            "實績輸入，每列為一個期間、業務、通路與產品：可手動輸入、貼上或由「匯入實績」載入。",
+            "实绩输入，每行为一个期间、销售、渠道与产品：可手动输入、粘贴或由“导入实绩”载入。",
+        ),
+    ),
+    Sheet(
         "tracking",
         _l("Tracking", "進度追蹤", "进度跟踪"),
-        ("tblActuals", "tblTracking"),
+        ("tblTracking",),
         _l(
-            "Actuals input and, per rep, attainment, pace, projection, gap and risk.",
-            "實績輸入，以及每位業務的達成率、進度、預估、缺口與風險。",
-            "实绩输入，以及每位销售的达成率、进度、预估、缺口与风险。",
+            "Per rep: attainment, pace, projection, gap and risk.",
+            "每位業務的達成率、進度、預估、缺口與風險。",
+            "每位销售的达成率、进度、预估、缺口与风险。",
         ),
     ),
     Sheet(

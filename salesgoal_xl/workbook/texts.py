@@ -84,7 +84,7 @@ WORKFLOW: Final[tuple[tuple[Label, Label, tuple[str, ...]], ...]] = (
             "将实绩粘贴到实绩表（或按“导入实绩”），再按“跟踪”：达成率、季节性进度、预估达成、"
             "缺口、所需月均与风险。",
         ),
-        ("tracking", "dashboard"),
+        ("actuals", "tracking", "dashboard"),
     ),
     (
         _l("4. Evaluate", "4. 評估", "4. 评估"),

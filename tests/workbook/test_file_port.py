@@ -56,10 +56,11 @@ def test_unreadable_file_is_refused_at_construction(tmp_path: Path) -> None:
 
 
 def test_user_tables_are_never_written(tmp_path: Path) -> None:
-    """Staging a write to a table the user owns is a programming error, refused at once."""
+    """Staging a write to a table the user owns (and no import fills) is a programming
+    error, refused at once."""
     port = FilePort(_saved(tmp_path))
     with pytest.raises(ValueError, match="belongs to the user"):
-        port.write_table("tblReps", pd.DataFrame({"rep_id": ["X"]}))
+        port.write_table("tblMarket", pd.DataFrame({"region": ["X"]}))
 
 
 def test_commit_writes_owned_tables_reports_progress_and_keeps_a_backup(tmp_path: Path) -> None:

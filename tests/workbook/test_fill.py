@@ -78,9 +78,9 @@ def test_table_grows_and_shrinks_with_the_frame() -> None:
     ws = bare_table("tblActuals")
     spec = schema.table("tblActuals")
     fill_table(ws, spec, pd.DataFrame({"period": ["2026-01"] * 5, "amount": range(5)}))
-    assert ws.tables["tblActuals"].ref == "A1:E6"
+    assert ws.tables["tblActuals"].ref == "A1:F6"
     fill_table(ws, spec, pd.DataFrame({"period": ["2026-02"] * 2, "amount": [1, 2]}))
-    assert ws.tables["tblActuals"].ref == "A1:E3"
+    assert ws.tables["tblActuals"].ref == "A1:F3"
     assert all(ws.cell(row, 1).value is None for row in range(4, 7))
 
 
@@ -88,7 +88,7 @@ def test_an_empty_frame_keeps_one_blank_row() -> None:
     """Excel tables need a data row, so an empty write leaves one blank row."""
     ws = bare_table("tblActuals")
     filled = fill_table(ws, schema.table("tblActuals"), pd.DataFrame())
-    assert (filled.ref, filled.rows) == ("A1:E2", 0)
+    assert (filled.ref, filled.rows) == ("A1:F2", 0)
     assert ws["A2"].value is None
 
 
@@ -108,11 +108,11 @@ def test_validation_and_conditional_formats_follow_the_rows() -> None:
 def test_a_users_own_columns_are_kept() -> None:
     """A user's formula column is copied down to every row; their values stay on their rows."""
     ws = bare_table("tblActuals", extra=("My share", "My note"))
-    ws["F2"], ws["G2"] = "=E2/1000", "keep me"
+    ws["G2"], ws["H2"] = "=E2/1000", "keep me"
     fill_table(ws, schema.table("tblActuals"), pd.DataFrame({"amount": [1, 2, 3]}))
-    assert [ws[f"F{r}"].value for r in (2, 3, 4)] == ["=E2/1000", "=E3/1000", "=E4/1000"]
-    assert ws["G2"].value == "keep me"
-    assert ws.tables["tblActuals"].ref == "A1:G4"
+    assert [ws[f"G{r}"].value for r in (2, 3, 4)] == ["=E2/1000", "=E3/1000", "=E4/1000"]
+    assert ws["H2"].value == "keep me"
+    assert ws.tables["tblActuals"].ref == "A1:H4"
 
 
 def test_headers_in_another_language_are_matched() -> None:
