@@ -155,8 +155,7 @@ class Book:
             return []
         root = SafeET.fromstring(data)
         return [
-            "".join(t.text or "" for t in si.iter(f"{_MAIN}t"))
-            for si in root.iter(f"{_MAIN}si")
+            "".join(t.text or "" for t in si.iter(f"{_MAIN}t")) for si in root.iter(f"{_MAIN}si")
         ]
 
     def sheet_xml(self, sheet: Sheet) -> bytes:

@@ -10,6 +10,7 @@ The functions known are `FUNCTIONS`; anything else is `UnsupportedFormula`.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -586,7 +587,7 @@ def _index(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) ->
     area = _area(args[0])
     n = math.floor(v.number(_scalar(ev, args[1], row, col)))
     m = math.floor(v.number(_scalar(ev, args[2], row, col))) if len(args) == 3 else 0
-    if area.cols == 1 or area.rows == 1 and len(args) == 2:
+    if area.cols == 1 or (area.rows == 1 and len(args) == 2):
         if len(args) == 2 and area.rows == 1 and area.cols > 1:
             n, m = 1, n
         else:
@@ -644,7 +645,7 @@ def _ascending_numbers(ev: Evaluator, area: Area, cells: list[Any]) -> list[int 
     if key in ev.ascending:
         return ev.ascending[key]
     ok = all(isinstance(x, int | float) and not isinstance(x, bool) for x in cells) and all(
-        a <= b for a, b in zip(cells, cells[1:], strict=False)
+        a <= b for a, b in itertools.pairwise(cells)
     )
     result = cells if ok else None
     if ev.kept(area):

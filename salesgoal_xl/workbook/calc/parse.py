@@ -9,6 +9,7 @@ cell the formula was parsed for, so one tree serves every row a formula was copi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -113,7 +114,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None or match.end() == position:
-            raise UnsupportedFormula(f"cannot read {text[position:position + 20]!r} in ={text}")
+            raise UnsupportedFormula(f"cannot read {text[position : position + 20]!r} in ={text}")
         kind = match.lastgroup or ""
         tokens.append((kind, match.group(kind)))
         position = match.end()
@@ -146,34 +147,34 @@ class _Parser:
             raise UnsupportedFormula(f"unexpected {self.peek()[1]!r} in ={self.text}")
         return node
 
-    def _binary(self, operators: frozenset[str], operand: str) -> Node:
-        node = getattr(self, operand)()
+    def _binary(self, operators: frozenset[str], operand: Callable[[], Node]) -> Node:
+        node = operand()
         while self.peek()[0] == "operator" and self.peek()[1] in operators:
             operator = self.take()[1]
-            node = Binary(operator, node, getattr(self, operand)())
+            node = Binary(operator, node, operand())
         return node
 
     def comparison(self) -> Node:
-        return self._binary(_COMPARISONS, "concatenation")
+        return self._binary(_COMPARISONS, self.concatenation)
 
     def concatenation(self) -> Node:
-        return self._binary(frozenset("&"), "additive")
+        return self._binary(frozenset("&"), self.additive)
 
     def additive(self) -> Node:
-        return self._binary(frozenset("+-"), "multiplicative")
+        return self._binary(frozenset("+-"), self.multiplicative)
 
     def multiplicative(self) -> Node:
-        return self._binary(frozenset("*/"), "power")
+        return self._binary(frozenset("*/"), self.power)
 
     def power(self) -> Node:
-        return self._binary(frozenset("^"), "unary")
+        return self._binary(frozenset("^"), self.unary)
 
     def unary(self) -> Node:
         kind, value = self.peek()
         if kind == "operator" and value in "+-":
             self.take()
             return Unary(value, self.unary())
-        return self._binary(frozenset(":"), "primary")
+        return self._binary(frozenset(":"), self.primary)
 
     def primary(self) -> Node:
         kind, value = self.take()

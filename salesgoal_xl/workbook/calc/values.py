@@ -92,7 +92,7 @@ def text(value: Any) -> str:
 
 def general(value: int | float) -> str:
     """A number as Excel's General format shows it in text: up to 15 significant digits."""
-    if isinstance(value, int) or float(value).is_integer() and abs(value) < 1e15:
+    if isinstance(value, int) or (float(value).is_integer() and abs(value) < 1e15):
         return str(int(value))
     shown = f"{value:.15g}"
     if "e" in shown:
@@ -111,8 +111,8 @@ def truth(value: Any) -> bool:
         return False
     if isinstance(value, ExcelError):
         raise Raised(value)
-    if value.upper() in ("TRUE", "FALSE"):
-        return value.upper() == "TRUE"
+    if str(value).upper() in ("TRUE", "FALSE"):
+        return str(value).upper() == "TRUE"
     raise Raised(VALUE)
 
 
