@@ -97,8 +97,7 @@ class PackagePort(StagedWrites):
     def read_table(self, name: str) -> TableData:
         """The table's rows keyed by schema column; plain numbers-as-text become numbers.
 
-        Unlike the openpyxl adapter, a formula column holds the value the spreadsheet last
-        computed (None in a file no spreadsheet has recalculated), not the formula text.
+        Formula columns read as None, as from the openpyxl adapter (`command_values`).
         """
         spec = table(name)
         part = self._find(name)
@@ -125,7 +124,13 @@ class PackagePort(StagedWrites):
             problem = too_many_rows(spec, last_row - header_row, part.sheet_name, part.ref)
             raise ProblemsFound([problem], self.label)
         rows = package.read_table_rows(self._archive, part, self._strings)
-        while rows and all(v is None for v in rows[-1]):
+        # A live formula's cached result does not make a row; the cells people fill do.
+        filled = [
+            i
+            for i, key in enumerate(keys)
+            if key not in spec.keys or spec.column(key).role is not Role.FORMULA
+        ]
+        while rows and all(rows[-1][i] is None for i in filled):
             rows.pop()  # the blank row a table keeps when it is empty
         frame = (
             pd.DataFrame(rows, columns=keys, dtype=object)
