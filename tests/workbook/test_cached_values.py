@@ -252,9 +252,7 @@ def test_the_comparison_catches_missing_and_wrong_caches(
         stripped["forced"], stripped["stock"]
     )
     wrong = readings["spoiled-wrong"]
-    assert differences(wrong["forced"], wrong["cached"]) == [
-        f"{MATRIX}!E6: expected 79600, got 0"
-    ]
+    assert differences(wrong["forced"], wrong["cached"]) == [f"{MATRIX}!E6: expected 79600, got 0"]
 
 
 def _engine_tables(path: Path) -> dict[str, pd.DataFrame]:
@@ -274,7 +272,9 @@ def test_split_demo_shows_the_engines_numbers(
     targets = tables["tblTargets"]
     cached = readings[f"split-{lang}"]["cached"]
     months = fiscal_months(2026, 1)
-    pivot = targets.pivot_table(index="rep_id", columns="month", values="target", aggfunc="sum")
+    pivot = targets.pivot_table(
+        index="rep_id", columns="month", values="target", aggfunc="sum", fill_value=0
+    )
     reps = list(dict.fromkeys(targets["rep_id"]))
     assert [cached[(_sheet("matrix", lang), f"{c}4")] for c in MONTH_LETTERS] == months
     for i, rep in enumerate(reps):
