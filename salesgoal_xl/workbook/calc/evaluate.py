@@ -27,11 +27,11 @@ from salesgoal_xl.workbook.calc.parse import (
     Name,
     Node,
     Number,
+    ShapeKeys,
     Text,
     Unary,
     UnsupportedFormula,
     parse_formula,
-    shape_key,
 )
 from salesgoal_xl.workbook.calc.values import ExcelError, Raised
 
@@ -71,6 +71,7 @@ class Evaluator:
         self.results: dict[tuple[int, int, int], Any] = {}
         self.failures: dict[tuple[int, int, int], str] = {}
         self._compiled: dict[Any, Compiled] = {}
+        self._shapes = ShapeKeys()
         self._names: dict[str, Compiled] = {}
         self._busy: set[tuple[int, int, int]] = set()
         self._lists: dict[tuple[int, int, int, int, int], list[Any]] = {}
@@ -87,12 +88,14 @@ class Evaluator:
         formula = sheet.formulas.get((row, col))
         if formula is None:
             column = sheet.columns.get(col)
-            return None if column is None else column.get(row)
-        key = (sheet.index, row, col)
-        found = self.results.get(key, _MISSING)
+            if column is None:
+                column = self.book.column(sheet, col)
+            return column.get(row)
+        found = self.results.get((sheet.index, row, col), _MISSING)
         if found is not _MISSING:
             return found
-        self._upto(sheet, col, row)
+        if (sheet.index, row - 1, col) not in self.results:
+            self._upto(sheet, col, row)
         return self._evaluate(sheet, row, col, formula)
 
     def _upto(self, sheet: Sheet, col: int, row: int) -> None:
@@ -135,6 +138,8 @@ class Evaluator:
     def evaluate_all(self) -> None:
         """Evaluate every formula cell of every sheet, sheet by sheet, row by row."""
         for sheet in self.book.sheets:
+            if not self.book.has_formulas(sheet):
+                continue  # e.g. History: parsed only if a formula reads it
             self.book.load(sheet)
             for row, col in sorted(sheet.formulas):
                 self.cell(sheet, row, col)
@@ -147,12 +152,12 @@ class Evaluator:
         key: Any = (
             ("shared", formula.shared)
             if formula.shared
-            else shape_key(formula.text, formula.origin_row, formula.origin_col)
+            else self._shapes.key(formula.text, formula.origin_row, formula.origin_col)
         )
         run = self._compiled.get(key)
         if run is None:
             tree = parse_formula(formula.text, formula.origin_row, formula.origin_col)
-            run = self._compiled[key] = self._node(tree, array=False)
+            run = self._compiled[key] = self._node(tree, array=False, scalar=True)
         return run
 
     def _name(self, name: str) -> Compiled:
@@ -165,10 +170,23 @@ class Evaluator:
             run = self._names[wanted] = self._node(parse_formula(text), array=False)
         return run
 
-    def _node(self, node: Node, *, array: bool) -> Compiled:
+    def _node(self, node: Node, *, array: bool, scalar: bool = False) -> Compiled:
+        """`node` as a function of the host cell; with `scalar`, it always gives one value
+        (references read, errors raised), which is the fast path of most of a formula."""
         if isinstance(node, Number | Text | Boolean):
             constant = node.value
             return lambda _s, _r, _c: constant
+        if scalar and not array:
+            if isinstance(node, CellRef) and node.to is None:
+                return self._cell_value(node)
+            if isinstance(node, Unary):
+                return self._unary(node, array=False)
+            if isinstance(node, Binary) and node.operator != ":":
+                return self._binary(node, array=False)
+            if isinstance(node, Call) and node.function not in _MAY_GIVE_REFERENCES:
+                return self._call(node, array=False, scalar=True)
+            general = self._node(node, array=False)
+            return lambda sheet, row, col: _scalar(self, general(sheet, row, col), row, col)
         if isinstance(node, CellRef):
             return self._reference(node)
         if isinstance(node, ColumnRef):
@@ -185,7 +203,30 @@ class Evaluator:
             return self._unary(node, array=array)
         if isinstance(node, Binary):
             return self._binary(node, array=array)
-        return self._call(node, array=array)
+        return self._call(node, array=array, scalar=False)
+
+    def _cell_value(self, ref: CellRef) -> Compiled:
+        """The value of one referenced cell, read straight from the sheet."""
+        target: Sheet | None = None
+        if ref.sheet is not None:
+            target = self.book.by_title.get(ref.sheet.casefold())
+            if target is None:
+                return _raiser(v.REF)
+        cell = self.cell
+        row_offset, col_offset = ref.row, ref.col
+        row_fixed, col_fixed = ref.row_absolute, ref.col_absolute
+
+        def value(sheet: Sheet, row: int, col: int) -> Any:
+            r = row_offset if row_fixed else row + row_offset
+            c = col_offset if col_fixed else col + col_offset
+            if r < 1 or c < 1:
+                raise Raised(v.REF)
+            found = cell(target or sheet, r, c)
+            if type(found) is ExcelError:
+                raise Raised(found)
+            return found
+
+        return value
 
     def _reference(self, ref: CellRef) -> Compiled:
         target: Sheet | None = None
@@ -215,8 +256,11 @@ class Evaluator:
         return lambda _s, _r, _c: found
 
     def _unary(self, node: Unary, *, array: bool) -> Compiled:
-        operand = self._node(node.operand, array=array)
+        operand = self._node(node.operand, array=array, scalar=not array)
         sign = -1 if node.operator == "-" else 1
+        if not array:
+            number = v.number
+            return lambda sheet, row, col: sign * number(operand(sheet, row, col))
 
         def run(sheet: Sheet, row: int, col: int) -> Any:
             value = operand(sheet, row, col)
@@ -227,9 +271,15 @@ class Evaluator:
         return run
 
     def _binary(self, node: Binary, *, array: bool) -> Compiled:
-        left = self._node(node.left, array=array)
-        right = self._node(node.right, array=array)
         operator = node.operator
+        plain = not array and operator != ":"
+        left = self._node(node.left, array=array, scalar=plain)
+        right = self._node(node.right, array=array, scalar=plain)
+        if plain:
+            apply_plain = _OPERATORS[operator]
+            return lambda sheet, row, col: apply_plain(
+                left(sheet, row, col), right(sheet, row, col)
+            )
         if operator == ":":
 
             def span(sheet: Sheet, row: int, col: int) -> Area:
@@ -263,12 +313,21 @@ class Evaluator:
             return self._flat(value)
         return [value]
 
-    def _call(self, node: Call, *, array: bool) -> Compiled:
+    def _call(self, node: Call, *, array: bool, scalar: bool) -> Compiled:
         spec = FUNCTIONS.get(node.function)
         if spec is None:
             raise UnsupportedFormula(f"the function {node.function} is not in the vocabulary")
         impl, lazy, array_args = spec
-        args = tuple(self._node(a, array=array or array_args) for a in node.args)
+        wants = _REFERENCE_ARGUMENTS.get(node.function, ())
+        args = tuple(
+            self._node(
+                a,
+                array=array or array_args,
+                scalar=not (array or array_args)
+                and _plain_argument(node.function, i, wants, scalar),
+            )
+            for i, a in enumerate(node.args)
+        )
         if lazy:
             return lambda sheet, row, col: impl(self, sheet, row, col, args)
 
@@ -294,7 +353,7 @@ class Evaluator:
         sheet = area.sheet
         self.book.load(sheet)
         if area.cols == 1 and area.c1 not in sheet.formula_rows:
-            column = sheet.columns.get(area.c1, {})
+            column = self.book.column(sheet, area.c1)
             out = [column.get(r) for r in range(area.r1, area.r2 + 1)]
         else:
             out = [
@@ -324,6 +383,37 @@ class Evaluator:
         return found
 
 
+# Functions whose result may be a reference (INDEX(..):INDEX(..), IF(.., A1:A9, ..)).
+_MAY_GIVE_REFERENCES: Final = frozenset({"INDEX"})
+# Argument positions a function reads as references ("*": all of them).
+_REFERENCE_ARGUMENTS: Final[dict[str, tuple[int, ...] | str]] = {
+    "AND": "*",
+    "COUNT": "*",
+    "COUNTIF": (0,),
+    "INDEX": (0,),
+    "MATCH": (1,),
+    "MAX": "*",
+    "N": (0,),
+    "OR": "*",
+    "ROWS": (0,),
+    "SUM": "*",
+    "SUMIFS": "sumifs",
+}
+
+
+def _plain_argument(
+    function: str, position: int, wants: tuple[int, ...] | str, scalar: bool
+) -> bool:
+    """Whether argument `position` of `function` is read as one value (not a reference)."""
+    if function in ("IF", "IFERROR"):
+        return position == 0 or scalar  # the branches give what the caller asked for
+    if wants == "*":
+        return False
+    if wants == "sumifs":
+        return position >= 2 and position % 2 == 0
+    return position not in wants
+
+
 def _a1(row: int, col: int) -> str:
     letters = ""
     while col:
@@ -341,6 +431,9 @@ def _raiser(error: ExcelError) -> Compiled:
 
 def _scalar(ev: Evaluator, value: Any, row: int, col: int) -> Any:
     """A reference used as one value: its cell, or the cell in the host's row or column."""
+    kind = type(value)
+    if kind is int or kind is str or kind is float or kind is bool or value is None:
+        return value
     if isinstance(value, Area):
         sheet = value.sheet
         if value.r1 == value.r2 and value.c1 == value.c2:

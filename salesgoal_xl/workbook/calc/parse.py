@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 
 class UnsupportedFormula(Exception):  # noqa: N818 -- the formula, not the program, is at fault
@@ -289,3 +289,37 @@ def shape_key(text: str, row: int, col: int) -> str:
         return f"{match.group(2)}~{int(match.group(3)) - row}"
 
     return f"{col}|{_RELATIVE_ROWS.sub(offset, text)}"
+
+
+_DIGIT_RUNS: Final = re.compile(r"([0-9]+)")
+
+
+class ShapeKeys:
+    """Keys equal for copies of a formula down a column, cheap enough for every cell.
+
+    The formula is split at its runs of digits: the text between them (the skeleton) says
+    which runs are rows of relative references, found once per skeleton with `shape_key`'s
+    pattern; those become offsets from the host row, every other run stays as written.
+    """
+
+    def __init__(self) -> None:
+        self._relative: dict[str, frozenset[int]] = {}
+
+    def key(self, text: str, row: int, col: int) -> tuple[Any, ...]:
+        pieces = _DIGIT_RUNS.split(text)
+        skeleton = "\x00".join(pieces[0::2])
+        relative = self._relative.get(skeleton)
+        if relative is None:
+            relative = self._relative[skeleton] = _relative_runs(text)
+        digits = pieces[1::2]
+        return (
+            col,
+            skeleton,
+            *[int(d) - row if i in relative else d for i, d in enumerate(digits)],
+        )
+
+
+def _relative_runs(text: str) -> frozenset[int]:
+    """Which runs of digits in `text` (by position) are rows of relative references."""
+    starts = {m.start(3) for m in _RELATIVE_ROWS.finditer(text) if m.group(3) is not None}
+    return frozenset(i for i, m in enumerate(_DIGIT_RUNS.finditer(text)) if m.start() in starts)

@@ -42,6 +42,9 @@ class Raised(Exception):  # noqa: N818 -- carries an Excel error value up throug
 
 def number(value: Any) -> int | float:
     """A value used in arithmetic: blanks are 0, booleans 0/1, numeric text its number."""
+    kind = type(value)
+    if kind is int or kind is float:
+        return value  # type: ignore[no-any-return]
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int | float):
