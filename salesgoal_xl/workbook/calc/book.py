@@ -36,6 +36,7 @@ _V: Final = re.compile(rb"<v>([^<]*)</v>")
 _T: Final = re.compile(rb"<t\b[^>]*?(?:/>|>([^<]*)</t>)")
 _F: Final = re.compile(rb"<f\b([^>]*?)(?:/>|>([^<]*)</f>)")
 _F_ATTR: Final = re.compile(rb'\b(t|si|ref)="([^"]*)"')
+_F_START: Final = re.compile(rb"<f[ >/]")
 _F_TAG: Final = re.compile(rb"<f\b[^>]*?(?:/>|>[^<]*</f>)")
 
 
@@ -168,8 +169,7 @@ class Book:
         """Whether the sheet holds any formula cell (a byte search, without parsing)."""
         if sheet.loaded:
             return bool(sheet.formulas)
-        xml = self.sheet_xml(sheet)
-        return b"<f>" in xml or b"<f " in xml
+        return _F_START.search(self.sheet_xml(sheet)) is not None
 
     def load(self, sheet: Sheet) -> None:
         """Find the sheet's formula cells (once). Constant cells are decoded a column at a time

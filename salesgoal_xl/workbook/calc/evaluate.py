@@ -14,10 +14,12 @@ import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Final
 
 from salesgoal_xl.workbook.calc import values as v
 from salesgoal_xl.workbook.calc.book import Book, FormulaText, Sheet
+from salesgoal_xl.workbook.calc.codegen import generate
 from salesgoal_xl.workbook.calc.parse import (
     Binary,
     Boolean,
@@ -71,6 +73,7 @@ class Evaluator:
         self.results: dict[tuple[int, int, int], Any] = {}
         self.failures: dict[tuple[int, int, int], str] = {}
         self._compiled: dict[Any, Compiled] = {}
+        self._by_column: dict[tuple[int, int], dict[int, Any]] = {}
         self._shapes = ShapeKeys()
         self._names: dict[str, Compiled] = {}
         self._busy: set[tuple[int, int, int]] = set()
@@ -133,6 +136,10 @@ class Evaluator:
         if result is None:
             result = 0  # a formula pointing at an empty cell shows 0
         self.results[key] = result
+        column = self._by_column.get((sheet.index, col))
+        if column is None:
+            column = self._by_column[(sheet.index, col)] = {}
+        column[row] = result
         return result
 
     def evaluate_all(self) -> None:
@@ -157,7 +164,7 @@ class Evaluator:
         run = self._compiled.get(key)
         if run is None:
             tree = parse_formula(formula.text, formula.origin_row, formula.origin_col)
-            run = self._compiled[key] = self._node(tree, array=False, scalar=True)
+            run = self._compiled[key] = generate(self, tree)
         return run
 
     def _name(self, name: str) -> Compiled:
@@ -169,6 +176,16 @@ class Evaluator:
                 raise UnsupportedFormula(f"unknown name {name}")
             run = self._names[wanted] = self._node(parse_formula(text), array=False)
         return run
+
+    def name_target(self, name: str) -> Node | None:
+        """The tree a workbook name stands for (None for an unknown name)."""
+        text = self.book.names.get(name.casefold())
+        if text is None:
+            return None
+        try:
+            return parse_formula(text)
+        except UnsupportedFormula:
+            return None
 
     def _node(self, node: Node, *, array: bool, scalar: bool = False) -> Compiled:
         """`node` as a function of the host cell; with `scalar`, it always gives one value
@@ -352,8 +369,12 @@ class Evaluator:
             ]
         sheet = area.sheet
         self.book.load(sheet)
-        if area.cols == 1 and area.c1 not in sheet.formula_rows:
-            column = self.book.column(sheet, area.c1)
+        if area.cols == 1:
+            col = area.c1
+            column = self.book.column(sheet, col)
+            if col in sheet.formula_rows:
+                self._upto(sheet, col, area.r2 + 1)  # every formula of the range, top down
+                column = {**column, **self._by_column.get((sheet.index, col), {})}
             out = [column.get(r) for r in range(area.r1, area.r2 + 1)]
         else:
             out = [
@@ -579,12 +600,8 @@ def _logical(combine: Callable[[list[bool]], bool]) -> Impl:
     return run
 
 
-def _n(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-    if len(args) != 1:
-        raise UnsupportedFormula("N takes 1 argument")
-    arg = args[0]
-    if isinstance(arg, Area):
-        arg = ev.cell(arg.sheet, arg.r1, arg.c1)
+def n_value(arg: Any) -> Any:
+    """N(): numbers stay, TRUE/FALSE are 1/0, text and blanks are 0, errors stay errors."""
     if isinstance(arg, ExcelError):
         raise Raised(arg)
     if isinstance(arg, bool):
@@ -592,72 +609,103 @@ def _n(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any
     return arg if isinstance(arg, int | float) else 0
 
 
-def _int(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-    (x,) = _one(ev, args, row, col, 1)
+def _n(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
+    if len(args) != 1:
+        raise UnsupportedFormula("N takes 1 argument")
+    arg = args[0]
+    if isinstance(arg, Area):
+        arg = ev.cell(arg.sheet, arg.r1, arg.c1)
+    return n_value(arg)
+
+
+# Functions of plain values, (epoch, *values) -> value; the closures and the generated code
+# both call these, so each rule exists once.
+
+
+def _int(_epoch: date, x: Any) -> Any:
     return math.floor(v.number(x))
 
 
-def _abs(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-    (x,) = _one(ev, args, row, col, 1)
+def _abs(_epoch: date, x: Any) -> Any:
     return abs(v.number(x))
 
 
-def _mod(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-    a, b = (v.number(x) for x in _one(ev, args, row, col, 2))
-    if b == 0:
+def _mod(_epoch: date, a: Any, b: Any) -> Any:
+    dividend, divisor = v.number(a), v.number(b)
+    if divisor == 0:
         raise Raised(v.DIV0)
-    return v.as_number_result(a % b)
+    return v.as_number_result(dividend % divisor)
 
 
-def _round(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-    x, digits = (v.number(a) for a in _one(ev, args, row, col, 2))
-    return v.round_half_away(x, int(digits))
+def _round(_epoch: date, x: Any, digits: Any) -> Any:
+    return v.round_half_away(v.number(x), int(v.number(digits)))
 
 
-def _value(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-    (x,) = _one(ev, args, row, col, 1)
+def _value(_epoch: date, x: Any) -> Any:
     if x is None:
         return 0
     if isinstance(x, bool):
         raise Raised(v.VALUE)
     if isinstance(x, int | float):
         return x
-    parsed = v.text_number(x)
+    parsed = v.text_number(v.text(x))
     if parsed is None:
         raise Raised(v.VALUE)
     return parsed
 
 
-def _mid(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-    text, start, length = _one(ev, args, row, col, 3)
+def _mid(_epoch: date, text: Any, start: Any, length: Any) -> Any:
     first, count = math.floor(v.number(start)), math.floor(v.number(length))
     if first < 1 or count < 0:
         raise Raised(v.VALUE)
     return v.text(text)[first - 1 : first - 1 + count]
 
 
-def _right(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-    values = _one(ev, args, row, col, len(args))
-    count = math.floor(v.number(values[1])) if len(values) > 1 else 1
+def _right(_epoch: date, text: Any, length: Any = 1) -> Any:
+    count = math.floor(v.number(length))
     if count < 0:
         raise Raised(v.VALUE)
-    text = v.text(values[0])
-    return text[len(text) - count :] if count else ""
+    shown = v.text(text)
+    return shown[len(shown) - count :] if count else ""
 
 
-def _date(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-    y, m, d = (math.floor(v.number(x)) for x in _one(ev, args, row, col, 3))
-    return v.date_serial(y, m, d, ev.book.epoch)
+def _date(epoch: date, year: Any, month: Any, day: Any) -> Any:
+    y, m, d = (math.floor(v.number(x)) for x in (year, month, day))
+    return v.date_serial(y, m, d, epoch)
 
 
-def _year(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-    (x,) = _one(ev, args, row, col, 1)
-    return v.serial_date(v.number(x), ev.book.epoch).year
+def _year(epoch: date, x: Any) -> Any:
+    return v.serial_date(v.number(x), epoch).year
 
 
-def _month(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-    (x,) = _one(ev, args, row, col, 1)
-    return v.serial_date(v.number(x), ev.book.epoch).month
+def _month(epoch: date, x: Any) -> Any:
+    return v.serial_date(v.number(x), epoch).month
+
+
+# name -> (function of plain values, fewest and most arguments)
+PLAIN_FUNCTIONS: Final[dict[str, tuple[Callable[..., Any], int, int]]] = {
+    "ABS": (_abs, 1, 1),
+    "DATE": (_date, 3, 3),
+    "INT": (_int, 1, 1),
+    "MID": (_mid, 3, 3),
+    "MOD": (_mod, 2, 2),
+    "MONTH": (_month, 1, 1),
+    "RIGHT": (_right, 1, 2),
+    "ROUND": (_round, 2, 2),
+    "VALUE": (_value, 1, 1),
+    "YEAR": (_year, 1, 1),
+}
+
+
+def _plain(name: str) -> Impl:
+    function, fewest, most = PLAIN_FUNCTIONS[name]
+
+    def run(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
+        if not fewest <= len(args) <= most:
+            raise UnsupportedFormula(f"{name} takes {fewest}-{most} argument(s)")
+        return function(ev.book.epoch, *(_scalar(ev, a, row, col) for a in args))
+
+    return run
 
 
 def _area(arg: Any) -> Area:
@@ -793,28 +841,28 @@ def _sumproduct(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any
 
 # name -> (implementation, arguments passed unevaluated, arguments evaluated as arrays)
 FUNCTIONS: Final[dict[str, tuple[Impl, bool, bool]]] = {
-    "ABS": (_abs, False, False),
+    "ABS": (_plain("ABS"), False, False),
     "AND": (_logical(all), False, False),
     "COUNT": (_count, False, False),
     "COUNTIF": (_countif, False, False),
-    "DATE": (_date, False, False),
+    "DATE": (_plain("DATE"), False, False),
     "IF": (_if, True, False),
     "IFERROR": (_iferror, True, False),
     "INDEX": (_index, False, False),
-    "INT": (_int, False, False),
+    "INT": (_plain("INT"), False, False),
     "MATCH": (_match, False, False),
     "MAX": (_max, False, False),
-    "MID": (_mid, False, False),
-    "MOD": (_mod, False, False),
-    "MONTH": (_month, False, False),
+    "MID": (_plain("MID"), False, False),
+    "MOD": (_plain("MOD"), False, False),
+    "MONTH": (_plain("MONTH"), False, False),
     "N": (_n, False, False),
     "OR": (_logical(any), False, False),
-    "RIGHT": (_right, False, False),
-    "ROUND": (_round, False, False),
+    "RIGHT": (_plain("RIGHT"), False, False),
+    "ROUND": (_plain("ROUND"), False, False),
     "ROWS": (_rows, False, False),
     "SUM": (_sum_exact, False, False),
     "SUMIFS": (_sumifs, False, False),
     "SUMPRODUCT": (_sumproduct, False, True),
-    "VALUE": (_value, False, False),
-    "YEAR": (_year, False, False),
+    "VALUE": (_plain("VALUE"), False, False),
+    "YEAR": (_plain("YEAR"), False, False),
 }
