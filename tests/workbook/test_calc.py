@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from salesgoal_xl.core.problems import ProblemsFound
 from salesgoal_xl.workbook.calc import FormulaOutsideVocabulary, cache_formula_values
-from salesgoal_xl.workbook.calc.evaluate import FUNCTIONS
+from salesgoal_xl.workbook.calc.functions import FUNCTIONS
 from salesgoal_xl.workbook.door import STRICT_FORMULAS_ENV, save_atomically
 from salesgoal_xl.workbook.package_port import PackagePort
 from tests.workbook.plan_data import sample_data

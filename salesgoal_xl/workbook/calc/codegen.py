@@ -12,6 +12,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from salesgoal_xl.workbook.calc import values as v
+from salesgoal_xl.workbook.calc.functions import (
+    _MAY_GIVE_REFERENCES,
+    OPERATORS,
+    PLAIN_FUNCTIONS,
+    n_value,
+    scalar,
+)
 from salesgoal_xl.workbook.calc.parse import (
     Binary,
     Boolean,
@@ -26,7 +33,8 @@ from salesgoal_xl.workbook.calc.parse import (
 from salesgoal_xl.workbook.calc.values import ExcelError, Raised
 
 if TYPE_CHECKING:
-    from salesgoal_xl.workbook.calc.evaluate import Compiled, Evaluator
+    from salesgoal_xl.workbook.calc.evaluate import Evaluator
+    from salesgoal_xl.workbook.calc.functions import Compiled
 
 _ARITHMETIC = {"+": "+", "-": "-", "*": "*"}
 _COMPARE = {"=": "==", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
@@ -53,7 +61,6 @@ class _Source:
 
     def value(self, node: Node, indent: int) -> str:
         """Emit code leaving the scalar value of `node` in a name; return the name."""
-        from salesgoal_xl.workbook.calc.evaluate import _MAY_GIVE_REFERENCES
 
         if isinstance(node, Number | Text | Boolean):
             return self.constant(node.value)
@@ -103,9 +110,8 @@ class _Source:
             ev = self.ev
 
             def run(sheet: Any, row: int, col: int) -> Any:
-                from salesgoal_xl.workbook.calc.evaluate import _scalar
 
-                return _scalar(ev, general(sheet, row, col), row, col)
+                return scalar(ev, general(sheet, row, col), row, col)
 
         out = self.temp()
         self.emit(indent, f"{out} = {self.constant(run)}(S, r, c)")
@@ -183,19 +189,16 @@ class _Source:
 
 
 def _plain_functions() -> dict[str, tuple[Any, int, int]]:
-    from salesgoal_xl.workbook.calc.evaluate import PLAIN_FUNCTIONS
 
     return PLAIN_FUNCTIONS
 
 
 def _operator(op: str) -> Any:
-    from salesgoal_xl.workbook.calc.evaluate import _OPERATORS
 
-    return _OPERATORS[op]
+    return OPERATORS[op]
 
 
 def _n_value() -> Any:
-    from salesgoal_xl.workbook.calc.evaluate import n_value
 
     return n_value
 

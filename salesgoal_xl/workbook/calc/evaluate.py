@@ -9,17 +9,23 @@ The functions known are `FUNCTIONS`; anything else is `UnsupportedFormula`.
 
 from __future__ import annotations
 
-import bisect
-import itertools
-import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date
 from typing import Any, Final
 
 from salesgoal_xl.workbook.calc import values as v
 from salesgoal_xl.workbook.calc.book import Book, FormulaText, Sheet
 from salesgoal_xl.workbook.calc.codegen import generate
+from salesgoal_xl.workbook.calc.functions import (
+    _MAY_GIVE_REFERENCES,
+    FUNCTIONS,
+    OPERATORS,
+    Area,
+    Compiled,
+    guarded,
+    raiser,
+)
+from salesgoal_xl.workbook.calc.functions import (
+    scalar as one_value,
+)
 from salesgoal_xl.workbook.calc.parse import (
     Binary,
     Boolean,
@@ -37,27 +43,6 @@ from salesgoal_xl.workbook.calc.parse import (
 )
 from salesgoal_xl.workbook.calc.values import ExcelError, Raised
 
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Area:
-    """A rectangle of cells on one sheet (1-based, inclusive)."""
-
-    sheet: Sheet
-    r1: int
-    c1: int
-    r2: int
-    c2: int
-
-    @property
-    def rows(self) -> int:
-        return self.r2 - self.r1 + 1
-
-    @property
-    def cols(self) -> int:
-        return self.c2 - self.c1 + 1
-
-
-Compiled = Callable[[Sheet, int, int], Any]
 _MISSING: Final = object()
 
 
@@ -125,7 +110,7 @@ class Evaluator:
         self._busy.add(key)
         try:
             run = self.compile(formula)
-            result = _scalar(self, run(sheet, row, col), row, col)
+            result = one_value(self, run(sheet, row, col), row, col)
         except Raised as raised:
             result = raised.error
         except (UnsupportedFormula, Circular) as problem:
@@ -203,7 +188,7 @@ class Evaluator:
             if isinstance(node, Call) and node.function not in _MAY_GIVE_REFERENCES:
                 return self._call(node, array=False, scalar=True)
             general = self._node(node, array=False)
-            return lambda sheet, row, col: _scalar(self, general(sheet, row, col), row, col)
+            return lambda sheet, row, col: one_value(self, general(sheet, row, col), row, col)
         if isinstance(node, CellRef):
             return self._reference(node)
         if isinstance(node, ColumnRef):
@@ -228,7 +213,7 @@ class Evaluator:
         if ref.sheet is not None:
             target = self.book.by_title.get(ref.sheet.casefold())
             if target is None:
-                return _raiser(v.REF)
+                return raiser(v.REF)
         cell = self.cell
         row_offset, col_offset = ref.row, ref.col
         row_fixed, col_fixed = ref.row_absolute, ref.col_absolute
@@ -250,7 +235,7 @@ class Evaluator:
         if ref.sheet is not None:
             target = self.book.by_title.get(ref.sheet.casefold())
             if target is None:
-                return _raiser(v.REF)
+                return raiser(v.REF)
         end = ref.to or ref
 
         def area(sheet: Sheet, row: int, col: int) -> Area:
@@ -268,7 +253,7 @@ class Evaluator:
         span = self.book.tables.get(ref.table.casefold())
         col = span.headers.get(ref.header.casefold()) if span else None
         if span is None or col is None:
-            return _raiser(v.REF)
+            return raiser(v.REF)
         found = Area(self.book.sheets[span.sheet], span.first_row, col, span.last_row, col)
         return lambda _s, _r, _c: found
 
@@ -283,7 +268,7 @@ class Evaluator:
             value = operand(sheet, row, col)
             if array and isinstance(value, Area | list):
                 return [sign * v.number(x) for x in self._flat(value)]
-            return sign * v.number(_scalar(self, value, row, col))
+            return sign * v.number(one_value(self, value, row, col))
 
         return run
 
@@ -293,7 +278,7 @@ class Evaluator:
         left = self._node(node.left, array=array, scalar=plain)
         right = self._node(node.right, array=array, scalar=plain)
         if plain:
-            apply_plain = _OPERATORS[operator]
+            apply_plain = OPERATORS[operator]
             return lambda sheet, row, col: apply_plain(
                 left(sheet, row, col), right(sheet, row, col)
             )
@@ -308,7 +293,7 @@ class Evaluator:
                 )
 
             return span
-        apply = _OPERATORS[operator]
+        apply = OPERATORS[operator]
 
         def run(sheet: Sheet, row: int, col: int) -> Any:
             a, b = left(sheet, row, col), right(sheet, row, col)
@@ -320,8 +305,8 @@ class Evaluator:
                     ys = ys * len(xs)
                 if len(xs) != len(ys):
                     raise Raised(v.VALUE)
-                return [_guarded(apply, x, y) for x, y in zip(xs, ys, strict=True)]
-            return apply(_scalar(self, a, row, col), _scalar(self, b, row, col))
+                return [guarded(apply, x, y) for x, y in zip(xs, ys, strict=True)]
+            return apply(one_value(self, a, row, col), one_value(self, b, row, col))
 
         return run
 
@@ -404,8 +389,6 @@ class Evaluator:
         return found
 
 
-# Functions whose result may be a reference (INDEX(..):INDEX(..), IF(.., A1:A9, ..)).
-_MAY_GIVE_REFERENCES: Final = frozenset({"INDEX"})
 # Argument positions a function reads as references ("*": all of them).
 _REFERENCE_ARGUMENTS: Final[dict[str, tuple[int, ...] | str]] = {
     "AND": "*",
@@ -441,428 +424,3 @@ def _a1(row: int, col: int) -> str:
         col, rem = divmod(col - 1, 26)
         letters = chr(65 + rem) + letters
     return f"{letters}{row}"
-
-
-def _raiser(error: ExcelError) -> Compiled:
-    def run(_s: Sheet, _r: int, _c: int) -> Any:
-        raise Raised(error)
-
-    return run
-
-
-def _scalar(ev: Evaluator, value: Any, row: int, col: int) -> Any:
-    """A reference used as one value: its cell, or the cell in the host's row or column."""
-    kind = type(value)
-    if kind is int or kind is str or kind is float or kind is bool or value is None:
-        return value
-    if isinstance(value, Area):
-        sheet = value.sheet
-        if value.r1 == value.r2 and value.c1 == value.c2:
-            value = ev.cell(sheet, value.r1, value.c1)
-        elif value.c1 == value.c2 and value.r1 <= row <= value.r2:
-            value = ev.cell(sheet, row, value.c1)
-        elif value.r1 == value.r2 and value.c1 <= col <= value.c2:
-            value = ev.cell(sheet, value.r1, col)
-        else:
-            raise Raised(v.VALUE)
-    if isinstance(value, list):
-        raise UnsupportedFormula("an array result outside SUMPRODUCT")
-    if isinstance(value, ExcelError):
-        raise Raised(value)
-    return value
-
-
-def _guarded(apply: Callable[[Any, Any], Any], x: Any, y: Any) -> Any:
-    try:
-        return apply(x, y)
-    except Raised as raised:
-        return raised.error
-
-
-def _divide(a: Any, b: Any) -> Any:
-    divisor = v.number(b)
-    if divisor == 0:
-        raise Raised(v.DIV0)
-    return v.as_number_result(v.number(a) / divisor)
-
-
-def _power(a: Any, b: Any) -> Any:
-    try:
-        return v.as_number_result(float(v.number(a)) ** v.number(b))
-    except (OverflowError, ZeroDivisionError, ValueError) as exc:
-        raise Raised(v.NUM) from exc
-
-
-_OPERATORS: Final[dict[str, Callable[[Any, Any], Any]]] = {
-    "+": lambda a, b: v.number(a) + v.number(b),
-    "-": lambda a, b: v.number(a) - v.number(b),
-    "*": lambda a, b: v.number(a) * v.number(b),
-    "/": _divide,
-    "^": _power,
-    "&": lambda a, b: v.text(a) + v.text(b),
-    "=": lambda a, b: v.compare("=", a, b),
-    "<>": lambda a, b: v.compare("<>", a, b),
-    "<": lambda a, b: v.compare("<", a, b),
-    "<=": lambda a, b: v.compare("<=", a, b),
-    ">": lambda a, b: v.compare(">", a, b),
-    ">=": lambda a, b: v.compare(">=", a, b),
-}
-
-
-# --- functions ---------------------------------------------------------------------------------
-
-Impl = Callable[[Evaluator, Sheet, int, int, Sequence[Any]], Any]
-
-
-def _one(ev: Evaluator, args: Sequence[Any], row: int, col: int, count: int) -> list[Any]:
-    if len(args) != count:
-        raise UnsupportedFormula(f"expected {count} argument(s), got {len(args)}")
-    return [_scalar(ev, a, row, col) for a in args]
-
-
-def _numbers_in(ev: Evaluator, args: Sequence[Any], row: int, col: int) -> list[int | float]:
-    """Numbers of SUM/MAX/COUNT: every number in a reference; scalars coerced."""
-    out: list[int | float] = []
-    for arg in args:
-        if isinstance(arg, Area | list):
-            for value in ev._flat(arg):
-                if isinstance(value, ExcelError):
-                    raise Raised(value)
-                if isinstance(value, int | float) and not isinstance(value, bool):
-                    out.append(value)
-        else:
-            out.append(v.number(_scalar(ev, arg, row, col)))
-    return out
-
-
-def _exact_sum(values: list[int | float]) -> int | float:
-    if all(isinstance(x, int) for x in values):
-        return sum(values)
-    return v.as_number_result(math.fsum(values))
-
-
-def _sum_exact(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-    return _exact_sum(_numbers_in(ev, args, row, col))
-
-
-def _max(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-    numbers = _numbers_in(ev, args, row, col)
-    return max(numbers) if numbers else 0
-
-
-def _count(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-    total = 0
-    for arg in args:
-        if isinstance(arg, Area | list):
-            total += sum(
-                1 for x in ev._flat(arg) if isinstance(x, int | float) and not isinstance(x, bool)
-            )
-        else:
-            value = arg if not isinstance(arg, ExcelError) else None
-            total += isinstance(value, int | float) and not isinstance(value, bool)
-    return total
-
-
-def _if(ev: Evaluator, sheet: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-    if not 2 <= len(args) <= 3:
-        raise UnsupportedFormula("IF takes 2 or 3 arguments")
-    if v.truth(_scalar(ev, args[0](sheet, row, col), row, col)):
-        return args[1](sheet, row, col)
-    return args[2](sheet, row, col) if len(args) == 3 else False
-
-
-def _iferror(ev: Evaluator, sheet: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-    if len(args) != 2:
-        raise UnsupportedFormula("IFERROR takes 2 arguments")
-    try:
-        value = _scalar(ev, args[0](sheet, row, col), row, col)
-    except Raised:
-        return args[1](sheet, row, col)
-    return value
-
-
-def _logical(combine: Callable[[list[bool]], bool]) -> Impl:
-    def run(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-        found: list[bool] = []
-        for arg in args:
-            if isinstance(arg, Area | list):
-                for x in ev._flat(arg):
-                    if isinstance(x, ExcelError):
-                        raise Raised(x)
-                    if isinstance(x, bool | int | float):
-                        found.append(bool(x))
-            else:
-                found.append(v.truth(_scalar(ev, arg, row, col)))
-        if not found:
-            raise Raised(v.VALUE)
-        return combine(found)
-
-    return run
-
-
-def n_value(arg: Any) -> Any:
-    """N(): numbers stay, TRUE/FALSE are 1/0, text and blanks are 0, errors stay errors."""
-    if isinstance(arg, ExcelError):
-        raise Raised(arg)
-    if isinstance(arg, bool):
-        return int(arg)
-    return arg if isinstance(arg, int | float) else 0
-
-
-def _n(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-    if len(args) != 1:
-        raise UnsupportedFormula("N takes 1 argument")
-    arg = args[0]
-    if isinstance(arg, Area):
-        arg = ev.cell(arg.sheet, arg.r1, arg.c1)
-    return n_value(arg)
-
-
-# Functions of plain values, (epoch, *values) -> value; the closures and the generated code
-# both call these, so each rule exists once.
-
-
-def _int(_epoch: date, x: Any) -> Any:
-    return math.floor(v.number(x))
-
-
-def _abs(_epoch: date, x: Any) -> Any:
-    return abs(v.number(x))
-
-
-def _mod(_epoch: date, a: Any, b: Any) -> Any:
-    dividend, divisor = v.number(a), v.number(b)
-    if divisor == 0:
-        raise Raised(v.DIV0)
-    return v.as_number_result(dividend % divisor)
-
-
-def _round(_epoch: date, x: Any, digits: Any) -> Any:
-    return v.round_half_away(v.number(x), int(v.number(digits)))
-
-
-def _value(_epoch: date, x: Any) -> Any:
-    if x is None:
-        return 0
-    if isinstance(x, bool):
-        raise Raised(v.VALUE)
-    if isinstance(x, int | float):
-        return x
-    parsed = v.text_number(v.text(x))
-    if parsed is None:
-        raise Raised(v.VALUE)
-    return parsed
-
-
-def _mid(_epoch: date, text: Any, start: Any, length: Any) -> Any:
-    first, count = math.floor(v.number(start)), math.floor(v.number(length))
-    if first < 1 or count < 0:
-        raise Raised(v.VALUE)
-    return v.text(text)[first - 1 : first - 1 + count]
-
-
-def _right(_epoch: date, text: Any, length: Any = 1) -> Any:
-    count = math.floor(v.number(length))
-    if count < 0:
-        raise Raised(v.VALUE)
-    shown = v.text(text)
-    return shown[len(shown) - count :] if count else ""
-
-
-def _date(epoch: date, year: Any, month: Any, day: Any) -> Any:
-    y, m, d = (math.floor(v.number(x)) for x in (year, month, day))
-    return v.date_serial(y, m, d, epoch)
-
-
-def _year(epoch: date, x: Any) -> Any:
-    return v.serial_date(v.number(x), epoch).year
-
-
-def _month(epoch: date, x: Any) -> Any:
-    return v.serial_date(v.number(x), epoch).month
-
-
-# name -> (function of plain values, fewest and most arguments)
-PLAIN_FUNCTIONS: Final[dict[str, tuple[Callable[..., Any], int, int]]] = {
-    "ABS": (_abs, 1, 1),
-    "DATE": (_date, 3, 3),
-    "INT": (_int, 1, 1),
-    "MID": (_mid, 3, 3),
-    "MOD": (_mod, 2, 2),
-    "MONTH": (_month, 1, 1),
-    "RIGHT": (_right, 1, 2),
-    "ROUND": (_round, 2, 2),
-    "VALUE": (_value, 1, 1),
-    "YEAR": (_year, 1, 1),
-}
-
-
-def _plain(name: str) -> Impl:
-    function, fewest, most = PLAIN_FUNCTIONS[name]
-
-    def run(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-        if not fewest <= len(args) <= most:
-            raise UnsupportedFormula(f"{name} takes {fewest}-{most} argument(s)")
-        return function(ev.book.epoch, *(_scalar(ev, a, row, col) for a in args))
-
-    return run
-
-
-def _area(arg: Any) -> Area:
-    if not isinstance(arg, Area):
-        raise Raised(v.VALUE)
-    return arg
-
-
-def _rows(ev: Evaluator, _s: Sheet, _row: int, _col: int, args: Sequence[Any]) -> Any:
-    if len(args) != 1:
-        raise UnsupportedFormula("ROWS takes 1 argument")
-    if isinstance(args[0], list):
-        return len(args[0])
-    return _area(args[0]).rows
-
-
-def _index(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-    if not 2 <= len(args) <= 3:
-        raise UnsupportedFormula("INDEX takes 2 or 3 arguments")
-    area = _area(args[0])
-    n = math.floor(v.number(_scalar(ev, args[1], row, col)))
-    m = math.floor(v.number(_scalar(ev, args[2], row, col))) if len(args) == 3 else 0
-    if area.cols == 1 or (area.rows == 1 and len(args) == 2):
-        if len(args) == 2 and area.rows == 1 and area.cols > 1:
-            n, m = 1, n
-        else:
-            m = m or 1
-    if n == 0 or m == 0:
-        raise UnsupportedFormula("INDEX of a whole row or column")
-    if not (1 <= n <= area.rows and 1 <= m <= area.cols):
-        raise Raised(v.REF)
-    r, c = area.r1 + n - 1, area.c1 + m - 1
-    return Area(area.sheet, r, c, r, c)
-
-
-def _match(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-    if not 2 <= len(args) <= 3:
-        raise UnsupportedFormula("MATCH takes 2 or 3 arguments")
-    wanted = _scalar(ev, args[0], row, col)
-    kind = math.floor(v.number(_scalar(ev, args[2], row, col))) if len(args) == 3 else 1
-    area = _area(args[1])
-    cells = ev.values(area)
-    if kind == 0:
-        if isinstance(wanted, str) and any(ch in wanted for ch in "*?~"):
-            raise UnsupportedFormula("MATCH with wildcards")
-        for position, value in enumerate(cells):
-            if value is not None and not isinstance(value, ExcelError):
-                if type(value) is bool or type(wanted) is bool:
-                    if type(value) is type(wanted) and value == wanted:
-                        return position + 1
-                elif isinstance(value, str) == isinstance(wanted, str) and v.compare(
-                    "=", value, wanted
-                ):
-                    return position + 1
-        raise Raised(v.NA)
-    if kind != 1:
-        raise UnsupportedFormula("MATCH with match type -1")
-    if isinstance(wanted, int | float) and not isinstance(wanted, bool):
-        numbers = _ascending_numbers(ev, area, cells)
-        if numbers is not None:
-            position = bisect.bisect_right(numbers, wanted)
-            if position == 0:
-                raise Raised(v.NA)
-            return position
-    found = 0
-    for position, value in enumerate(cells):
-        same = isinstance(value, str) == isinstance(wanted, str) and value is not None
-        if same and not isinstance(value, ExcelError | bool) and v.compare("<=", value, wanted):
-            found = position + 1
-    if not found:
-        raise Raised(v.NA)
-    return found
-
-
-def _ascending_numbers(ev: Evaluator, area: Area, cells: list[Any]) -> list[int | float] | None:
-    """`cells` when all are numbers in ascending order (then MATCH is a binary search)."""
-    key = (area.sheet.index, area.r1, area.c1, area.r2, area.c2)
-    if key in ev.ascending:
-        return ev.ascending[key]
-    ok = all(isinstance(x, int | float) and not isinstance(x, bool) for x in cells) and all(
-        a <= b for a, b in itertools.pairwise(cells)
-    )
-    result = cells if ok else None
-    if ev.kept(area):
-        ev.ascending[key] = result
-    return result
-
-
-def _sumifs(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-    if len(args) < 3 or len(args) % 2 == 0:
-        raise UnsupportedFormula("SUMIFS takes a sum range and pairs of range, criterion")
-    target = _area(args[0])
-    positions: set[int] | None = None
-    for i in range(1, len(args), 2):
-        area = _area(args[i])
-        if (area.rows, area.cols) != (target.rows, target.cols):
-            raise Raised(v.VALUE)
-        rule = v.criterion(_scalar(ev, args[i + 1], row, col))
-        if rule[0] == "=" and rule[1] != "":
-            hits = set(ev.index(area).get(v.criterion_key(rule[1]), ()))
-        else:
-            hits = {p for p, x in enumerate(ev.values(area)) if v.meets(x, rule)}
-        positions = hits if positions is None else positions & hits
-    cells = ev.values(target)
-    found = [cells[p] for p in sorted(positions or ())]
-    for x in found:
-        if isinstance(x, ExcelError):
-            raise Raised(x)
-    return _exact_sum([x for x in found if isinstance(x, int | float) and not isinstance(x, bool)])
-
-
-def _countif(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-    if len(args) != 2:
-        raise UnsupportedFormula("COUNTIF takes 2 arguments")
-    rule = v.criterion(_scalar(ev, args[1], row, col))
-    return sum(1 for x in ev.values(_area(args[0])) if v.meets(x, rule))
-
-
-def _sumproduct(ev: Evaluator, _s: Sheet, row: int, col: int, args: Sequence[Any]) -> Any:
-    vectors = [ev._vector(a) for a in args]
-    if not vectors or len({len(x) for x in vectors}) != 1:
-        raise Raised(v.VALUE)
-    total: int | float = 0
-    for items in zip(*vectors, strict=True):
-        product: int | float = 1
-        for x in items:
-            if isinstance(x, ExcelError):
-                raise Raised(x)
-            product *= x if isinstance(x, int | float) and not isinstance(x, bool) else 0
-        total += product
-    return v.as_number_result(total) if isinstance(total, float) else total
-
-
-# name -> (implementation, arguments passed unevaluated, arguments evaluated as arrays)
-FUNCTIONS: Final[dict[str, tuple[Impl, bool, bool]]] = {
-    "ABS": (_plain("ABS"), False, False),
-    "AND": (_logical(all), False, False),
-    "COUNT": (_count, False, False),
-    "COUNTIF": (_countif, False, False),
-    "DATE": (_plain("DATE"), False, False),
-    "IF": (_if, True, False),
-    "IFERROR": (_iferror, True, False),
-    "INDEX": (_index, False, False),
-    "INT": (_plain("INT"), False, False),
-    "MATCH": (_match, False, False),
-    "MAX": (_max, False, False),
-    "MID": (_plain("MID"), False, False),
-    "MOD": (_plain("MOD"), False, False),
-    "MONTH": (_plain("MONTH"), False, False),
-    "N": (_n, False, False),
-    "OR": (_logical(any), False, False),
-    "RIGHT": (_plain("RIGHT"), False, False),
-    "ROUND": (_plain("ROUND"), False, False),
-    "ROWS": (_rows, False, False),
-    "SUM": (_sum_exact, False, False),
-    "SUMIFS": (_sumifs, False, False),
-    "SUMPRODUCT": (_sumproduct, False, True),
-    "VALUE": (_plain("VALUE"), False, False),
-    "YEAR": (_plain("YEAR"), False, False),
-}
