@@ -1,9 +1,12 @@
 """Headless LibreOffice for tests: recalculate workbooks, read the results, render pages.
 
-LibreOffice trusts cached values on load unless told otherwise, so every call runs with a
-private profile whose settings say "always recalculate" for OOXML and ODF files; converting
-xlsx -> xlsx then stores freshly computed values that openpyxl reads back. Many files go
-through one soffice start, which keeps a session's LibreOffice work to a few seconds.
+LibreOffice trusts cached values on load unless told otherwise, so `recalculate` and
+`convert` run with a private profile whose settings say "always recalculate" for OOXML and
+ODF files; converting xlsx -> xlsx then stores freshly computed values that openpyxl reads
+back. `convert_as_stock` uses a private profile with LibreOffice's default settings instead,
+so it shows what a person opening the file in a fresh LibreOffice sees (cached values).
+Many files go through one soffice start, which keeps a session's LibreOffice work to a few
+seconds.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ _PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 </oor:items>
 """
 _profile: Path | None = None
+_stock_profile: Path | None = None
 
 
 def soffice() -> str:
@@ -57,13 +61,31 @@ def _profile_dir() -> Path:
     return _profile
 
 
-def convert(paths: Iterable[Path], outdir: Path, target: str) -> list[Path]:
-    """Convert files with one headless soffice run; return the outputs in input order."""
+def _stock_profile_dir() -> Path:
+    """A private LibreOffice profile left at the default settings (made once)."""
+    global _stock_profile
+    if _stock_profile is None:
+        _stock_profile = Path(tempfile.mkdtemp(prefix="salesgoal-lo-stock-"))
+    return _stock_profile
+
+
+def convert_as_stock(paths: Iterable[Path], outdir: Path) -> list[Path]:
+    """Each workbook as stock LibreOffice loads it (no forced recalculation), saved as xlsx."""
+    return convert(paths, outdir, "xlsx", profile=_stock_profile_dir())
+
+
+def convert(
+    paths: Iterable[Path], outdir: Path, target: str, *, profile: Path | None = None
+) -> list[Path]:
+    """Convert files with one headless soffice run; return the outputs in input order.
+
+    Without `profile`, LibreOffice recalculates every formula on load.
+    """
     paths = list(paths)
     outdir.mkdir(parents=True, exist_ok=True)
     command = [
         soffice(),
-        f"-env:UserInstallation={_profile_dir().as_uri()}",
+        f"-env:UserInstallation={(profile or _profile_dir()).as_uri()}",
         "--headless",
         "--norestore",
         "--convert-to",

@@ -13,6 +13,12 @@ when saved twice in a second); the newest `KEEP_BACKUPS` per file are kept. The 
 the `.xlsx` extension so Excel opens it directly. A save that drops features always makes a
 backup, even when `backup=False`.
 
+Every save also writes each formula cell's cached result, computed by the product's own
+evaluator (`calc.cache_formula_values`), and keeps `fullCalcOnLoad` so Excel still recalculates
+on open: viewers that do not recalculate (Protected View, previewers, stock LibreOffice) show
+the right numbers. With SALESGOAL_STRICT_FORMULAS=1 (the test suite sets it) a formula outside
+the evaluator's vocabulary fails the save instead of being left without a cached value.
+
 User text goes in through `write_text`: always a string cell (never a formula, however it
 starts), with characters XML cannot carry removed and over-long text cut, both reported.
 """
@@ -27,7 +33,7 @@ import tempfile
 import xml.parsers.expat
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -41,6 +47,7 @@ from salesgoal_xl.core.problems import (
     error,
     warning,
 )
+from salesgoal_xl.workbook.calc import CacheReport, Uncached, cache_formula_values
 from salesgoal_xl.workbook.gate import (
     Limits,
     _whole_tags,
@@ -50,11 +57,13 @@ from salesgoal_xl.workbook.gate import (
     sheet_parts,
     workbook_part,
 )
+from salesgoal_xl.workbook.package import force_full_calculation, strip_cached_formula_values
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
 
 BACKUP_DIR: Final = ".salesgoal-backup"
+STRICT_FORMULAS_ENV: Final = "SALESGOAL_STRICT_FORMULAS"
 KEEP_BACKUPS: Final = 20
 EXCEL_MAX_TEXT: Final = 32_767
 CHUNK: Final = 1024 * 1024
@@ -69,6 +78,7 @@ class SaveReport:
     path: Path
     backup: Path | None
     dropped: tuple[Problem, ...] = ()
+    formulas: CacheReport | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -337,6 +347,79 @@ def dropped_features(before: Inventory, after: Inventory) -> list[Problem]:
 
 
 # --------------------------------------------------------------------------------------------
+# Cached formula results.
+
+
+def strict_formulas() -> bool:
+    """Whether a formula the evaluator cannot compute fails the save (tests) or is left bare."""
+    return os.environ.get(STRICT_FORMULAS_ENV) == "1"
+
+
+def cached_value_parts(
+    read_part: Callable[[str], bytes | None], part_names: Iterable[str]
+) -> tuple[dict[str, bytes], CacheReport]:
+    """New sheet parts with every formula's cached result, and workbook.xml asking Excel to
+    recalculate on open anyway.
+
+    Outside strict mode an evaluator failure never blocks a save: the sheets' formulas lose
+    their cached values instead (so none is stale; Excel recalculates them) and the report
+    says why.
+    """
+    strict = strict_formulas()
+    workbook = read_part("xl/workbook.xml")
+    if workbook is None:
+        return {}, CacheReport(0, ())
+    try:
+        parts, report = cache_formula_values(read_part, strict=strict)
+    except Exception as exc:
+        if strict:
+            raise
+        failed = Uncached("", "", "", f"{type(exc).__name__}: {exc}")
+        parts, report = {}, CacheReport(0, (failed,))
+        for name in part_names:
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                xml = read_part(name) or b""
+                stripped = strip_cached_formula_values(xml)
+                if stripped is not xml:
+                    parts[name] = stripped
+    forced = force_full_calculation(workbook)
+    if forced != workbook:
+        parts["xl/workbook.xml"] = forced
+    return parts, report
+
+
+def _copy_package(source: Path, destination: Path, new_parts: Mapping[str, bytes]) -> None:
+    """Write `source` to `destination` with `new_parts` replaced or added, all else copied."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(destination, "w") as dst:
+        seen = set()
+        for info in src.infolist():
+            seen.add(info.filename)
+            copy = zipfile.ZipInfo(info.filename, info.date_time)
+            copy.external_attr = info.external_attr
+            copy.create_system = info.create_system
+            if info.filename in new_parts:
+                copy.compress_type = zipfile.ZIP_DEFLATED
+                dst.writestr(copy, new_parts[info.filename])
+                continue
+            copy.compress_type = info.compress_type
+            copy.file_size = info.file_size
+            with src.open(info) as reader, dst.open(copy, "w") as writer:
+                shutil.copyfileobj(reader, writer, CHUNK)
+        for name, data in new_parts.items():
+            if name not in seen:
+                dst.writestr(
+                    zipfile.ZipInfo(name, datetime.now().timetuple()[:6]),
+                    data,
+                    compress_type=zipfile.ZIP_DEFLATED,
+                )
+
+
+def _part_reader(archive: zipfile.ZipFile) -> Callable[[str], bytes | None]:
+    names = set(archive.namelist())
+    return lambda name: archive.read(name) if name in names else None
+
+
+# --------------------------------------------------------------------------------------------
 # The door.
 
 
@@ -417,6 +500,14 @@ def _fsync(path: Path) -> None:
             os.close(fd)
 
 
+@dataclass
+class _Written:
+    """What a writer did beyond the file: the formula report, the XML parts to check."""
+
+    formulas: CacheReport | None = None
+    xml_parts: tuple[str, ...] = ()
+
+
 def _commit(
     target: Path,
     write: WorkbookWriter,
@@ -424,7 +515,7 @@ def _commit(
     backup: bool,
     allow_feature_loss: bool,
     compare_with: Path | None,
-    verify_xml_parts: tuple[str, ...] = (),
+    written: _Written,
 ) -> SaveReport:
     """Write through `write` to a temporary file, check it, back up, then replace `target`."""
     locked = lock_problem(target, writing=True)
@@ -454,7 +545,7 @@ def _commit(
             raise _failed(f"writing the new version of {target.name} failed", exc) from exc
         try:
             verify_package(tmp)
-            _verify_xml_parts(tmp, verify_xml_parts)
+            _verify_xml_parts(tmp, written.xml_parts)
         except ProblemsFound as found:
             raise _failed(
                 f"the new version of {target.name} did not reopen: "
@@ -503,7 +594,7 @@ def _commit(
         if backup_path is not None:
             with contextlib.suppress(OSError):
                 _prune_backups(target)
-        return SaveReport(target, backup_path, tuple(dropped))
+        return SaveReport(target, backup_path, tuple(dropped), written.formulas)
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
@@ -525,11 +616,29 @@ def save_atomically(
     Raises ProblemsFound(FILE_LOCKED / SAVE_FAILED) on failure, leaving `path` untouched.
     """
 
+    written = _Written()
+
     def write(tmp: Path) -> None:
-        if hasattr(source, "save"):
-            source.save(tmp)
-        else:
-            source(tmp)
+        raw = tmp.with_name(tmp.stem + "-uncached" + tmp.suffix)
+        try:
+            if hasattr(source, "save"):
+                source.save(raw)
+            else:
+                source(raw)
+            if not zipfile.is_zipfile(raw):
+                os.replace(raw, tmp)  # not a package: the checks after writing say so
+                return
+            with zipfile.ZipFile(raw) as archive:
+                parts, written.formulas = cached_value_parts(
+                    _part_reader(archive), archive.namelist()
+                )
+            if parts:
+                _copy_package(raw, tmp, parts)
+            else:
+                os.replace(raw, tmp)
+            written.xml_parts = tuple(parts)
+        finally:
+            raw.unlink(missing_ok=True)
 
     return _commit(
         Path(path),
@@ -537,6 +646,7 @@ def save_atomically(
         backup=backup,
         allow_feature_loss=allow_feature_loss,
         compare_with=Path(compare_with) if compare_with is not None else None,
+        written=written,
     )
 
 
@@ -569,37 +679,29 @@ def replace_parts(
 ) -> SaveReport:
     """Rewrite the package at `path` with `new_parts` replaced or added, all else copied.
 
-    Every other part keeps its exact bytes, name, order and timestamp; new parts go at the
-    end. Adding a part does not register its content type or relationships: include the
-    updated `[Content_Types].xml` or `.rels` parts in `new_parts` when needed. XML parts in
-    `new_parts` must be well-formed (checked before anything is replaced).
+    Every other part keeps its exact bytes, name, order and timestamp, except the sheets
+    whose formulas get their cached results and workbook.xml's recalculate-on-open flag (see
+    `cached_value_parts`); new parts go at the end. Adding a part does not register its
+    content type or relationships: include the updated `[Content_Types].xml` or `.rels`
+    parts in `new_parts` when needed. XML parts in `new_parts` must be well-formed (checked
+    before anything is replaced).
     """
     target = Path(path)
-    xml_names = tuple(n for n in new_parts if n.endswith((".xml", ".rels", ".vml")))
+    written = _Written()
 
     def write(tmp: Path) -> None:
-        with zipfile.ZipFile(target) as src, zipfile.ZipFile(tmp, "w") as dst:
-            seen = set()
-            for info in src.infolist():
-                seen.add(info.filename)
-                copy = zipfile.ZipInfo(info.filename, info.date_time)
-                copy.external_attr = info.external_attr
-                copy.create_system = info.create_system
-                if info.filename in new_parts:
-                    copy.compress_type = zipfile.ZIP_DEFLATED
-                    dst.writestr(copy, new_parts[info.filename])
-                    continue
-                copy.compress_type = info.compress_type
-                copy.file_size = info.file_size
-                with src.open(info) as reader, dst.open(copy, "w") as writer:
-                    shutil.copyfileobj(reader, writer, CHUNK)
-            for name, data in new_parts.items():
-                if name not in seen:
-                    dst.writestr(
-                        zipfile.ZipInfo(name, datetime.now().timetuple()[:6]),
-                        data,
-                        compress_type=zipfile.ZIP_DEFLATED,
-                    )
+        with zipfile.ZipFile(target) as src:
+            names = set(src.namelist())
+
+            def read(name: str) -> bytes | None:
+                if name in new_parts:
+                    return new_parts[name]
+                return src.read(name) if name in names else None
+
+            cached, written.formulas = cached_value_parts(read, names | set(new_parts))
+        parts = {**new_parts, **cached}
+        _copy_package(target, tmp, parts)
+        written.xml_parts = tuple(n for n in parts if n.endswith((".xml", ".rels", ".vml")))
 
     if not target.is_file():
         raise _failed(f"{target} does not exist, so it has no parts to replace")
@@ -609,5 +711,5 @@ def replace_parts(
         backup=backup,
         allow_feature_loss=allow_feature_loss,
         compare_with=None,
-        verify_xml_parts=xml_names,
+        written=written,
     )

@@ -284,9 +284,10 @@ def rows_xml(
     """<row> elements for column-major data starting at (first_col, first_row).
 
     `formulas` maps a column position to a formula template in which `{r}` is the row
-    number and `{r_above}` the one before; formula cells carry no cached value, so no
-    reader can show a stale result. Work is done a column at a time, and each distinct
-    value is rendered once: plans repeat the same periods, codes and names endlessly.
+    number and `{r_above}` the one before; the door then writes every formula's cached
+    result (`calc`), so no reader shows a blank or a stale one. Work is done a column at a
+    time, and each distinct value is rendered once: plans repeat the same periods, codes and
+    names endlessly.
     """
     count = len(columns[0]) if columns else 0
     numbers = [str(first_row + offset) for offset in range(count)]

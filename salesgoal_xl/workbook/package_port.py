@@ -98,8 +98,7 @@ class PackagePort(StagedWrites):
     def read_table(self, name: str) -> TableData:
         """The table's rows keyed by schema column; plain numbers-as-text become numbers.
 
-        Unlike the openpyxl adapter, a formula column holds the value the spreadsheet last
-        computed (None in a file no spreadsheet has recalculated), not the formula text.
+        Formula columns read as None, as from the openpyxl adapter (`command_values`).
         """
         spec = table(name)
         part = self._find(name)
@@ -126,7 +125,13 @@ class PackagePort(StagedWrites):
             problem = too_many_rows(spec, last_row - header_row, part.sheet_name, part.ref)
             raise ProblemsFound([problem], self.label)
         rows = package.read_table_rows(self._archive, part, self._strings)
-        while rows and all(v is None for v in rows[-1]):
+        # A live formula's cached result does not make a row; the cells people fill do.
+        filled = [
+            i
+            for i, key in enumerate(keys)
+            if key not in spec.keys or spec.column(key).role is not Role.FORMULA
+        ]
+        while rows and all(rows[-1][i] is None for i in filled):
             rows.pop()  # the blank row a table keeps when it is empty
         frame = (
             pd.DataFrame(rows, columns=keys, dtype=object)
@@ -209,16 +214,8 @@ class PackagePort(StagedWrites):
             )
             parts[part.sheet_part] = sheet
             parts[part.part] = table_xml
-        # Formulas elsewhere may read these tables: drop their cached results and ask Excel
-        # to recalculate, so no reader ever shows a figure computed from the old rows.
-        for sheet_part in _worksheet_parts(self._archive):
-            xml = parts.get(sheet_part) or self._archive.read(sheet_part)
-            stripped = package.strip_cached_formula_values(xml)
-            if stripped is not xml:
-                parts[sheet_part] = stripped
-        parts["xl/workbook.xml"] = package.force_full_calculation(
-            self._archive.read("xl/workbook.xml")
-        )
+        # Formulas elsewhere read these tables: the door recomputes every formula's cached
+        # result over the new rows and keeps Excel's recalculation on open.
         return parts
 
     def _commit_with_openpyxl(self, staged: dict[str, pd.DataFrame], reason: str) -> None:
@@ -237,14 +234,6 @@ class PackagePort(StagedWrites):
         port.commit()
         self.last_save = port.last_save
         self._reopen()
-
-
-def _worksheet_parts(archive: zipfile.ZipFile) -> list[str]:
-    return [
-        name
-        for name in archive.namelist()
-        if name.startswith("xl/worksheets/") and name.endswith(".xml")
-    ]
 
 
 def _table_rows(
