@@ -182,11 +182,17 @@ def number_problem(value: Any, label: str) -> tuple[ProblemCode, Severity, str, 
     The one policy for numbers in cells: checks report it, commands refuse its errors.
     """
     if isinstance(value, bool | dt.date | dt.time | dt.timedelta):
+        if isinstance(value, dt.datetime) and value.time() == dt.time():
+            shown = f"the date {value:%Y-%m-%d}"
+        elif isinstance(value, dt.date | dt.time):
+            shown = f"the {'time' if isinstance(value, dt.time) else 'date'} {value.isoformat()}"
+        else:
+            shown = str(value)
         return (
             ProblemCode.NOT_A_NUMBER,
             Severity.ERROR,
-            f"{label} must be a number (got {value!r})",
-            "type a number",
+            f"{label} must be a number (got {shown})",
+            "type a number; a cell formatted as a date shows numbers as dates: format it as Number",
         )
     if isinstance(value, int | float):
         if math.isfinite(value):

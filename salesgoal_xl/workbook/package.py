@@ -25,6 +25,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree as SafeET
+from openpyxl.styles.numbers import is_date_format
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -138,14 +139,48 @@ def shared_strings(archive: zipfile.ZipFile) -> list[str]:
     return strings
 
 
+class DateSerial(float):
+    """A number in a cell whose style shows it as a date (what openpyxl reads as a date):
+    the caller turns it into the day with the workbook's epoch."""
+
+
+def date_styles(archive: zipfile.ZipFile) -> frozenset[int]:
+    """The cell style indexes (`s="N"`) whose number format shows a date or time."""
+    if "xl/styles.xml" not in archive.namelist():
+        return frozenset()
+    root = SafeET.fromstring(archive.read("xl/styles.xml"))
+    custom = {
+        int(fmt.get("numFmtId", "0")): fmt.get("formatCode", "")
+        for fmt in root.iter(f"{_MAIN}numFmt")
+    }
+    found = set()
+    xfs = root.find(f"{_MAIN}cellXfs")
+    for index, xf in enumerate(() if xfs is None else xfs.iter(f"{_MAIN}xf")):
+        fmt_id = int(xf.get("numFmtId", "0"))
+        code = custom.get(fmt_id)
+        if (code is None and fmt_id in _BUILTIN_DATE_FORMATS) or (
+            code is not None and is_date_format(code)
+        ):
+            found.add(index)
+    return frozenset(found)
+
+
+_BUILTIN_DATE_FORMATS = frozenset({*range(14, 23), 45, 46, 47})
+
+
 def read_table_rows(
-    archive: zipfile.ZipFile, table: TablePart, strings: Sequence[str] | None = None
+    archive: zipfile.ZipFile,
+    table: TablePart,
+    strings: Sequence[str] | None = None,
+    dates: frozenset[int] = frozenset(),
 ) -> list[list[Any]]:
     """The table's data rows as lists of raw values (numbers, text, booleans, None).
 
     Only rows inside the table's range are kept; the sheet is streamed in chunks, so memory
     follows the table, not the sheet. Dates come back as Excel serial numbers (the caller
-    knows which columns are dates from the schema). Formula cells give their cached value.
+    knows which columns are dates from the schema); a number whose style (index in `dates`)
+    shows a date comes back as a `DateSerial`, as openpyxl would read it as a date. Formula
+    cells give their cached value.
     Cells are matched with a regular expression for the layout Excel, LibreOffice and
     openpyxl write; a row in any other layout is parsed as XML instead.
     """
@@ -155,13 +190,13 @@ def read_table_rows(
     rows: list[list[Any]] = [[None] * width for _ in range(last_row - header_row)]
     columns: dict[bytes, int] = {}
     # Plans repeat the same periods, codes and names endlessly: decode each cell text once.
-    values: dict[tuple[bytes, bytes], Any] = {}
+    values: dict[tuple[bytes, bytes, bool], Any] = {}
     for chunk in _row_chunks(archive, table.sheet_part):
         cells = _FAST_CELL.findall(chunk)
         if len(cells) != chunk.count(b"<c ") + chunk.count(b"<c>"):
             cells = _slow_cells(chunk)
         past_end = False
-        for letters, row_text, kind, inner in cells:
+        for letters, row_text, style, kind, inner in cells:
             number = int(row_text)
             if number <= header_row:
                 continue
@@ -172,11 +207,14 @@ def read_table_rows(
             if col is None:
                 col = columns[letters] = column_index(letters.decode())
             if first_col <= col <= last_col:
-                key = (kind, inner)
+                dated = bool(dates) and bool(style) and int(style) in dates
+                key = (kind, inner, dated)
                 try:
                     value = values[key]
                 except KeyError:
                     value = values[key] = _fast_value(kind, inner, texts)
+                    if dated and isinstance(value, int | float) and not isinstance(value, bool):
+                        value = values[key] = DateSerial(value)
                 rows[number - header_row - 1][col - first_col] = value
         if past_end:
             break
@@ -184,11 +222,12 @@ def read_table_rows(
 
 
 _FAST_CELL = re.compile(
-    rb'<c r="([A-Z]{1,3})(\d+)"(?: s="\d+")?(?: t="(\w+)")?(?:/>|>(.*?)</c>)', re.S
+    rb'<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?(?:/>|>(.*?)</c>)', re.S
 )
 _ANY_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _ATTR_R = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _ATTR_T = re.compile(rb'\bt="(\w+)"')
+_ATTR_S = re.compile(rb'\bs="(\d+)"')
 _V = re.compile(rb"<v>(.*?)</v>", re.S)
 _T = re.compile(rb"<t\b[^>]*?(?:/>|>(.*?)</t>)", re.S)
 _CHUNK = 8 << 20
@@ -212,7 +251,7 @@ def _row_chunks(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
             buffer = buffer[cut:]
 
 
-def _slow_cells(body: bytes) -> list[tuple[bytes, bytes, bytes, bytes]]:
+def _slow_cells(body: bytes) -> list[tuple[bytes, bytes, bytes, bytes, bytes]]:
     """Cells whose attributes come in another order or carry more of them."""
     cells = []
     for match in _ANY_CELL.finditer(body):
@@ -221,7 +260,16 @@ def _slow_cells(body: bytes) -> list[tuple[bytes, bytes, bytes, bytes]]:
         if ref is None:
             continue  # a cell without an address cannot be placed; the gate reports these
         kind = _ATTR_T.search(attrs)
-        cells.append((ref.group(1), ref.group(2), kind.group(1) if kind else b"", inner))
+        style = _ATTR_S.search(attrs)
+        cells.append(
+            (
+                ref.group(1),
+                ref.group(2),
+                style.group(1) if style else b"",
+                kind.group(1) if kind else b"",
+                inner,
+            )
+        )
     return cells
 
 

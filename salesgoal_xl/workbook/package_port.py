@@ -78,6 +78,7 @@ class PackagePort(StagedWrites):
         self._archive = zipfile.ZipFile(self.path)
         self._tables = package.locate_tables(self._archive)
         self._strings: list[str] | None = None
+        self._dates: frozenset[int] | None = None  # styles that show a number as a date
         self._epoch = date(1904, 1, 1) if self._date1904() else date(1899, 12, 30)
         self.fast_writes: list[str] = []
 
@@ -124,7 +125,9 @@ class PackagePort(StagedWrites):
         if last_row - header_row > spec.max_rows:
             problem = too_many_rows(spec, last_row - header_row, part.sheet_name, part.ref)
             raise ProblemsFound([problem], self.label)
-        rows = package.read_table_rows(self._archive, part, self._strings)
+        if self._dates is None:
+            self._dates = package.date_styles(self._archive)
+        rows = package.read_table_rows(self._archive, part, self._strings, self._dates)
         # A live formula's cached result does not make a row; the cells people fill do.
         filled = [
             i
@@ -146,6 +149,8 @@ class PackagePort(StagedWrites):
             if column.type in (ColumnType.DATE, ColumnType.PERIOD):
                 # Dates are serial numbers in the XML; Excel turns a typed '2026-04' into one.
                 values = [self._date(v) for v in values]
+            else:  # a date typed into a number or text cell is a date, as openpyxl reads it
+                values = [self._date(v) if isinstance(v, package.DateSerial) else v for v in values]
             frame[column.key] = command_values(column, values)
         return TableData(name, frame, part.sheet_name, header_row + 1, letters)
 
