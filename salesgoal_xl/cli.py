@@ -135,6 +135,29 @@ def split(
     views.show_split(summary, as_json=json_out)
 
 
+@app.command()
+def evaluate(
+    path: Annotated[Path, typer.Argument(help="The planning workbook.")],
+    as_of: Annotated[
+        str | None,
+        typer.Option(help="Last period counted (or a date inside it); default: last with actuals."),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(help="Compute and report without writing.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Track actuals against targets (pace, projection, risk) and score reps fairly."""
+    from salesgoal_xl import views
+    from salesgoal_xl.commands.evaluate import run_evaluate
+
+    with console.progress_bar(not json_out) as report:
+        summary = console.run_command(
+            lambda: run_evaluate(views.file_port(path, report), as_of=as_of, dry_run=dry_run),
+            path=str(path),
+            as_json=json_out,
+        )
+    views.show_evaluation(summary, as_json=json_out)
+
+
 # salesgoal addin build / install / functions-vba: the sub-commands live with the add-in.
 from salesgoal_xl.addin.cli import app as addin_app  # noqa: E402 -- one block per command
 

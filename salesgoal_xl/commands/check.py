@@ -47,7 +47,8 @@ class CheckOutcome:
         if not self.readable:
             return EXIT_UNREADABLE
         if any(
-            p.severity in (Severity.ERROR, Severity.WARNING) or p.code in STEPS_AHEAD
+            p.severity in (Severity.ERROR, Severity.WARNING)
+            or (p.code in STEPS_AHEAD and p.code not in LATER_STEPS)
             for p in self.problems
         ):
             return EXIT_PROBLEMS
@@ -76,7 +77,7 @@ def run_check(
     source: WorkbookPort | RawTables = port
     report(0.4, "running the checks")
     problems = opened + run_checks(source)
-    report(0.6, "trying propose and split without saving")
+    report(0.6, "trying propose, split and evaluate without saving")
     problems += command_problems(port, problems)
     outcome = CheckOutcome(problems)
     if write and port.has_table(CHECKS_TABLE):
@@ -91,25 +92,30 @@ def run_check(
     return outcome
 
 
-STEPS_AHEAD = frozenset({ProblemCode.EMPTY_TABLE, ProblemCode.NO_TARGET})
+LATER_STEPS = frozenset({ProblemCode.NOT_SPLIT, ProblemCode.NO_ACTUALS})
+"""Steps of the tracking half (split, then actuals, before evaluate): listed as info, but a plan
+that propose and split accept is ready, so they do not make `check` exit 1."""
+
+STEPS_AHEAD = frozenset({ProblemCode.EMPTY_TABLE, ProblemCode.NO_TARGET}) | LATER_STEPS
 """What a new plan still lacks: shown as info (the next step), not as something wrong."""
 
 
 def command_problems(port: WorkbookPort, known: Sequence[Problem]) -> list[Problem]:
-    """What propose and split would refuse, run as dry runs on this very workbook.
+    """What propose, split and evaluate would refuse, run as dry runs on this very workbook.
 
     `check` is the commands' dry run: the same code reads the inputs, so whatever they would
     refuse is reported here first, with the same code at the same cell. Problems the table
     checks found already are not repeated; a missing step (no history, no final target yet)
     is an info row naming the table to fill.
     """
+    from salesgoal_xl.commands.evaluate import run_evaluate
     from salesgoal_xl.commands.propose import run_propose
     from salesgoal_xl.commands.split import run_split
 
     seen = {_same_place(p) for p in known}
     found: list[Problem] = []
     quiet = _Quiet(port)
-    for command in (run_propose, run_split):
+    for command in (run_propose, run_split, run_evaluate):
         try:
             command(quiet, dry_run=True)
         except ProblemsFound as refused:

@@ -16,7 +16,7 @@ DEFAULT_KPIS = (
     # (kpi, name, weight, direction, cap): attainment dominates, as in most sales plans.
     ("attainment", "Target attainment", Decimal("0.7"), "higher", Decimal("1.5")),
     ("growth", "Growth vs last year", Decimal("0.2"), "higher", Decimal("1.5")),
-    ("mix", "Focus-product share", Decimal("0.1"), "higher", Decimal("1.5")),
+    ("deals", "Deals closed", Decimal("0.1"), "higher", Decimal("1.5")),
 )
 
 
