@@ -47,8 +47,7 @@ class CheckOutcome:
         if not self.readable:
             return EXIT_UNREADABLE
         if any(
-            p.severity in (Severity.ERROR, Severity.WARNING)
-            or (p.code in STEPS_AHEAD and p.code not in LATER_STEPS)
+            p.severity in (Severity.ERROR, Severity.WARNING) or p.code in STEPS_AHEAD
             for p in self.problems
         ):
             return EXIT_PROBLEMS
@@ -92,12 +91,12 @@ def run_check(
     return outcome
 
 
-LATER_STEPS = frozenset({ProblemCode.NOT_SPLIT, ProblemCode.NO_ACTUALS})
-"""Steps of the tracking half (split, then actuals, before evaluate): listed as info, but a plan
-that propose and split accept is ready, so they do not make `check` exit 1."""
-
-STEPS_AHEAD = frozenset({ProblemCode.EMPTY_TABLE, ProblemCode.NO_TARGET}) | LATER_STEPS
+STEPS_AHEAD = frozenset({ProblemCode.EMPTY_TABLE, ProblemCode.NO_TARGET})
 """What a new plan still lacks: shown as info (the next step), not as something wrong."""
+
+LATER_STEPS = frozenset({ProblemCode.NOT_SPLIT, ProblemCode.NO_ACTUALS})
+"""Steps of the tracking half (split, then actuals, before evaluate): listed as info too, but a
+plan that propose and split accept is ready, so they do not make `check` exit 1."""
 
 
 def command_problems(port: WorkbookPort, known: Sequence[Problem]) -> list[Problem]:
@@ -123,7 +122,8 @@ def command_problems(port: WorkbookPort, known: Sequence[Problem]) -> list[Probl
                 if _same_place(problem) in seen:
                     continue
                 seen.add(_same_place(problem))
-                if problem.code in STEPS_AHEAD and problem.severity is Severity.ERROR:
+                steps = problem.code in STEPS_AHEAD or problem.code in LATER_STEPS
+                if steps and problem.severity is Severity.ERROR:
                     problem = replace(problem, severity=Severity.INFO)
                 found.append(problem)
     return found

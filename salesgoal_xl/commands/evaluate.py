@@ -508,7 +508,7 @@ def _warnings(
                 "code": region,
                 "period": from_period,
                 "suggested_target": projections.get(("region", region)),
-                "message": f"{below} of {counted} reps ({Fraction(below, counted):.0%}) are below "
+                "message": f"{below} of {counted} reps ({below / counted:.0%}) are below "
                 f"{float(rule.attainment):.0%} attainment with {float(elapsed):.0%} of the year "
                 f"gone (trigger: more than {float(rule.share):.0%}); consider an adjustment "
                 "request re-spreading the region's remainder (suggested: its projected landing)",
