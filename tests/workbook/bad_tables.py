@@ -29,8 +29,8 @@ Plan = dict[str, Rows]
 
 
 def good_plan() -> Plan:
-    """A small plan that passes every check, propose, split and evaluate included: FY2026 starting in
-    January, 1,200,000 target, a year of history for every rep."""
+    """A small plan that passes every check, propose, split and evaluate included: FY2026
+    starting in January, 1,200,000 target, a year of history for every rep."""
     settings = [{"setting": s.label.en, "value": s.default} for s in schema.SETTINGS]
     targets = [
         {
