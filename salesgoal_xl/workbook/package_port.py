@@ -55,6 +55,9 @@ _NUMERIC = (ColumnType.MONEY, ColumnType.NUMBER, ColumnType.PERCENT, ColumnType.
 _DATE1904 = re.compile(rb'date1904="(1|true)"')
 
 
+_LAST_EXCEL_SERIAL = 2_958_465
+
+
 class PackagePort(StagedWrites):
     """A planning workbook file behind the WorkbookPort protocol, read and written part-wise."""
 
@@ -154,7 +157,10 @@ class PackagePort(StagedWrites):
         return match.names, match.letters
 
     def _date(self, value: Any) -> Any:
-        if isinstance(value, int | float) and not isinstance(value, bool):
+        # Excel's dates run from serial 0 to 2,958,465 (9999-12-31); a number outside them is
+        # no date, so it stays a number and the reading policy names it at its cell.
+        is_number = isinstance(value, int | float) and not isinstance(value, bool)
+        if is_number and 0 <= value <= _LAST_EXCEL_SERIAL:
             return self._epoch + timedelta(days=int(value))
         return value
 
