@@ -469,4 +469,35 @@ def test_evaluate_on_a_file_from_the_command_line(tmp_path: Path) -> None:
     assert "NO_ACTUALS" not in {p["code"] for p in json.loads(after.stdout)["problems"]}
 
 
+def test_a_number_no_date_can_be_is_named_at_its_cell_as_check_names_it(tmp_path: Path) -> None:
+    """A huge number typed in an actual's Period cell is BAD_PERIOD (or outside the plan) at
+    that cell for evaluate, and check lists the same code at the same cell; no internal error."""
+    path = tmp_path / "plan.xlsx"
+    for args in (
+        ["demo", str(path)],
+        ["propose", str(path), "--final", "base"],
+        ["split", str(path)],
+    ):
+        assert runner.invoke(app, args).exit_code == 0
+    wb = load_workbook(path)
+    found = find_table(wb, "tblActuals")
+    assert found is not None
+    ws, table = found
+    min_col, min_row, _max_col, _max_row = range_boundaries(table.ref)
+    for column, value in enumerate([-6.5e16, "R001", "DIRECT", "P1", 100]):
+        ws.cell(min_row + 1, min_col + column, value)
+    table.ref = (
+        f"{get_column_letter(min_col)}{min_row}:{get_column_letter(min_col + 4)}{min_row + 1}"
+    )
+    wb.save(path)
+    result = runner.invoke(app, ["evaluate", str(path), "--json"])
+    assert result.exit_code == 1, result.output
+    refused = {(p["code"], p["cell"]) for p in json.loads(result.stdout)["problems"]}
+    period_cell = f"{get_column_letter(min_col)}{min_row + 1}"
+    assert any(cell == period_cell for _code, cell in refused), refused
+    check = runner.invoke(app, ["check", "--no-write", "--json", str(path)])
+    listed = {(p["code"], p["cell"]) for p in json.loads(check.stdout)["problems"]}
+    assert refused <= listed
+
+
 runner = CliRunner()
