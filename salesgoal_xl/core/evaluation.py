@@ -53,6 +53,7 @@ class UnitTracking:
     periods_left: int
     flag: RiskFlag
     out_of_reach: bool
+    reach_limit: Fraction = Fraction(3, 2)
 
     @property
     def level(self) -> RiskLevel:
@@ -64,7 +65,7 @@ class UnitTracking:
         """What a manager can act on, e.g. 'behind seasonal pace by 18%; needs 1.4x ...'."""
         text = self.flag.reason
         if self.out_of_reach and self.flag.required_run_rate is not None:
-            text += " (out of reach: more than the best so far allows)"
+            text += f" (out of reach: more than {_times(self.reach_limit)} the best so far)"
         elif self.out_of_reach:
             text += " (the target can no longer be reached)"
         return text
@@ -128,7 +129,14 @@ def track_unit(
         periods_left=left,
         flag=flag,
         out_of_reach=out_of_reach,
+        reach_limit=rules.reach_limit,
     )
+
+
+def _times(limit: Fraction) -> str:
+    """1.5 as '1.5x', 2 as '2x'."""
+    text = f"{float(limit):.2f}".rstrip("0").rstrip(".")
+    return f"{text}x"
 
 
 def _out_of_reach(flag: RiskFlag, limit: Fraction) -> bool:

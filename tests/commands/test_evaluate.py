@@ -150,7 +150,7 @@ def test_each_risk_rule_gives_its_level_and_a_reason_to_act_on() -> None:
     )
     assert _row(tracking, rep_id="B")["reason"] == (
         "behind seasonal pace by 20%; needs 4.0x the best month so far "
-        "(out of reach: more than the best so far allows)"
+        "(out of reach: more than 1.5x the best so far)"
     )
     assert _row(tracking, rep_id="C")["reason"] == "ahead of seasonal pace by 20%"
     assert _row(tracking, rep_id="D")["reason"] == (
