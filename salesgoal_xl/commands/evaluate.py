@@ -46,10 +46,12 @@ from salesgoal_xl.core.problems import (
     Problem,
     ProblemCode,
     ProblemsFound,
+    Severity,
     error,
 )
-from salesgoal_xl.workbook.cells import is_blank
+from salesgoal_xl.workbook.cells import is_blank, parse_period
 from salesgoal_xl.workbook.port import TableData, WorkbookPort
+from salesgoal_xl.workbook.reader import ERROR_LITERALS
 
 KNOWN_KPIS = ("attainment", "growth", "deals")
 """What a tblKpis row can measure: attainment to date, growth versus the same months last year,
@@ -202,11 +204,21 @@ def _actuals(
     frame = data.frame
     has_deals = "deals" in frame.columns and any(not is_blank(v) for v in frame["deals"])
     rows: list[dict[str, object]] = []
+    blank_rows: dict[str, list[int]] = {}
     for row in range(len(frame)):
         period, rep, raw = frame["period"][row], frame["rep_id"][row], frame["amount"][row]
         if is_blank(period) and is_blank(rep) and is_blank(raw):
             continue
+        if is_blank(period) or is_blank(rep):
+            blank_rows.setdefault("period" if is_blank(period) else "rep_id", []).append(row)
+            continue
         label = _period_label(period)
+        bad = _bad_period(period, label)
+        if bad is not None:
+            problems.append(
+                Problem(bad[0], Severity.ERROR, bad[1], data.source(row, "period"), bad[2])
+            )
+            continue
         if label not in periods:
             problems.append(
                 error(
@@ -217,7 +229,7 @@ def _actuals(
                 )
             )
             continue
-        rep_id = "" if is_blank(rep) else str(rep).strip()
+        rep_id = str(rep).strip()
         if rep_id not in reps:
             problems.append(
                 error(
@@ -245,8 +257,38 @@ def _actuals(
                 "deals": deals or 0,
             }
         )
+    for key, blank in blank_rows.items():  # as the checks say it: once, at the first cell
+        label = "Period" if key == "period" else "Rep ID"
+        cells = ", ".join(data.cell(r, key) for r in blank[:10])
+        problems.append(
+            error(
+                ProblemCode.BLANK_VALUE,
+                f"{label} is empty in {len(blank):,} row(s) of tblActuals: {cells}",
+                source=data.source(blank[0], key),
+                hint="fill in the cells, or delete the rows",
+            )
+        )
     columns = ["period", "rep_id", "channel", "product", "amount", "deals"]
     return pd.DataFrame(rows, columns=columns), has_deals
+
+
+def _bad_period(value: object, label: str) -> tuple[ProblemCode, str, str] | None:
+    """The checks' codes for a period cell that is no period: an Excel error value, or text
+    that is neither a month nor an ISO week (the same cell check names)."""
+    if isinstance(value, str) and value.strip() in ERROR_LITERALS:
+        return (
+            ProblemCode.ERROR_VALUE,
+            f"Period holds the error {value}",
+            "type the value itself; an error usually comes from a pasted formula whose source "
+            "was deleted",
+        )
+    if parse_period(label) is None:
+        return (
+            ProblemCode.BAD_PERIOD,
+            f"Period must be a month like 2026-04 or an ISO week like 2026-W15 (got {value!r})",
+            "type the period as text: year, dash, two-digit month",
+        )
+    return None
 
 
 def _period_label(value: object) -> str:

@@ -382,6 +382,27 @@ def test_check_reports_what_evaluate_refuses_at_the_same_cell() -> None:
     assert run_check(port, write=False).exit_code == 1
 
 
+def test_blank_and_broken_periods_get_the_checks_codes() -> None:
+    """A blank period is BLANK_VALUE, text that is no period BAD_PERIOD, an Excel error
+    ERROR_VALUE, a period the targets lack PERIOD_OUTSIDE_YEAR: each at its cell."""
+    port = small_plan()
+    actuals = port._tables["tblActuals"]
+    actuals["period"] = actuals["period"].astype(object)
+    actuals.loc[0, "period"] = None
+    actuals.loc[1, "period"] = "June"
+    actuals.loc[2, "period"] = "#VALUE!"
+    actuals.loc[3, "period"] = "2027-01"
+    with pytest.raises(ProblemsFound) as refused:
+        run_evaluate(port)
+    places = {(p.code, p.cell) for p in refused.value.problems}
+    assert places == {
+        (ProblemCode.BLANK_VALUE, "A2"),
+        (ProblemCode.BAD_PERIOD, "A3"),
+        (ProblemCode.ERROR_VALUE, "A4"),
+        (ProblemCode.PERIOD_OUTSIDE_YEAR, "A5"),
+    }
+
+
 # --- the split demo --------------------------------------------------------------------------
 
 
