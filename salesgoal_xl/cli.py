@@ -269,6 +269,29 @@ def import_actuals(
     _import("actuals", path, source, (maps, sheet, skip_bad, dry_run, decimal), json_out)
 
 
+@app.command(rich_help_panel=STEPS)
+def evaluate(
+    path: Annotated[Path, typer.Argument(help="The planning workbook.")],
+    as_of: Annotated[
+        str | None,
+        typer.Option(help="Last period counted (or a date inside it); default: last with actuals."),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(help="Compute and report without writing.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Track actuals against targets (pace, projection, risk) and score reps fairly."""
+    from salesgoal_xl import views
+    from salesgoal_xl.commands.evaluate import run_evaluate
+
+    with console.progress_bar(not json_out) as report:
+        summary = console.run_command(
+            lambda: run_evaluate(views.file_port(path, report), as_of=as_of, dry_run=dry_run),
+            path=str(path),
+            as_json=json_out,
+        )
+    views.show_evaluation(summary, as_json=json_out)
+
+
 @app.command(rich_help_panel=OTHER)
 def version() -> None:
     """Print the salesgoal_xl version."""

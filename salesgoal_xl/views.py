@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from salesgoal_xl import console
+from salesgoal_xl.commands.evaluate import EvaluateSummary
 from salesgoal_xl.commands.imports import ImportSummary
 from salesgoal_xl.commands.propose import ProposeSummary, scope_label
 from salesgoal_xl.commands.split import SplitSummary
@@ -250,3 +251,51 @@ def show_import(summary: ImportSummary | None, path: str, *, as_json: bool) -> N
         )
     else:
         console.out.print(f"{rows} into the org tables of {path}{skipped}; {done}.")
+
+
+def show_evaluation(summary: EvaluateSummary | None, *, as_json: bool) -> None:
+    """Risk by unit, the reps at risk, warnings, the top and bottom scores, and fairness."""
+    if summary is None:
+        return
+    if as_json:
+        console.print_json(
+            {
+                "written": summary.written,
+                "as_of": summary.as_of,
+                "tracking": summary.tracking.to_dict("records"),
+                "units": summary.units.to_dict("records"),
+                "warnings": summary.warnings.to_dict("records"),
+                "scorecard": summary.scorecard.to_dict("records"),
+                "fairness": summary.fairness.to_dict("records"),
+            }
+        )
+        return
+    units = summary.units[summary.units["level"].isin(["company", "region"])]
+    columns = ["code", "actual_to_date", "expected_to_date", "projection", "risk", "reason"]
+    console.table(
+        f"Tracking as of {summary.as_of}",
+        ["Unit", "Actual", "Expected", "Projected", "Risk", "Reason"],
+        units[columns].values.tolist(),
+    )
+    at_risk = summary.tracking[summary.tracking["risk"] != "green"]
+    console.table(
+        f"Reps not green ({len(at_risk)} of {len(summary.tracking)})",
+        ["Rep", "Name", "Risk", "Reason"],
+        at_risk[["rep_id", "rep_name", "risk", "reason"]].values.tolist(),
+    )
+    if len(summary.warnings):
+        console.table(
+            "Early warnings and re-targeting suggestions",
+            ["Kind", "Level", "Code", "Message"],
+            summary.warnings[["kind", "level", "code", "message"]].values.tolist(),
+        )
+    console.table(
+        "Fairness",
+        ["Metric", "Value", "Verdict"],
+        summary.fairness[["metric", "value", "comment"]].values.tolist(),
+    )
+    console.out.print(
+        f"{len(summary.tracking)} reps and {len(summary.units)} units tracked, "
+        f"{len(summary.scorecard)} scorecards; "
+        + ("written." if summary.written else "dry run: nothing was written.")
+    )

@@ -76,7 +76,7 @@ def run_check(
     source: WorkbookPort | RawTables = port
     report(0.4, "running the checks")
     problems = opened + run_checks(source)
-    report(0.6, "trying propose and split without saving")
+    report(0.6, "trying propose, split and evaluate without saving")
     problems += command_problems(port, problems)
     outcome = CheckOutcome(problems)
     if write and port.has_table(CHECKS_TABLE):
@@ -94,22 +94,27 @@ def run_check(
 STEPS_AHEAD = frozenset({ProblemCode.EMPTY_TABLE, ProblemCode.NO_TARGET})
 """What a new plan still lacks: shown as info (the next step), not as something wrong."""
 
+LATER_STEPS = frozenset({ProblemCode.NOT_SPLIT, ProblemCode.NO_ACTUALS})
+"""Steps of the tracking half (split, then actuals, before evaluate): listed as info too, but a
+plan that propose and split accept is ready, so they do not make `check` exit 1."""
+
 
 def command_problems(port: WorkbookPort, known: Sequence[Problem]) -> list[Problem]:
-    """What propose and split would refuse, run as dry runs on this very workbook.
+    """What propose, split and evaluate would refuse, run as dry runs on this very workbook.
 
     `check` is the commands' dry run: the same code reads the inputs, so whatever they would
     refuse is reported here first, with the same code at the same cell. Problems the table
     checks found already are not repeated; a missing step (no history, no final target yet)
     is an info row naming the table to fill.
     """
+    from salesgoal_xl.commands.evaluate import run_evaluate
     from salesgoal_xl.commands.propose import run_propose
     from salesgoal_xl.commands.split import run_split
 
     seen = {_same_place(p) for p in known}
     found: list[Problem] = []
     quiet = _Quiet(port)
-    for command in (run_propose, run_split):
+    for command in (run_propose, run_split, run_evaluate):
         try:
             command(quiet, dry_run=True)
         except ProblemsFound as refused:
@@ -117,7 +122,8 @@ def command_problems(port: WorkbookPort, known: Sequence[Problem]) -> list[Probl
                 if _same_place(problem) in seen:
                     continue
                 seen.add(_same_place(problem))
-                if problem.code in STEPS_AHEAD and problem.severity is Severity.ERROR:
+                steps = problem.code in STEPS_AHEAD or problem.code in LATER_STEPS
+                if steps and problem.severity is Severity.ERROR:
                     problem = replace(problem, severity=Severity.INFO)
                 found.append(problem)
     return found

@@ -11,12 +11,13 @@ from salesgoal_xl.commands.propose import COMPANY_ROW
 from salesgoal_xl.core.demo import DemoCompany, build_demo_company
 from salesgoal_xl.core.split import DEFAULT_RULES
 from salesgoal_xl.workbook.port import ProgressCallback
+from salesgoal_xl.workbook.schema import SETTINGS
 
 DEFAULT_KPIS = (
     # (kpi, name, weight, direction, cap): attainment dominates, as in most sales plans.
     ("attainment", "Target attainment", Decimal("0.7"), "higher", Decimal("1.5")),
     ("growth", "Growth vs last year", Decimal("0.2"), "higher", Decimal("1.5")),
-    ("mix", "Focus-product share", Decimal("0.1"), "higher", Decimal("1.5")),
+    ("deals", "Deals closed", Decimal("0.1"), "higher", Decimal("1.5")),
 )
 
 
@@ -50,6 +51,17 @@ def demo_tables(company: DemoCompany, language: str = "en") -> dict[str, pd.Data
     """The demo company as workbook tables (keys are table names, columns schema keys)."""
     settings = company.settings.as_frame()
     settings.loc[settings["setting"] == "language", "value"] = language
+    # Settings the demo does not choose (tracking and evaluation thresholds) at their defaults,
+    # so a plan held in memory lists every setting, as a built workbook does.
+    missing = [s for s in SETTINGS if s.key not in set(settings["setting"])]
+    if missing:
+        defaults = pd.DataFrame(
+            {
+                "setting": [s.key for s in missing],
+                "value": pd.Series([s.default for s in missing], dtype=object),
+            }
+        )
+        settings = pd.concat([settings, defaults], ignore_index=True)
     return {
         "tblSettings": settings,
         "tblRegions": company.regions,

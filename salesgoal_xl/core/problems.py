@@ -110,6 +110,8 @@ class ProblemCode(Enum):
     NO_TARGET = "NO_TARGET"
     NO_HISTORY = "NO_HISTORY"
     EMPTY_TABLE = "EMPTY_TABLE"
+    NOT_SPLIT = "NOT_SPLIT"
+    NO_ACTUALS = "NO_ACTUALS"
 
 
 @dataclass(frozen=True)

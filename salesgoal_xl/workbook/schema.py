@@ -177,6 +177,9 @@ SEVERITIES: Final = ("error", "warning", "info")
 SMART_STATUSES: Final = ("pass", "warn", "fail")
 GRANULARITIES: Final = ("month", "week")
 KPI_DIRECTIONS: Final = ("higher", "lower")
+TRACKING_LEVELS: Final = ("company", "region", "team", "channel", "product")
+SCORECARD_LEVELS: Final = ("rep", "team")
+WARNING_KINDS: Final = ("early_warning", "retarget")
 
 # Columns that recur in several tables.
 _PERIOD = Column("period", _l("Period", "期間", "期间"), ColumnType.PERIOD, required=True)
@@ -214,6 +217,20 @@ _TEAM = Column(
 _REP_NAME = Column("rep_name", _l("Rep name", "業務姓名", "销售姓名"), ColumnType.TEXT, width=20)
 _AMOUNT = Column("amount", _l("Amount", "金額", "金额"), ColumnType.MONEY, required=True)
 _NOTE = Column("note", _l("Note", "備註", "备注"), ColumnType.TEXT, width=30)
+_BEST_PERIOD = Column(
+    "best_period",
+    _l("Best period so far", "目前最佳單期", "目前最佳单期"),
+    ColumnType.MONEY,
+    Role.OUTPUT,
+    width=15,
+)
+_BEHIND_PERIODS = Column(
+    "behind_periods",
+    _l("Periods behind pace", "連續落後期數", "连续落后期数"),
+    ColumnType.INTEGER,
+    Role.OUTPUT,
+    width=10,
+)
 
 
 # `{key:above}` is the cell of column `key` in the row above (the header, for the first row).
@@ -796,6 +813,8 @@ TABLES: Final[tuple[Table, ...]] = (
                     width=15,
                 )
             ),
+            _BEST_PERIOD,
+            _BEHIND_PERIODS,
             Column(
                 "risk",
                 _l("Risk", "風險", "风险"),
@@ -807,6 +826,138 @@ TABLES: Final[tuple[Table, ...]] = (
             Column("reason", _l("Reason", "原因", "原因"), ColumnType.TEXT, Role.OUTPUT, width=50),
         ),
         max_rows=200_000,
+    ),
+    Table(
+        "tblTrackingUnits",
+        "tracking",
+        _l("Tracking by unit", "各單位進度", "各单位进度"),
+        (
+            Column(
+                "level",
+                _l("Level", "層級", "层级"),
+                ColumnType.CODE,
+                Role.OUTPUT,
+                required=True,
+                choices=TRACKING_LEVELS,
+                width=10,
+            ),
+            Column("code", _l("Code", "代碼", "代码"), ColumnType.CODE, Role.OUTPUT, required=True),
+            Column("period", _l("As of", "截至期間", "截至期间"), ColumnType.PERIOD, Role.OUTPUT),
+            _out(
+                Column(
+                    "target_to_date",
+                    _l("Target to date", "累計目標", "累计目标"),
+                    ColumnType.MONEY,
+                    width=15,
+                )
+            ),
+            _out(
+                Column(
+                    "actual_to_date",
+                    _l("Actual to date", "累計實績", "累计实绩"),
+                    ColumnType.MONEY,
+                    width=15,
+                )
+            ),
+            Column(
+                "attainment",
+                _l("Attainment", "達成率", "达成率"),
+                ColumnType.PERCENT,
+                Role.FORMULA,
+                formula='=IF(N({target_to_date})=0,"",{actual_to_date}/{target_to_date})',
+            ),
+            _out(
+                Column(
+                    "expected_to_date",
+                    _l("Seasonal expectation", "季節性預期", "季节性预期"),
+                    ColumnType.MONEY,
+                    width=15,
+                )
+            ),
+            Column(
+                "pace",
+                _l("Pace", "進度", "进度"),
+                ColumnType.PERCENT,
+                Role.FORMULA,
+                formula='=IF(N({expected_to_date})=0,"",{actual_to_date}/{expected_to_date})',
+            ),
+            _out(
+                Column(
+                    "annual_target",
+                    _l("Annual target", "年度目標", "年度目标"),
+                    ColumnType.MONEY,
+                    width=15,
+                )
+            ),
+            _out(
+                Column(
+                    "projection",
+                    _l("Projected landing", "預估達成", "预估达成"),
+                    ColumnType.MONEY,
+                    width=15,
+                )
+            ),
+            Column(
+                "gap",
+                _l("Gap to target", "目標缺口", "目标缺口"),
+                ColumnType.MONEY,
+                Role.FORMULA,
+                formula="={annual_target}-{actual_to_date}",
+            ),
+            _out(
+                Column(
+                    "required_run_rate",
+                    _l("Required run rate", "所需月均", "所需月均"),
+                    ColumnType.MONEY,
+                    width=15,
+                )
+            ),
+            _BEST_PERIOD,
+            _BEHIND_PERIODS,
+            Column(
+                "risk",
+                _l("Risk", "風險", "风险"),
+                ColumnType.CODE,
+                Role.OUTPUT,
+                choices=RISK_LEVELS,
+                width=9,
+            ),
+            Column("reason", _l("Reason", "原因", "原因"), ColumnType.TEXT, Role.OUTPUT, width=50),
+        ),
+        max_rows=50_000,
+    ),
+    Table(
+        "tblWarnings",
+        "tracking",
+        _l("Early warnings and re-targeting", "預警與目標調整建議", "预警与目标调整建议"),
+        (
+            Column(
+                "kind",
+                _l("Kind", "類型", "类型"),
+                ColumnType.CODE,
+                Role.OUTPUT,
+                required=True,
+                choices=WARNING_KINDS,
+                width=14,
+            ),
+            Column("level", _l("Level", "層級", "层级"), ColumnType.CODE, Role.OUTPUT, width=10),
+            Column("code", _l("Code", "代碼", "代码"), ColumnType.CODE, Role.OUTPUT),
+            Column(
+                "period", _l("From period", "起始期間", "起始期间"), ColumnType.PERIOD, Role.OUTPUT
+            ),
+            _out(
+                Column(
+                    "suggested_target",
+                    _l("Suggested target", "建議目標", "建议目标"),
+                    ColumnType.MONEY,
+                    width=15,
+                )
+            ),
+            Column(
+                "message", _l("Message", "訊息", "信息"), ColumnType.TEXT, Role.OUTPUT, width=70
+            ),
+        ),
+        max_rows=50_000,
     ),
     Table(
         "tblKpis",
@@ -824,6 +975,15 @@ TABLES: Final[tuple[Table, ...]] = (
                 width=10,
             ),
             Column("cap", _l("Score cap", "得分上限", "得分上限"), ColumnType.PERCENT),
+            # The measured value that scores 100% (blank: 100% for ratios, the median rep for
+            # counts) and the value on the wrong side of which the KPI scores 0.
+            Column(
+                "goal",
+                _l("Goal (scores 100%)", "目標值 (得分 100%)", "目标值 (得分 100%)"),
+                ColumnType.NUMBER,
+                width=12,
+            ),
+            Column("threshold", _l("Threshold", "門檻值", "门槛值"), ColumnType.NUMBER, width=12),
         ),
         max_rows=100,
         owned=False,
@@ -834,6 +994,14 @@ TABLES: Final[tuple[Table, ...]] = (
         "evaluation",
         _l("Scorecards", "績效計分卡", "绩效计分卡"),
         (
+            Column(
+                "level",
+                _l("Level", "層級", "层级"),
+                ColumnType.CODE,
+                Role.OUTPUT,
+                choices=SCORECARD_LEVELS,
+                width=8,
+            ),
             _out(_REP),
             _out(_REP_NAME),
             _out(_TEAM),
@@ -847,6 +1015,13 @@ TABLES: Final[tuple[Table, ...]] = (
                 Role.FORMULA,
                 formula='=IF(N({target})=0,"",{actual}/{target})',
             ),
+            Column(
+                "growth",
+                _l("Growth vs last year", "較去年成長", "较去年增长"),
+                ColumnType.PERCENT,
+                Role.OUTPUT,
+            ),
+            Column("deals", _l("Deals", "成交筆數", "成交笔数"), ColumnType.INTEGER, Role.OUTPUT),
             _out(
                 Column(
                     "score",
@@ -875,6 +1050,8 @@ TABLES: Final[tuple[Table, ...]] = (
                 width=22,
             ),
             _out(Column("value", _l("Value", "值", "值"), ColumnType.NUMBER, width=12)),
+            _out(Column("low", _l("Healthy from", "健康下限", "健康下限"), ColumnType.NUMBER)),
+            _out(Column("high", _l("Healthy to", "健康上限", "健康上限"), ColumnType.NUMBER)),
             Column(
                 "comment", _l("Comment", "說明", "说明"), ColumnType.TEXT, Role.OUTPUT, width=50
             ),
@@ -1107,7 +1284,7 @@ SHEETS: Final[tuple[Sheet, ...]] = (
     Sheet(
         "tracking",
         _l("Tracking", "進度追蹤", "进度跟踪"),
-        ("tblTracking",),
+        ("tblTracking", "tblTrackingUnits", "tblWarnings"),
         _l(
             "Per rep: attainment, pace, projection, gap and risk.",
             "每位業務的達成率、進度、預估、缺口與風險。",
@@ -1313,6 +1490,183 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "RedThreshold",
         minimum=0,
         maximum=2,
+    ),
+    Setting(
+        "reach_limit",
+        _l(
+            "Out of reach above (x best period)",
+            "無法達成門檻 (相對最佳單期)",
+            "无法达成门槛 (相对最佳单期)",
+        ),
+        ColumnType.PERCENT,
+        1.5,
+        "ReachLimit",
+        minimum=0,
+        maximum=100,
+        help=_l(
+            "Red when the run rate still needed is above this multiple of the best period so far.",
+            "所需單期業績超過目前最佳單期的此倍數時為紅燈。",
+            "所需单期业绩超过目前最佳单期的此倍数时为红灯。",
+        ),
+    ),
+    Setting(
+        "warn_periods",
+        _l("Early warning after (periods behind)", "預警 (連續落後期數)", "预警 (连续落后期数)"),
+        ColumnType.INTEGER,
+        3,
+        "WarnPeriods",
+        minimum=1,
+        maximum=60,
+    ),
+    Setting(
+        "retarget_share",
+        _l(
+            "Re-target when reps below exceed", "調整建議 (落後業務比例)", "调整建议 (落后销售比例)"
+        ),
+        ColumnType.PERCENT,
+        0.6,
+        "RetargetShare",
+        minimum=0,
+        maximum=1,
+    ),
+    Setting(
+        "retarget_attainment",
+        _l("Re-target: reps below attainment", "調整建議 (達成率門檻)", "调整建议 (达成率门槛)"),
+        ColumnType.PERCENT,
+        0.7,
+        "RetargetAttainment",
+        minimum=0,
+        maximum=5,
+    ),
+    Setting(
+        "retarget_after",
+        _l("Re-target from (share of year)", "調整建議起始 (年度進度)", "调整建议起始 (年度进度)"),
+        ColumnType.PERCENT,
+        0.5,
+        "RetargetAfter",
+        minimum=0,
+        maximum=1,
+    ),
+    Setting(
+        "band_a",
+        _l("Band A from (score)", "A 級門檻 (得分)", "A 级门槛 (得分)"),
+        ColumnType.PERCENT,
+        1.1,
+        "BandA",
+        minimum=0,
+        maximum=10,
+    ),
+    Setting(
+        "band_b",
+        _l("Band B from (score)", "B 級門檻 (得分)", "B 级门槛 (得分)"),
+        ColumnType.PERCENT,
+        0.95,
+        "BandB",
+        minimum=0,
+        maximum=10,
+    ),
+    Setting(
+        "band_c",
+        _l("Band C from (score)", "C 級門檻 (得分)", "C 级门槛 (得分)"),
+        ColumnType.PERCENT,
+        0.8,
+        "BandC",
+        minimum=0,
+        maximum=10,
+    ),
+    Setting(
+        "fair_quota_low",
+        _l("Healthy share at quota from", "達標比例健康下限", "达标比例健康下限"),
+        ColumnType.PERCENT,
+        0.55,
+        "FairQuotaLow",
+        minimum=0,
+        maximum=1,
+        help=_l(
+            "55-70% of reps at or above quota is a common rule of thumb.",
+            "常見經驗法則：55-70% 的業務達標。",
+            "常见经验法则：55-70% 的销售达标。",
+        ),
+    ),
+    Setting(
+        "fair_quota_high",
+        _l("Healthy share at quota to", "達標比例健康上限", "达标比例健康上限"),
+        ColumnType.PERCENT,
+        0.7,
+        "FairQuotaHigh",
+        minimum=0,
+        maximum=1,
+    ),
+    Setting(
+        "fair_median_low",
+        _l("Healthy median attainment from", "達成率中位數健康下限", "达成率中位数健康下限"),
+        ColumnType.PERCENT,
+        0.9,
+        "FairMedianLow",
+        minimum=0,
+        maximum=5,
+    ),
+    Setting(
+        "fair_median_high",
+        _l("Healthy median attainment to", "達成率中位數健康上限", "达成率中位数健康上限"),
+        ColumnType.PERCENT,
+        1.1,
+        "FairMedianHigh",
+        minimum=0,
+        maximum=5,
+    ),
+    Setting(
+        "fair_spread_max",
+        _l(
+            "Healthy attainment spread up to (IQR)",
+            "達成率離散健康上限 (四分位距)",
+            "达成率离散健康上限 (四分位距)",
+        ),
+        ColumnType.PERCENT,
+        0.3,
+        "FairSpreadMax",
+        minimum=0,
+        maximum=5,
+    ),
+    Setting(
+        "fair_gini_max",
+        _l("Healthy Gini of attainment up to", "達成率吉尼係數健康上限", "达成率基尼系数健康上限"),
+        ColumnType.PERCENT,
+        0.15,
+        "FairGiniMax",
+        minimum=0,
+        maximum=1,
+    ),
+    Setting(
+        "fair_correlation_max",
+        _l(
+            "Healthy size-attainment correlation up to",
+            "目標規模與達成率相關健康上限",
+            "目标规模与达成率相关健康上限",
+        ),
+        ColumnType.PERCENT,
+        0.3,
+        "FairCorrelationMax",
+        minimum=0,
+        maximum=1,
+    ),
+    Setting(
+        "fair_difficulty_low",
+        _l("Healthy target / last year from", "目標/去年健康下限", "目标/去年健康下限"),
+        ColumnType.PERCENT,
+        0.95,
+        "FairDifficultyLow",
+        minimum=0,
+        maximum=10,
+    ),
+    Setting(
+        "fair_difficulty_high",
+        _l("Healthy target / last year to", "目標/去年健康上限", "目标/去年健康上限"),
+        ColumnType.PERCENT,
+        1.25,
+        "FairDifficultyHigh",
+        minimum=0,
+        maximum=10,
     ),
     Setting(
         "language",

@@ -29,8 +29,8 @@ Plan = dict[str, Rows]
 
 
 def good_plan() -> Plan:
-    """A small plan that passes every check, propose and split included: FY2026 starting in
-    January, 1,200,000 target, a year of history for every rep."""
+    """A small plan that passes every check, propose, split and evaluate included: FY2026
+    starting in January, 1,200,000 target, a year of history for every rep."""
     settings = [{"setting": s.label.en, "value": s.default} for s in schema.SETTINGS]
     targets = [
         {
@@ -86,8 +86,8 @@ def good_plan() -> Plan:
             },
         ],
         "tblKpis": [
-            {"kpi": "revenue", "weight": 0.6, "direction": "higher"},
-            {"kpi": "margin", "weight": 0.4, "direction": "higher"},
+            {"kpi": "attainment", "weight": 0.6, "direction": "higher"},
+            {"kpi": "growth", "weight": 0.4, "direction": "higher"},
         ],
         "tblAdjustments": [
             {
@@ -224,7 +224,8 @@ def _below_table(wb: Workbook) -> None:
 
 
 def _right_of_table(wb: Workbook) -> None:
-    data_cell(wb, "tblKpis", "cap", 0).offset(0, 1).value = "stray"
+    last = schema.table("tblKpis").columns[-1].key
+    data_cell(wb, "tblKpis", last, 0).offset(0, 1).value = "stray"
 
 
 def _long_text(wb: Workbook) -> None:
