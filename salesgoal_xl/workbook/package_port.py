@@ -56,8 +56,6 @@ _NUMERIC = (ColumnType.MONEY, ColumnType.NUMBER, ColumnType.PERCENT, ColumnType.
 _DATE1904 = re.compile(rb'date1904="(1|true)"')
 
 
-
-
 class PackagePort(StagedWrites):
     """A planning workbook file behind the WorkbookPort protocol, read and written part-wise."""
 
