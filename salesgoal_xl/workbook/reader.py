@@ -99,11 +99,15 @@ def find_table(wb: Workbook, name: str) -> tuple[Worksheet, Any] | None:
 
 def workbook_language(wb: Workbook) -> str:
     """The workbook's language: its Language setting, else guessed from sheet names."""
-    settings = read_table(wb, "tblSettings", lang="en")
+    return language_of(read_table(wb, "tblSettings", lang="en"), [ws.title for ws in wb.worksheets])
+
+
+def language_of(settings: TableRead, sheet_titles: Iterable[str]) -> str:
+    """The language of a workbook with these settings and sheets (any reader's `TableRead`)."""
     if settings.found and "language" in _setting_rows(settings):
         values, _ = read_settings(settings)
         return str(values["language"])
-    titles = {ws.title for ws in wb.worksheets}
+    titles = set(sheet_titles)
     for lang in LANGUAGES[1:]:
         if any(sheet.label.get(lang) in titles for sheet in SHEETS_BY_KEY.values()):
             return lang
@@ -128,6 +132,11 @@ def _cell(ws: Worksheet, row: int, col: int) -> Any:
     # ws.cell() and ws.iter_rows() create every cell they visit; a table claiming a million
     # rows would then allocate millions of empty cells, so look cells up without creating.
     return ws._cells.get((row, col))
+
+
+def missing_table(name: str, lang: str) -> TableRead:
+    """What a reader gives for a table that is not in the workbook (`found` False)."""
+    return _missing(name, lang)
 
 
 def _missing(name: str, lang: str) -> TableRead:
