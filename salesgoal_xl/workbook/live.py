@@ -191,9 +191,9 @@ class LivePort:
 
     def read_raw(self, name: str) -> TableRead:
         """Table `name` with its formula and error cells noted, read once per commit."""
+        lang = self.language  # reads tblSettings first, once
         if name not in self._reads:
             found = self._find(name)
-            lang = self.language
             if found is None:
                 return missing_table(name, lang)
             self._reads[name] = _interpret(name, self._book.read_table(found), lang)

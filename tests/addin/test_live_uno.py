@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 
 from salesgoal_xl.addin.live_uno import UnoWorkbook, api_formula, excel_formula
@@ -21,6 +20,7 @@ from salesgoal_xl.core.problems import Problem, ProblemsFound
 from salesgoal_xl.workbook.live import LiveBlock, LiveTable, run_live
 from salesgoal_xl.workbook.schema import TABLES
 from tests import libreoffice
+from tests.addin.live_plans import broken_plan
 
 pytestmark = pytest.mark.libreoffice
 
@@ -55,23 +55,6 @@ def demo_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
         done = salesgoal(*args)
         assert done.returncode == 0, done.stderr
     return plan
-
-
-def broken_plan(source: Path, folder: Path) -> Path:
-    """The demo plan with one broken cell per family the live reader must see as on file."""
-    wb = openpyxl.load_workbook(source)
-    reps = wb["Settings"]
-    first, _ = reps.tables["tblReps"].ref.split(":")
-    top = int(first.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-    headers = {c.value: c.column for c in reps[top] if c.value}
-    reps.cell(top + 2, headers["Capacity"]).value = "abc"  # text in a number column
-    reps.cell(top + 3, headers["Capacity"]).value = "0.5"  # a plain number as text
-    reps.cell(top + 4, headers["Region"]).value = "NOWHERE"  # an unknown code
-    reps.cell(top + 5, headers["Potential"]).value = "1,000"  # a locale number
-    reps.cell(top + 6, headers["Capacity"]).value = "=1/2"  # a formula in an input
-    out = folder / "broken.xlsx"
-    wb.save(out)
-    return out
 
 
 def open_book(office: libreoffice.HeadlessOffice, path: Path) -> tuple[Any, UnoWorkbook]:
