@@ -4,10 +4,10 @@
 object), which is how the tests run split and check live without Excel. Excel tables appear
 in Calc as database ranges with the same names; a table's cells are read with one
 `getDataArray` (values) and one `getFormulaArray` (which cells hold formulas), written with
-one `setDataArray` plus one `setFormulaArray` per run of formula cells, and resized with
-`setDataArea`. Calc has no message box without a window, so alerts and questions are kept
-in lists (`alerts`, `questions`) for whoever drives it. Nothing here imports `uno`: the
-document object carries everything.
+one `setDataArray` plus, per run of formula cells, the first formula filled down and checked,
+and resized with `setDataArea`. Calc has no message box without a window, so alerts and
+questions are kept in lists (`alerts`, `questions`) for whoever drives it. Only filling
+formulas down needs the `uno` module (for an enum value); the document carries the rest.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ class UnoWorkbook:
             cells = sheet.getCellRangeByPosition(
                 left + column, top + 1 + first, left + column, top + first + len(texts)
             )
-            cells.setFormulaArray(tuple((api_formula(t),) for t in texts))
+            _fill_formulas(cells, [api_formula(t) for t in texts])
         if old_rows > len(rows):
             sheet.getCellRangeByPosition(
                 left, top + len(rows) + 1, right, top + old_rows
@@ -136,6 +136,24 @@ class UnoWorkbook:
     def controllers_locked(self) -> bool:
         """Whether screen updating is paused now."""
         return bool(self._doc.hasControllersLocked())
+
+
+def _fill_formulas(cells: Any, formulas: list[str]) -> None:
+    """Put one formula per cell into a one-column range.
+
+    Setting thousands of formulas one by one (`setFormulaArray`) costs Calc over a
+    millisecond each; a table's formula column is one formula filled down, so the first
+    is set and filled down (as Excel fills a table column), and the result checked: when
+    the filled formulas are not the ones asked for, they are set one by one after all.
+    """
+    import uno  # only ever reached from a pyuno session: the document came from one
+
+    first = cells.getCellByPosition(0, 0)
+    first.setFormula(formulas[0])
+    if len(formulas) > 1:
+        cells.fillAuto(uno.Enum("com.sun.star.sheet.FillDirection", "TO_BOTTOM"), 1)
+        if [row[0] for row in cells.getFormulaArray()] != formulas:
+            cells.setFormulaArray(tuple((f,) for f in formulas))
 
 
 def _is_formula(text: str) -> bool:
