@@ -299,9 +299,14 @@ class LivePort:
             elif col is not None and col.key in rows.columns:
                 columns.append([_cell(cell_value(col, v)) for v in rows[col.key].tolist()])
             else:
-                # A column of the user's: its values stay on the rows that stay.
+                # A column of the user's: its values and formulas stay on the rows that stay.
                 old = [r[position] if position < len(r) else None for r in live.values[1:]]
                 columns.append([old[i] if i < len(old) else None for i in range(count)])
+                for i in range(min(count, len(old))):
+                    formula = live.formulas.get((i + 1, position))
+                    if formula is not None:
+                        formulas[(i, position)] = formula
+                        columns[-1][i] = None
         block_rows = [list(r) for r in zip(*columns, strict=True)] if count else []
         return LiveBlock(block_rows, formulas)
 

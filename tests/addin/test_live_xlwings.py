@@ -185,3 +185,23 @@ def test_confirm_and_alert_are_excel_message_boxes() -> None:
         ("yes_no", None, TITLE),
         ("ok", "critical", TITLE),
     ]
+
+
+def test_a_column_of_the_users_in_targets_keeps_its_cells_on_the_rows_that_stay(
+    plans: dict[str, Path],
+) -> None:
+    """Split rewrites tblTargets as a block but keeps a user's own column on the kept rows."""
+    book = book_from_file(plans["proposed"])
+    sheet = book.sheet("Targets")
+    targets = sheet.tables["tblTargets"]
+    note = targets.right + 1
+    targets.right = note
+    sheet.values[(targets.top, note)] = "My note"
+    sheet.values[(targets.top + 1, note)] = "keep me"
+    sheet.formulas[(targets.top + 2, note)] = "=1+1"
+    targets.bottom = targets.top + 2
+    run_live(XlwingsWorkbook(book), run_split)
+    assert sheet.values[(targets.top + 1, note)] == "keep me"
+    assert sheet.formulas[(targets.top + 2, note)] == "=1+1"
+    assert (targets.top + 3, note) not in sheet.values
+    assert targets.bottom > 1000 and targets.right == note
