@@ -38,7 +38,9 @@ class CountingBook:
         target = getattr(self.book, method)
 
         def counted(*args: Any) -> Any:
-            table = args[0] if args and method in ("read_table", "write_table") else ""
+            table = (
+                args[0] if args and method in ("read_table", "write_table", "cells_below") else ""
+            )
             self.calls[(method, table)] += 1
             return target(*args)
 

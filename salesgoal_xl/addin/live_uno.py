@@ -33,6 +33,7 @@ class UnoWorkbook:
         self._doc = document
         self._answer = answer
         self._indicator: Any = None
+        self._status_text: str | None = None
         self.alerts: list[tuple[str, str]] = []
         self.questions: list[str] = []
         self.status_log: list[str | None] = []
@@ -90,22 +91,33 @@ class UnoWorkbook:
         area.EndRow = top + len(rows)
         database_range.setDataArea(area)
 
+    def cells_below(self, name: str, count: int) -> list[list[Any]]:
+        _, area, sheet = self._area(name)
+        cells = sheet.getCellRangeByPosition(
+            area.StartColumn, area.EndRow + 1, area.EndColumn, area.EndRow + count
+        )
+        return [list(row) for row in cells.getDataArray()]
+
     def pause(self) -> object:
         doc = self._doc
-        state = bool(doc.isAutomaticCalculationEnabled())
+        state = (bool(doc.isAutomaticCalculationEnabled()), self._status_text)
         doc.enableAutomaticCalculation(False)
         doc.lockControllers()
         return state
 
     def resume(self, state: object) -> None:
+        assert isinstance(state, tuple)
+        automatic, status_text = state
         doc = self._doc
         doc.unlockControllers()
-        doc.enableAutomaticCalculation(bool(state))
-        if state:
+        doc.enableAutomaticCalculation(automatic)
+        if automatic:
             doc.calculate()  # as Excel does when calculation goes back to automatic
+        self.status(status_text)
 
     def status(self, text: str | None) -> None:
         self.status_log.append(text)
+        self._status_text = text
         if text is None:
             if self._indicator is not None:
                 self._indicator.end()

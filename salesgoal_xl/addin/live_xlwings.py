@@ -27,6 +27,7 @@ class ExcelState:
 
     screen_updating: bool
     calculation: str
+    status_bar: str | bool  # False: Excel's own
 
 
 class XlwingsWorkbook:
@@ -93,8 +94,16 @@ class XlwingsWorkbook:
                 (top + len(rows) + 1, left), (top + old_rows, left + width - 1)
             ).clear_contents()
 
+    def cells_below(self, name: str, count: int) -> list[list[Any]]:
+        tbl = self._all_tables()[name]
+        cells = tbl.range
+        top, left = cells.row + cells.shape[0], cells.column
+        below = tbl.parent.range((top, left), (top + count - 1, left + cells.shape[1] - 1))
+        return list(below.options(ndim=2).value)
+
     def pause(self) -> object:
-        state = ExcelState(bool(self._app.screen_updating), str(self._app.calculation))
+        app = self._app
+        state = ExcelState(bool(app.screen_updating), str(app.calculation), app.status_bar)
         self._app.screen_updating = False
         self._app.calculation = "manual"
         return state
@@ -103,6 +112,7 @@ class XlwingsWorkbook:
         assert isinstance(state, ExcelState)
         self._app.calculation = state.calculation
         self._app.screen_updating = state.screen_updating
+        self._app.status_bar = state.status_bar
 
     def status(self, text: str | None) -> None:
         self._app.status_bar = False if text is None else text  # False: Excel's own again

@@ -43,7 +43,7 @@ from salesgoal_xl.workbook.reader import (
     too_many_rows,
     usable_frame,
 )
-from salesgoal_xl.workbook.schema import ColumnType, Role, table
+from salesgoal_xl.workbook.schema import SHEETS_BY_KEY, ColumnType, Role, table
 
 T = TypeVar("T")
 STATUS_PREFIX = "Sales Goals: "
@@ -115,12 +115,18 @@ class LiveWorkbook(Protocol):
         (one data row at least, blank when `block` is empty); old rows below are cleared."""
         ...
 
+    def cells_below(self, name: str, count: int) -> Sequence[Sequence[Any]]:
+        """The values of the `count` rows just below table `name`, in its columns (one bulk
+        read): what growing the table by `count` rows would take in."""
+        ...
+
     def pause(self) -> object:
-        """Stop screen updating and automatic calculation; return the state to restore."""
+        """Stop screen updating and automatic calculation; return the state to restore
+        (screen updating, calculation mode and the status bar as they are now)."""
         ...
 
     def resume(self, state: object) -> None:
-        """Put back screen updating and calculation as `pause` found them."""
+        """Put back screen updating, calculation and the status bar as `pause` found them."""
         ...
 
     def status(self, text: str | None) -> None:
@@ -248,6 +254,8 @@ class LivePort:
             return
         staged, self._staged = self._staged, {}
         blocks = {name: self._block(name, frame) for name, frame in staged.items()}
+        for name, block in blocks.items():
+            self._refuse_overwrite(name, len(block.rows))
         state = self._book.pause()
         written: list[str] = []
         try:
@@ -271,10 +279,44 @@ class LivePort:
     def _found(self, name: str) -> str:
         found = self._find(name)
         if found is None:
-            raise ProblemsFound(
-                [error(ProblemCode.MISSING_TABLE, f"table {name} is missing")], self.label
+            sheet = SHEETS_BY_KEY[table(name).sheet].label.get(self.language)
+            problem = error(
+                ProblemCode.MISSING_TABLE,
+                f"table {name} is missing",
+                sheet=sheet,
+                hint="copy the table back from a fresh template",
+                category=Category.SCHEMA,
             )
+            raise ProblemsFound([problem], self.label)
         return found
+
+    def _refuse_overwrite(self, name: str, new_rows: int) -> None:
+        """Growing a table must not swallow what a person typed below it (as on file)."""
+        live = self._reads[name].live
+        grow = max(1, new_rows) - max(1, len(live.values) - 1)
+        if grow <= 0:
+            return
+        below = self._book.cells_below(self._found(name), grow)
+        end = live.top + len(live.values) - 1
+        for offset, row in enumerate(below):
+            for column, value in enumerate(row):
+                if value is None or value == "":
+                    continue
+                where = f"{column_letter(live.left + column)}{end + 1 + offset}"
+                raise ProblemsFound(
+                    [
+                        error(
+                            ProblemCode.ROWS_OUTSIDE_TABLE,
+                            f"table {name} needs rows down to {end + grow} but {where} below "
+                            "it is not empty",
+                            sheet=live.sheet,
+                            cell=where,
+                            hint="move what is below the table further down",
+                            category=Category.SCHEMA,
+                        )
+                    ],
+                    self.label,
+                )
 
     def _block(self, name: str, frame: pd.DataFrame) -> LiveBlock:
         """The staged rows as the table's columns stand in the workbook now."""
@@ -370,10 +412,7 @@ def paused(book: LiveWorkbook) -> Iterator[None]:
     try:
         yield
     finally:
-        try:
-            book.resume(state)
-        finally:
-            book.status(None)
+        book.resume(state)
 
 
 def run_live(book: LiveWorkbook, command: Callable[[LivePort], T]) -> T:

@@ -232,3 +232,25 @@ def test_every_schema_table_is_a_database_range(
         assert book.name == "plan.xlsx"
     finally:
         document.close(True)
+
+
+def test_split_live_refuses_to_grow_over_a_value_below_the_table(
+    office: libreoffice.HeadlessOffice, demo_plan: Path, tmp_path: Path
+) -> None:
+    """A note typed below tblTargets in Calc stops split before it writes, at that cell."""
+    copy = tmp_path / "note.xlsx"
+    shutil.copy(demo_plan, copy)
+    document, book = open_book(office, copy)
+    try:
+        document.Sheets.getByName("Targets").getCellRangeByName("D40").setString("my note")
+        before = all_tables(book)
+        with pytest.raises(ProblemsFound) as refused:
+            run_live(book, run_split)
+        assert [(p.code.value, p.sheet, p.cell) for p in refused.value.problems] == [
+            ("ROWS_OUTSIDE_TABLE", "Targets", "D40")
+        ]
+        assert_same_tables(all_tables(book), before)
+        assert book.calculation_automatic and not book.controllers_locked
+        assert book.status_log[-1] is None
+    finally:
+        document.close(True)

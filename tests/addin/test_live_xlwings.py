@@ -83,9 +83,13 @@ def test_each_table_is_one_bulk_read_and_the_write_one_bulk_write(
     book = book_from_file(plans["proposed"])
     run_live(XlwingsWorkbook(book), run_split)
     calls = book.recorder.calls
+    formulas = [c for c in calls if c.startswith("formula ")]
     reads = [c for c in calls if c.startswith("read ")]
-    assert len(reads) == len(set(reads)) <= 12  # one per table, whatever its rows
-    assert len([c for c in calls if c.startswith("formula ")]) == len(reads)
+    assert len(formulas) == len(set(formulas)) == 10  # one per table, whatever its rows
+    # Each table's values once, and once the rows tblTargets grows into (are they empty?).
+    assert sorted(reads) == sorted(
+        [c.replace("formula", "read") for c in formulas] + ["read Targets!A6:L8593"]
+    )
     assert [c.split()[0] for c in calls if c.startswith(("write", "resize", "clear"))] == [
         "resize",
         "write",
@@ -205,3 +209,24 @@ def test_a_column_of_the_users_in_targets_keeps_its_cells_on_the_rows_that_stay(
     assert sheet.formulas[(targets.top + 2, note)] == "=1+1"
     assert (targets.top + 3, note) not in sheet.values
     assert targets.bottom > 1000 and targets.right == note
+
+
+def test_split_refuses_to_grow_over_what_is_typed_below_the_table(
+    plans: dict[str, Path],
+) -> None:
+    """A value below tblTargets stops the write before anything changes, naming its cell."""
+    book = book_from_file(plans["proposed"])
+    sheet = book.sheet("Targets")
+    sheet.values[(100, 3)] = "my own note"
+    before = dict(sheet.values), dict(sheet.formulas)
+    with pytest.raises(ProblemsFound) as refused:
+        run_live(XlwingsWorkbook(book), run_split)
+    (problem,) = refused.value.problems
+    assert (problem.code.value, problem.sheet, problem.cell) == (
+        "ROWS_OUTSIDE_TABLE",
+        "Targets",
+        "C100",
+    )
+    assert (sheet.values, sheet.formulas) == before
+    assert not [c for c in book.recorder.calls if c.startswith(("write", "resize"))]
+    assert book.app.screen_updating is True and book.app.status_bar is False
