@@ -15,6 +15,7 @@ import pytest
 
 from salesgoal_xl.addin.live_uno import UnoWorkbook, api_formula, excel_formula
 from salesgoal_xl.commands.check import run_check
+from salesgoal_xl.commands.propose import run_propose
 from salesgoal_xl.commands.split import run_split
 from salesgoal_xl.core.problems import Problem, ProblemsFound
 from salesgoal_xl.workbook.live import LiveBlock, LiveTable, run_live
@@ -254,3 +255,23 @@ def test_split_live_refuses_to_grow_over_a_value_below_the_table(
         assert book.status_log[-1] is None
     finally:
         document.close(True)
+
+
+def test_propose_live_leaves_the_tables_the_cli_leaves(
+    office: libreoffice.HeadlessOffice, tmp_path: Path
+) -> None:
+    """Propose with a final target, run live in LibreOffice, writes what the CLI writes."""
+    fresh, cli_copy = tmp_path / "fresh.xlsx", tmp_path / "cli.xlsx"
+    assert salesgoal("demo", str(fresh), "--force").returncode == 0
+    shutil.copy(fresh, cli_copy)
+    assert salesgoal("propose", str(cli_copy), "--final", "base").returncode == 0
+    live_doc, book = open_book(office, fresh)
+    cli_doc, cli_book = open_book(office, cli_copy)
+    try:
+        summary = run_live(book, lambda port: run_propose(port, final="base"))
+        assert summary is not None and summary.written
+        assert_same_tables(all_tables(book), all_tables(cli_book))
+        assert book.calculation_automatic and not book.controllers_locked
+    finally:
+        live_doc.close(True)
+        cli_doc.close(True)
