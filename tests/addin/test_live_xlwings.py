@@ -230,3 +230,20 @@ def test_split_refuses_to_grow_over_what_is_typed_below_the_table(
     assert (sheet.values, sheet.formulas) == before
     assert not [c for c in book.recorder.calls if c.startswith(("write", "resize"))]
     assert book.app.screen_updating is True and book.app.status_bar is False
+
+
+def test_a_button_in_excel_works_on_book_caller(
+    plans: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no host given, a button runs on `xw.Book.caller()` and answers in its app."""
+    import xlwings as xw
+
+    from salesgoal_xl.addin import excel
+
+    book = book_from_file(plans["proposed"])
+    monkeypatch.setattr(excel, "_active_app", lambda: book.app)
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: book))
+    outcome = on_action("split")
+    assert outcome.status is Status.DONE, outcome.message
+    assert [a["prompt"] for a in book.app.alerts] == [outcome.message]
+    assert book.sheet("Targets").tables["tblTargets"].bottom > 1000
