@@ -6,9 +6,10 @@ calculation, the status bar, a message box and a confirmation. The add-in implem
 xlwings (`addin/live_xlwings.py`), the tests over LibreOffice's UNO API (`addin/live_uno.py`).
 
 `LivePort` is the WorkbookPort (and the checks' `RawTables`) over it. Each table is read in one
-bulk call and interpreted by the readers' own rules (`reader.match_headers`, `read_rows`,
-`usable_frame`), so a command gets the frame the file adapters give it; `commit` writes each
-staged table in one bulk call and puts back what it had written if a later write fails.
+bulk call and interpreted by the readers' own rules (`headers.match_headers` through
+`reader.headers_into_read`, then `reader.read_rows` and `usable_frame`), so a command gets the
+frame the file adapters give it; `commit` writes each staged table in one bulk call and puts
+back what it had written if a later write fails.
 `run_live` runs a command with the program paused and restores it whatever happens.
 """
 
@@ -36,8 +37,8 @@ from salesgoal_xl.workbook.package import column_letter
 from salesgoal_xl.workbook.port import TableData
 from salesgoal_xl.workbook.reader import (
     TableRead,
+    headers_into_read,
     language_of,
-    match_headers,
     missing_table,
     read_rows,
     too_many_rows,
@@ -383,7 +384,7 @@ def _interpret(name: str, live: LiveTable, lang: str) -> _Read:
         read.problems.append(too_many_rows(spec, n_rows, live.sheet, read.ref))
         return _Read(live, read, {})
     headers = list(live.values[0]) if live.values else []
-    columns = match_headers(spec, read, headers, (live.left, live.top), lang)
+    columns = headers_into_read(read, headers, (live.left, live.top), lang)
     dated = {
         live.left + i
         for i, key in enumerate(columns.values())
