@@ -151,12 +151,12 @@ def _propose(host: RibbonHost) -> str:
 
 def _split(host: RibbonHost) -> str:
     from salesgoal_xl.commands.split import run_split
+    from salesgoal_xl.views import split_totals_line
 
     summary = host.run_on_workbook(run_split)
     return (
-        f"{summary.leaf_rows:,} leaf targets written, totalling {summary.total:,} "
-        f"(final target {summary.final_target:,}); {summary.changed_rows:,} rows changed. "
-        f"{SAVE_NOTE}"
+        f"{summary.leaf_rows:,} leaf targets written; {summary.changed_rows:,} rows changed; "
+        f"{split_totals_line(summary)}. {SAVE_NOTE}"
     )
 
 
