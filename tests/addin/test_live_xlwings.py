@@ -79,22 +79,24 @@ def test_split_through_xlwings_writes_the_rows_and_formulas_the_cli_writes(
 def test_each_table_is_one_bulk_read_and_the_write_one_bulk_write(
     plans: dict[str, Path],
 ) -> None:
-    """Split reads each table it needs once (values and formulas) and writes tblTargets once."""
+    """Split reads each table it needs once (values and formulas) and writes each of its
+    tables (tblTargets, tblRepPlan) once, whatever their rows."""
     book = book_from_file(plans["proposed"])
     run_live(XlwingsWorkbook(book), run_split)
     calls = book.recorder.calls
     formulas = [c for c in calls if c.startswith("formula ")]
     reads = [c for c in calls if c.startswith("read ")]
-    assert len(formulas) == len(set(formulas)) == 10  # one per table, whatever its rows
-    # Each table's values once, and once the rows tblTargets grows into (are they empty?).
-    assert sorted(reads) == sorted(
-        [c.replace("formula", "read") for c in formulas] + ["read Targets!A6:L8593"]
-    )
-    assert [c.split()[0] for c in calls if c.startswith(("write", "resize", "clear"))] == [
-        "resize",
-        "write",
-    ]
-    assert len(calls) < 60
+    writes = [c for c in calls if c.startswith("write ")]
+    assert len(formulas) == len(set(formulas)) <= 12  # one per table, whatever its rows
+    assert any(c.startswith("write Targets!A5:L") for c in writes)
+    assert len(writes) == len(set(writes)) <= 2
+    # Each table's values once, and once the rows a written table grows into (empty?).
+    below = [c for c in reads if c.replace("read", "formula") not in formulas]
+    assert any(c.startswith("read Targets!A6:L") for c in below) and len(below) <= len(writes)
+    assert len(reads) == len(formulas) + len(below)
+    kinds = [c.split()[0] for c in calls if c.startswith(("write", "resize", "clear"))]
+    assert kinds == ["resize", "write"] * len(writes)
+    assert len(calls) < 80
 
 
 def test_text_goes_in_as_text_and_dates_as_dates() -> None:
