@@ -14,13 +14,20 @@ $(BIN)/python:
 venv: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,addin]'
 
-# LibreOffice Calc is the real spreadsheet engine the workbook tests recalculate in.
+# LibreOffice Calc is the real spreadsheet engine the workbook tests recalculate in, and
+# python3-uno (Debian's UNO bridge, the same Python 3.11 as the venv) lets the live-path
+# tests drive it; tests/libreoffice.py puts uno.py on the venv's path.
+UNO_PY := /usr/lib/python3/dist-packages/uno.py
+
 system-deps:
-	@if ! command -v soffice >/dev/null 2>&1; then \
+	@missing=""; \
+	command -v soffice >/dev/null 2>&1 || missing="libreoffice-calc poppler-utils fonts-noto-cjk"; \
+	[ -f $(UNO_PY) ] || missing="$$missing python3-uno"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      --no-install-recommends libreoffice-calc poppler-utils fonts-noto-cjk >/dev/null; \
-	  else echo "LibreOffice (soffice) is missing: install libreoffice-calc" >&2; exit 1; fi; \
+	      --no-install-recommends $$missing >/dev/null; \
+	  else echo "missing system packages: $$missing (apt-get install them)" >&2; exit 1; fi; \
 	fi
 
 # The main job on the built-in demo company: build it, propose a target, split it.
@@ -50,6 +57,7 @@ bench: venv
 	$(BIN)/python benchmarks/bench_split.py
 	$(BIN)/python benchmarks/bench_udfs.py
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_live.py
 
 templates: venv
 	$(BIN)/salesgoal templates workbook_templates

@@ -7,6 +7,7 @@ in one line, never as a traceback).
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections import Counter
@@ -132,6 +133,23 @@ def show_problems(
     steps = sum(p.severity is Severity.INFO for p in problems)
     ahead = f", {steps} step(s) still to do" if steps else ""
     stream.print(f"{path}: {errors} error(s), {warnings} warning(s){ahead}{note}", markup=False)
+
+
+def problems_text(
+    problems: Sequence[Problem], path: str, *, note: str = "", max_lines: int = 0
+) -> str:
+    """`show_problems`' report as plain text, line for line (for Excel's message box).
+
+    With `max_lines`, the lines past it are left out and counted; the count line stays.
+    """
+    buffer = io.StringIO()
+    plain = Console(file=buffer, width=10_000, color_system=None, highlight=False, emoji=False)
+    show_problems(problems, path, to=plain, note=note)
+    lines = buffer.getvalue().splitlines()
+    if max_lines and len(lines) > max_lines:
+        left_out = len(lines) - max_lines
+        lines = [*lines[: max_lines - 1], f"... {left_out} more line(s)", lines[-1]]
+    return "\n".join(lines)
 
 
 def show_check(outcome: CheckOutcome, path: str, *, as_json: bool) -> int:

@@ -11,10 +11,14 @@ seconds.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -152,3 +156,127 @@ def pdf_pages(pdf: Path) -> int:
         if line.startswith("Pages:"):
             return int(line.split()[1])
     return 0
+
+
+# --- LibreOffice as a live workbook (UNO) -----------------------------------------------------
+
+UNO_PROGRAM = Path("/usr/lib/libreoffice/program")  # Debian: pyuno.so and libpyuno.so
+UNO_MODULES = Path("/usr/lib/python3/dist-packages")  # Debian python3-uno: uno.py, unohelper.py
+FIRST_START_EXIT = 81  # a first start on a fresh profile initialises it, then exits with 81
+_uno_links: Path | None = None
+
+
+def uno_importable() -> None:
+    """Make `import uno` work from the project's venv (Debian's python3-uno, same Python 3.11).
+
+    uno.py and unohelper.py are linked into a private folder on sys.path; pyuno.so is loaded
+    from LibreOffice's own program folder (it finds libpyuno.so next to itself, so it cannot
+    be a link). Fails the test with what to install when python3-uno is missing.
+    """
+    global _uno_links
+    try:
+        import uno  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        return
+    sources = [UNO_MODULES / "uno.py", UNO_MODULES / "unohelper.py"]
+    if not all(p.exists() for p in sources) or not (UNO_PROGRAM / "pyuno.so").exists():
+        if os.environ.get(SKIP_ENV) == "1":
+            pytest.skip(f"python3-uno not installed and {SKIP_ENV}=1")
+        pytest.fail("python3-uno is not installed: run make system-deps (apt-get python3-uno)")
+    if _uno_links is None:
+        _uno_links = Path(tempfile.mkdtemp(prefix="salesgoal-uno-"))
+        for source in sources:
+            (_uno_links / source.name).symlink_to(source)
+    for folder in (str(_uno_links), str(UNO_PROGRAM)):
+        if folder not in sys.path:
+            sys.path.append(folder)
+
+
+class HeadlessOffice:
+    """A headless soffice of our own (private profile, private pipe), reached through UNO.
+
+    `start()` retries the first start on a fresh profile (exit code 81); `close()` kills the
+    process and removes the profile, whatever state it is in.
+    """
+
+    def __init__(self) -> None:
+        uno_importable()
+        self.profile = Path(tempfile.mkdtemp(prefix="salesgoal-live-profile-"))
+        self.pipe = f"salesgoal_live_{os.getpid()}_{id(self)}"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.desktop: Any = None
+        self.starts = 0
+
+    def start(self, timeout: float = 90.0) -> HeadlessOffice:
+        import uno
+        from com.sun.star.connection import NoConnectException
+
+        local = uno.getComponentContext()
+        resolver = local.ServiceManager.createInstanceWithContext(
+            "com.sun.star.bridge.UnoUrlResolver", local
+        )
+        deadline = time.monotonic() + timeout
+        self._launch()
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            code = self.process.poll()
+            if code is not None:
+                if code != FIRST_START_EXIT or self.starts > 3:
+                    raise RuntimeError(f"soffice exited with code {code}")
+                self._launch()
+                continue
+            try:
+                context = resolver.resolve(
+                    f"uno:pipe,name={self.pipe};urp;StarOffice.ComponentContext"
+                )
+            except NoConnectException:
+                time.sleep(0.2)
+                continue
+            self.desktop = context.ServiceManager.createInstanceWithContext(
+                "com.sun.star.frame.Desktop", context
+            )
+            return self
+        raise RuntimeError(f"soffice did not accept a connection within {timeout:.0f} s")
+
+    def _launch(self) -> None:
+        self.starts += 1
+        self.process = subprocess.Popen(
+            [
+                soffice(),
+                f"-env:UserInstallation={self.profile.as_uri()}",
+                "--headless",
+                "--invisible",
+                "--norestore",
+                "--nologo",
+                "--nodefault",
+                "--nolockcheck",
+                f"--accept=pipe,name={self.pipe};urp;",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # soffice hands over to soffice.bin: kill the group
+        )
+
+    def load(self, path: Path) -> Any:
+        """Open a workbook (hidden); the document object for `UnoWorkbook`."""
+        from com.sun.star.beans import PropertyValue
+
+        hidden = PropertyValue()
+        hidden.Name, hidden.Value = "Hidden", True
+        return self.desktop.loadComponentFromURL(path.resolve().as_uri(), "_blank", 0, (hidden,))
+
+    def close(self) -> None:
+        """Kill soffice and remove its profile."""
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+    def __enter__(self) -> HeadlessOffice:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()

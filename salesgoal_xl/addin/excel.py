@@ -1,24 +1,26 @@
 """The ribbon's host in a running Excel, through xlwings' open-source part.
 
-What a button needs from Excel: the workbook it was pressed in (as a workbook port), where to
-save a new plan, opening a file, and a message box. xlwings reaches Excel on Windows and macOS
-only; elsewhere (Linux) there is no engine and every request says to open the workbook in
-Excel. The live workbook adapter that turns ``xw.Book.caller()`` into a port is a separate
-piece of work: until it exists, asking for the workbook says so plainly.
+What a button needs from Excel: running a command on the workbook it was pressed in (the live
+port over ``xw.Book.caller()``, with screen updating and calculation paused and progress in
+the status bar), where to save a new plan, opening a file, and a message box. xlwings reaches
+Excel on Windows and macOS only; elsewhere (Linux) there is no engine and every request says
+to open the workbook in Excel.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from salesgoal_xl.core.errors import SalesgoalError
+from salesgoal_xl.workbook.live import LiveWorkbook, run_live
 from salesgoal_xl.workbook.port import WorkbookPort
 
 TITLE: Final = "Sales Goals"
-CLI_HINT: Final = "meanwhile, run the same command on the file: salesgoal <command> <file.xlsx>"
+T = TypeVar("T")
 
 
 class ExcelUnavailableError(SalesgoalError):
@@ -52,25 +54,35 @@ def _active_app() -> Any:
 
 
 class ExcelHost:
-    """The host of a button pressed in Excel (the default for ``ribbon.on_action``)."""
+    """The host of a button pressed in Excel (the default for ``ribbon.on_action``).
 
-    def workbook(self) -> WorkbookPort:
-        """The workbook the button was pressed in."""
-        import xlwings as xw
+    `book` is for tests and other programs; by default it is the workbook the button was
+    pressed in (`xw.Book.caller()`), through `live_xlwings.XlwingsWorkbook`.
+    """
 
-        _active_app()
-        xw.Book.caller()  # fails clearly when Python was not started by a button
-        raise ExcelUnavailableError(
-            f"working on the open workbook from Excel is not available in this version yet; "
-            f"{CLI_HINT}"
-        )
+    def __init__(self, book: LiveWorkbook | None = None) -> None:
+        self._book = book
+
+    def _live(self) -> LiveWorkbook:
+        if self._book is None:
+            from salesgoal_xl.addin.live_xlwings import XlwingsWorkbook
+
+            _active_app()
+            self._book = XlwingsWorkbook.caller()  # fails clearly outside a button's call
+        return self._book
+
+    def run_on_workbook(self, command: Callable[[WorkbookPort], T]) -> T:
+        """Run `command` live on the workbook, Excel paused; the person saves it."""
+        return run_live(self._live(), command)
 
     def ask_new_plan(self) -> NewPlanRequest | None:
         """Ask where to save a new plan (None if the person cancels)."""
         _active_app()
+        # A new plan is a new file: it needs a save dialog, which xlwings' open-source part
+        # does not offer on both systems (only the engines' own APIs do).
         raise ExcelUnavailableError(
-            "creating a plan from Excel is not available in this version yet; meanwhile run: "
-            "salesgoal new <file.xlsx> --lang <en|zh-Hant|zh-Hans>"
+            "creating a plan from Excel is not available in this version yet; run: "
+            "salesgoal new <file.xlsx> --lang <en|zh-Hant|zh-Hans>, then open the file"
         )
 
     def open_workbook(self, path: Path) -> None:
@@ -82,6 +94,9 @@ class ExcelHost:
 
     def alert(self, text: str, level: str) -> None:
         """A message box in Excel; on a system without Excel, a line on stderr."""
+        if self._book is not None:
+            self._book.alert(text, level)
+            return
         if not excel_running():
             print(f"{TITLE} ({level}): {text}", file=sys.stderr)
             return

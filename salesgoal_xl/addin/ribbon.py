@@ -1,9 +1,10 @@
 """Ribbon dispatch: each button of the Sales Goals tab, by its control id, runs one command.
 
 The VBA callback passes the pressed button's id to ``on_action``. Every command is the same
-function the CLI runs, given the workbook port the host provides (in Excel: the workbook the
-button was pressed in; in tests: a ``MemoryPort``). Buttons whose command is not built yet say
-so. Whatever happens, the person gets one message (a message box in Excel), never a traceback.
+function the CLI runs, on the workbook port the host runs it on (in Excel: the live adapter
+over the workbook the button was pressed in; in tests: a ``MemoryPort`` or LibreOffice).
+Buttons whose command is not built yet say so. Whatever happens, the person gets one message
+(a message box in Excel), problems listed as the CLI lists them, never a traceback.
 """
 
 from __future__ import annotations
@@ -15,22 +16,25 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final, Protocol
+from typing import Final, Protocol, TypeVar
 
 from salesgoal_xl import __version__
 from salesgoal_xl.addin.excel import ExcelHost, NewPlanRequest
+from salesgoal_xl.console import problems_text
 from salesgoal_xl.core.errors import SalesgoalError
-from salesgoal_xl.core.problems import Problem, ProblemsFound, Severity
+from salesgoal_xl.core.problems import ProblemsFound
 from salesgoal_xl.workbook.port import WorkbookPort
 
-MAX_PROBLEMS_SHOWN: Final = 8
+MAX_LINES_SHOWN: Final = 20
+SAVE_NOTE: Final = "Save the workbook to keep the result."
+T = TypeVar("T")
 
 
 class RibbonHost(Protocol):
     """What a button needs from where it was pressed."""
 
-    def workbook(self) -> WorkbookPort:
-        """The workbook the button was pressed in."""
+    def run_on_workbook(self, command: Callable[[WorkbookPort], T]) -> T:
+        """Run `command` on the port of the workbook the button was pressed in."""
         ...
 
     def ask_new_plan(self) -> NewPlanRequest | None:
@@ -74,6 +78,10 @@ class _CancelledError(Exception):
     """The person cancelled a dialog."""
 
 
+class _ProblemsReportedError(Exception):
+    """A command that ran to the end and found problems (check): its report is the message."""
+
+
 @dataclass(frozen=True)
 class Action:
     """A button's command: its name in messages and what it runs (None: not built yet)."""
@@ -104,8 +112,11 @@ def run_action(control_id: str, host: RibbonHost) -> Outcome:
         return Outcome(control_id, Status.DONE, action.run(host))
     except _CancelledError:
         return Outcome(control_id, Status.CANCELLED, f"{action.name}: cancelled.")
+    except _ProblemsReportedError as report:
+        return Outcome(control_id, Status.PROBLEMS, str(report))
     except ProblemsFound as found:
-        return Outcome(control_id, Status.PROBLEMS, _problems_text(action.name, found))
+        text = problems_text(found.problems, found.path, max_lines=MAX_LINES_SHOWN)
+        return Outcome(control_id, Status.PROBLEMS, f"{action.name}: fix these first.\n{text}")
     except SalesgoalError as error:
         return Outcome(control_id, Status.FAILED, f"{action.name}: {error}")
     except Exception as error:  # a message box shows one line, never a traceback
@@ -130,32 +141,34 @@ def _new_plan(host: RibbonHost) -> str:
 def _propose(host: RibbonHost) -> str:
     from salesgoal_xl.commands.propose import run_propose
 
-    company = run_propose(host.workbook()).company
+    company = host.run_on_workbook(run_propose).company
     low, high = company.recommended.conservative, company.recommended.stretch
     return (
         f"Proposal written to the Target setting sheet: forecast {company.forecast:,}, "
-        f"recommended {low:,} to {high:,} (base {company.recommended.base:,})."
+        f"recommended {low:,} to {high:,} (base {company.recommended.base:,}). {SAVE_NOTE}"
     )
 
 
 def _split(host: RibbonHost) -> str:
     from salesgoal_xl.commands.split import run_split
+    from salesgoal_xl.views import split_totals_line
 
-    summary = run_split(host.workbook())
+    summary = host.run_on_workbook(run_split)
     return (
-        f"{summary.leaf_rows:,} leaf targets written, totalling {summary.total:,} "
-        f"(final target {summary.final_target:,}); {summary.changed_rows:,} rows changed."
+        f"{summary.leaf_rows:,} leaf targets written; {summary.changed_rows:,} rows changed; "
+        f"{split_totals_line(summary)}. {SAVE_NOTE}"
     )
 
 
 def _check(host: RibbonHost) -> str:
     from salesgoal_xl.commands.check import run_check
 
-    port = host.workbook()
-    outcome = run_check(port)
+    label, outcome = host.run_on_workbook(lambda port: (port.label, run_check(port)))
+    note = " (written to the Checks sheet)" if outcome.written else ""
+    report = problems_text(outcome.problems, label, note=note, max_lines=MAX_LINES_SHOWN)
     if outcome.exit_code:
-        raise ProblemsFound(outcome.problems, port.label)
-    return "Check: no problems found."
+        raise _ProblemsReportedError(f"Check:\n{report}")
+    return f"Check: {report}"
 
 
 def _guide(_host: RibbonHost) -> str:
@@ -197,15 +210,3 @@ ACTIONS: Final[Mapping[str, Action]] = MappingProxyType(
     }
 )
 """Every ribbon button's id and its command."""
-
-
-def _problems_text(name: str, found: ProblemsFound) -> str:
-    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-    problems: list[Problem] = sorted(found.problems, key=lambda p: order[p.severity])
-    errors = sum(p.severity is Severity.ERROR for p in problems)
-    warnings = sum(p.severity is Severity.WARNING for p in problems)
-    lines = [f"{name}: {errors} error(s), {warnings} warning(s) to fix first:"]
-    lines += [p.format(found.path) for p in problems[:MAX_PROBLEMS_SHOWN]]
-    if len(problems) > MAX_PROBLEMS_SHOWN:
-        lines.append(f"... and {len(problems) - MAX_PROBLEMS_SHOWN} more (Check lists them all).")
-    return "\n".join(lines)

@@ -288,6 +288,26 @@ def command_values(column: Column, values: list[Any]) -> list[Any]:
     return values
 
 
+MAX_DATE_SERIAL = 2_958_465  # 9999-12-31, Excel's last day
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+"""Day 0 of Excel's (1900) date system; day 1 is 1900-01-01 thanks to the 1900 leap-year bug."""
+
+
+def serial_date(value: Any, epoch: dt.date = EXCEL_EPOCH) -> Any:
+    """A spreadsheet date serial (a plain number) as the date it stands for; else unchanged.
+
+    Readers that see only the stored number (the part-wise reader, LibreOffice's data
+    arrays) pass the numbers of date and period columns through this. A serial outside
+    Excel's calendar (before 1900 or after 9999, or not finite) reads as the #VALUE! Excel
+    shows.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not 0 <= value <= MAX_DATE_SERIAL:
+            return "#VALUE!"
+        return epoch + dt.timedelta(days=int(value))
+    return value
+
+
 def _code_cell(value: Any) -> Any:
     if is_blank(value):
         return None if not isinstance(value, str) else value

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from salesgoal_xl.core.problems import (
     error,
 )
 from salesgoal_xl.workbook import package
-from salesgoal_xl.workbook.cells import command_values
+from salesgoal_xl.workbook.cells import EXCEL_EPOCH, command_values, serial_date
 from salesgoal_xl.workbook.door import replace_parts
 from salesgoal_xl.workbook.fill import a1_formula, cell_value, order_rows
 from salesgoal_xl.workbook.gate import inspect_package
@@ -51,7 +51,6 @@ from salesgoal_xl.workbook.schema import (
     table,
 )
 
-MAX_DATE_SERIAL = 2_958_465  # 9999-12-31, Excel's last day
 _NUMERIC = (ColumnType.MONEY, ColumnType.NUMBER, ColumnType.PERCENT, ColumnType.INTEGER)
 _DATE1904 = re.compile(rb'date1904="(1|true)"')
 
@@ -79,7 +78,7 @@ class PackagePort(StagedWrites):
         self._tables = package.locate_tables(self._archive)
         self._strings: list[str] | None = None
         self._dates: frozenset[int] | None = None  # styles that show a number as a date
-        self._epoch = date(1904, 1, 1) if self._date1904() else date(1899, 12, 30)
+        self._epoch = date(1904, 1, 1) if self._date1904() else EXCEL_EPOCH
         self.fast_writes: list[str] = []
 
     def _date1904(self) -> bool:
@@ -165,13 +164,9 @@ class PackagePort(StagedWrites):
         return match.names, match.letters
 
     def _date(self, value: Any) -> Any:
-        """A date cell's serial number as the day, as openpyxl reads it; a serial outside
-        Excel's calendar (before 1900 or after 9999) reads as the #VALUE! Excel shows."""
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            if not 0 <= value <= MAX_DATE_SERIAL:
-                return "#VALUE!"
-            return self._epoch + timedelta(days=int(value))
-        return value
+        """A date cell's serial number as the day, as openpyxl reads it (`cells.serial_date`:
+        a serial outside Excel's calendar reads as the #VALUE! Excel shows)."""
+        return serial_date(value, self._epoch)
 
     def commit(self) -> None:
         """Rewrite the staged tables' parts (or hand them to FilePort) in one atomic save."""

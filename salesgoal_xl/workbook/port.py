@@ -1,9 +1,9 @@
 """The workbook port: the few things a command may ask of a workbook, whoever holds it.
 
 Commands (propose, split, check, ...) talk only to this protocol. The CLI drives them through
-the file adapter (openpyxl, `salesgoal_xl.workbook`), the Excel ribbon through the xlwings
-adapter (`salesgoal_xl.addin`), and tests through `MemoryPort`. No command imports openpyxl
-or xlwings.
+the file adapters (`package_port`, `file_port`), the Excel ribbon through the live adapter
+(`live.LivePort`, over xlwings in `salesgoal_xl.addin`), and tests through `MemoryPort` and
+LibreOffice. No command imports openpyxl or xlwings.
 """
 
 from __future__ import annotations

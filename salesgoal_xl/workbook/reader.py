@@ -9,7 +9,7 @@ the table) travel beside it in `TableRead`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,11 +99,15 @@ def find_table(wb: Workbook, name: str) -> tuple[Worksheet, Any] | None:
 
 def workbook_language(wb: Workbook) -> str:
     """The workbook's language: its Language setting, else guessed from sheet names."""
-    settings = read_table(wb, "tblSettings", lang="en")
+    return language_of(read_table(wb, "tblSettings", lang="en"), [ws.title for ws in wb.worksheets])
+
+
+def language_of(settings: TableRead, sheet_titles: Iterable[str]) -> str:
+    """The language of a workbook with these settings and sheets (any reader's `TableRead`)."""
     if settings.found and "language" in _setting_rows(settings):
         values, _ = read_settings(settings)
         return str(values["language"])
-    titles = {ws.title for ws in wb.worksheets}
+    titles = set(sheet_titles)
     for lang in LANGUAGES[1:]:
         if any(sheet.label.get(lang) in titles for sheet in SHEETS_BY_KEY.values()):
             return lang
@@ -128,6 +132,11 @@ def _cell(ws: Worksheet, row: int, col: int) -> Any:
     # ws.cell() and ws.iter_rows() create every cell they visit; a table claiming a million
     # rows would then allocate millions of empty cells, so look cells up without creating.
     return ws._cells.get((row, col))
+
+
+def missing_table(name: str, lang: str) -> TableRead:
+    """What a reader gives for a table that is not in the workbook (`found` False)."""
+    return _missing(name, lang)
 
 
 def _missing(name: str, lang: str) -> TableRead:
@@ -183,8 +192,17 @@ def read_table(wb: Workbook, name: str, *, lang: str | None = None) -> TableRead
         return read
 
     columns = _match_headers(ws, tbl, spec, read, (min_col, min_row, max_col), header_rows, lang)
-    _read_rows(ws, read, columns, first_data, n_rows)
+    read_rows(read, columns, first_data, n_rows, lambda row, col: _cell_fact(ws, row, col))
     return read
+
+
+def _cell_fact(ws: Worksheet, row: int, col: int) -> tuple[Any, str]:
+    """A cell's value and kind ('f' formula, 'e' error, '' otherwise) as `read_rows` wants."""
+    cell = _cell(ws, row, col)
+    if cell is None or cell.value is None:
+        return None, ""
+    kind = cell.data_type
+    return cell.value, kind if kind in ("f", "e") else ""
 
 
 def too_many_rows(spec: Table, n_rows: int, sheet: str, ref: str) -> Problem:
@@ -219,7 +237,18 @@ def _match_headers(
         if text is None and col - min_col < len(table_columns):
             text = table_columns[col - min_col].name
         texts.append(text)
-    match = match_headers(spec, texts, min_col, min_row, ws.title, lang)
+    return headers_into_read(read, texts, (min_col, min_row), lang)
+
+
+def headers_into_read(
+    read: TableRead, texts: Sequence[object | None], origin: tuple[int, int], lang: str
+) -> dict[int, str]:
+    """Match a table's header texts (`headers.match_headers`) into `read`: its keys, letters,
+    extra columns and header problems. `origin` is (first column, header row), 1-based.
+    Returns the frame column name of each sheet column number; every reader that fills a
+    `TableRead` (the openpyxl one, the live one) goes through here."""
+    min_col, min_row = origin
+    match = match_headers(read.spec, texts, min_col, min_row, read.data.sheet, lang)
     read.problems.extend(match.problems)
     read.header_cells.update(match.header_cells)
     read.data.letters = {**read.data.letters, **match.letters}
@@ -227,10 +256,18 @@ def _match_headers(
     return {min_col + offset: name for offset, name in enumerate(match.names)}
 
 
-def _read_rows(
-    ws: Worksheet, read: TableRead, columns: dict[int, str], first_row: int, n_rows: int
+def read_rows(
+    read: TableRead,
+    columns: dict[int, str],
+    first_row: int,
+    n_rows: int,
+    cell_at: Callable[[int, int], tuple[Any, str]],
 ) -> None:
-    """Fill the frame from the table's own cells only; note formulas, errors and blank rows."""
+    """Fill the frame from the table's own cells only; note formulas, errors and blank rows.
+
+    `cell_at(row, column)` gives a cell's stored value and kind ('f': the value is the
+    formula, 'e': an error value, '' otherwise); every reader of a `TableRead` passes its own.
+    """
     values: dict[str, list[Any]] = {name: [None] * n_rows for name in columns.values()}
     formulas: set[tuple[int, str]] = set()
     errors: set[tuple[int, str]] = set()
@@ -241,13 +278,9 @@ def _read_rows(
         row = first_row + i
         has_value = False
         for col, name in columns.items():
-            cell = _cell(ws, row, col)
-            if cell is None:
-                continue
-            value = cell.value
+            value, kind = cell_at(row, col)
             if value is None:
                 continue
-            kind = cell.data_type
             if kind == "f":
                 formulas.add((i, name))
                 value = _formula_text(value)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import pytest
@@ -17,6 +19,7 @@ from salesgoal_xl.commands.propose import run_propose
 from salesgoal_xl.workbook.port import MemoryPort, WorkbookPort
 from tests.commands.test_propose_split import demo_port
 
+T = TypeVar("T")
 NOT_BUILT = (
     "import_actuals",
     "import_history",
@@ -39,9 +42,9 @@ class FakeHost:
     alerts: list[tuple[str, str]] = field(default_factory=list)
     opened: list[Path] = field(default_factory=list)
 
-    def workbook(self) -> WorkbookPort:
+    def run_on_workbook(self, command: Callable[[WorkbookPort], T]) -> T:
         assert self.port is not None
-        return self.port
+        return command(self.port)
 
     def ask_new_plan(self) -> NewPlanRequest | None:
         return self.new_plan
@@ -132,7 +135,7 @@ def test_unknown_id_and_internal_errors_are_one_readable_message() -> None:
     assert unknown.status is Status.FAILED and "no button 'nope'" in unknown.message
 
     class BrokenHost(FakeHost):
-        def workbook(self) -> WorkbookPort:
+        def run_on_workbook(self, command: Callable[[WorkbookPort], T]) -> T:
             raise RuntimeError("disk on fire")
 
     broken = on_action("split", BrokenHost())

@@ -1,0 +1,141 @@
+"""Excel as a live workbook, through xlwings' open-source part (no PRO feature, no key).
+
+`XlwingsWorkbook` implements `workbook.live.LiveWorkbook` over an `xw.Book` (in the add-in,
+`xw.Book.caller()`, the workbook a button was pressed in). Each method is a call or two:
+a table is read with `table.range.options(ndim=2, err_to_str=True).value` plus its
+`.formula`, written with one `.value` assignment into the new data body after
+`Table.resize`; the application's `screen_updating`, `calculation` and `status_bar` are
+paused and put back; `app.alert` is the message box. Values follow xlwings' conventions
+(floats, None for empty cells, datetimes for date cells). Only real Excel runs it; the
+tests use a recording double that follows the same conventions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Final
+
+from salesgoal_xl.workbook.live import LiveBlock, LiveTable
+
+TITLE: Final = "Sales Goals"
+
+
+@dataclass(frozen=True)
+class ExcelState:
+    """What `pause` found, for `resume` to put back."""
+
+    screen_updating: bool
+    calculation: str
+    status_bar: str | bool  # False: Excel's own
+
+
+class XlwingsWorkbook:
+    """An open Excel workbook as a `LiveWorkbook`."""
+
+    def __init__(self, book: Any) -> None:
+        self._book = book
+        self._app = book.app
+        self._tables: dict[str, Any] | None = None
+
+    @classmethod
+    def caller(cls) -> XlwingsWorkbook:
+        """The workbook whose button started this Python call."""
+        import xlwings as xw
+
+        return cls(xw.Book.caller())
+
+    @property
+    def name(self) -> str:
+        return str(self._book.name)
+
+    def sheet_names(self) -> tuple[str, ...]:
+        return tuple(str(sheet.name) for sheet in self._book.sheets)
+
+    def _all_tables(self) -> dict[str, Any]:
+        if self._tables is None:
+            self._tables = {
+                str(tbl.name): tbl for sheet in self._book.sheets for tbl in sheet.tables
+            }
+        return self._tables
+
+    def table_names(self) -> tuple[str, ...]:
+        return tuple(self._all_tables())
+
+    def read_table(self, name: str) -> LiveTable:
+        tbl = self._all_tables()[name]
+        cells = tbl.range
+        values = cells.options(ndim=2, err_to_str=True).value
+        formulas = {
+            (r, c): text
+            for r, row in enumerate(_grid(cells.formula))
+            for c, text in enumerate(row)
+            if isinstance(text, str) and text.startswith("=") and len(text) > 1
+        }
+        return LiveTable(name, str(tbl.parent.name), cells.row, cells.column, values, formulas)
+
+    def write_table(self, name: str, block: LiveBlock) -> None:
+        tbl = self._all_tables()[name]
+        sheet, header = tbl.parent, tbl.header_row_range
+        top, left, width = header.row, header.column, header.shape[1]
+        old_body = tbl.data_body_range
+        old_rows = old_body.shape[0] if old_body is not None else 0
+        rows = [list(r) for r in block.rows] or [[None] * width]
+        for (r, c), text in block.formulas.items():
+            rows[r][c] = text
+        excel = [
+            [_excel_value(v, (r, c) in block.formulas) for c, v in enumerate(row)]
+            for r, row in enumerate(rows)
+        ]
+        tbl.resize(sheet.range((top, left), (top + len(rows), left + width - 1)))
+        sheet.range((top + 1, left), (top + len(rows), left + width - 1)).value = excel
+        if old_rows > len(rows):
+            sheet.range(
+                (top + len(rows) + 1, left), (top + old_rows, left + width - 1)
+            ).clear_contents()
+
+    def cells_below(self, name: str, count: int) -> list[list[Any]]:
+        tbl = self._all_tables()[name]
+        cells = tbl.range
+        top, left = cells.row + cells.shape[0], cells.column
+        below = tbl.parent.range((top, left), (top + count - 1, left + cells.shape[1] - 1))
+        return list(below.options(ndim=2).value)
+
+    def pause(self) -> object:
+        app = self._app
+        state = ExcelState(bool(app.screen_updating), str(app.calculation), app.status_bar)
+        self._app.screen_updating = False
+        self._app.calculation = "manual"
+        return state
+
+    def resume(self, state: object) -> None:
+        assert isinstance(state, ExcelState)
+        self._app.calculation = state.calculation
+        self._app.screen_updating = state.screen_updating
+        self._app.status_bar = state.status_bar
+
+    def status(self, text: str | None) -> None:
+        self._app.status_bar = False if text is None else text  # False: Excel's own again
+
+    def alert(self, text: str, level: str) -> None:
+        self._app.alert(text, title=TITLE, mode="critical" if level == "error" else "info")
+
+    def confirm(self, text: str) -> bool:
+        return bool(self._app.alert(text, title=TITLE, buttons="yes_no") == "yes")
+
+
+def _grid(formula: Any) -> list[list[Any]]:
+    """`Range.formula` as rows (xlwings gives one text for a single cell)."""
+    if isinstance(formula, str):
+        return [[formula]]
+    return [list(row) if isinstance(row, list | tuple) else [row] for row in formula]
+
+
+# Text Excel would read as something else when assigned through Range.Value (a formula, a
+# number, a date such as '2026-01'): a leading apostrophe keeps it text, as typing does.
+def _excel_value(value: Any, formula: bool) -> Any:
+    if formula or not isinstance(value, str):
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return dt.datetime.combine(value, dt.time(0))  # xlwings writes datetimes
+        return value
+    return "'" + value if value else None

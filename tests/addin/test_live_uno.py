@@ -1,0 +1,277 @@
+"""The live path on a real spreadsheet engine: split and check run in headless LibreOffice
+through UNO leave the same tables, and report the same problems, as the CLI on the file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from salesgoal_xl.addin.live_uno import UnoWorkbook, api_formula, excel_formula
+from salesgoal_xl.commands.check import run_check
+from salesgoal_xl.commands.propose import run_propose
+from salesgoal_xl.commands.split import run_split
+from salesgoal_xl.core.problems import Problem, ProblemsFound
+from salesgoal_xl.workbook.live import LiveBlock, LiveTable, run_live
+from salesgoal_xl.workbook.schema import TABLES
+from tests import libreoffice
+from tests.addin.live_plans import broken_plan
+
+pytestmark = pytest.mark.libreoffice
+
+
+def salesgoal(*args: str) -> subprocess.CompletedProcess[str]:
+    """The `salesgoal` CLI, as a person runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "salesgoal_xl.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def office() -> Iterator[libreoffice.HeadlessOffice]:
+    """One private headless soffice for the module, killed at the end whatever happens."""
+    libreoffice.soffice()
+    running = libreoffice.HeadlessOffice()
+    try:
+        yield running.start()
+    finally:
+        running.close()
+
+
+@pytest.fixture(scope="module")
+def demo_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The split demo plan: `salesgoal demo X --force; salesgoal propose X --final base`."""
+    plan = tmp_path_factory.mktemp("demo") / "plan.xlsx"
+    for args in (("demo", str(plan), "--force"), ("propose", str(plan), "--final", "base")):
+        done = salesgoal(*args)
+        assert done.returncode == 0, done.stderr
+    return plan
+
+
+def open_book(office: libreoffice.HeadlessOffice, path: Path) -> tuple[Any, UnoWorkbook]:
+    document = office.load(path)
+    return document, UnoWorkbook(document)
+
+
+def all_tables(book: UnoWorkbook) -> dict[str, LiveTable]:
+    """Every table of the document, values as Calc computed them."""
+    return {name: book.read_table(name) for name in book.table_names()}
+
+
+def assert_same_tables(live: dict[str, LiveTable], cli: dict[str, LiveTable]) -> None:
+    """Equal table by table, cell by cell (values, and which cells hold formulas)."""
+    assert sorted(live) == sorted(cli)
+    for name in sorted(live):
+        a, b = live[name], cli[name]
+        assert (a.sheet, a.top, a.left, a.ref) == (b.sheet, b.top, b.left, b.ref), name
+        assert len(a.values) == len(b.values), name
+        for r, (row_a, row_b) in enumerate(zip(a.values, b.values, strict=True)):
+            assert list(row_a) == list(row_b), f"{name} row {r}: {row_a} != {row_b}"
+        assert sorted(a.formulas) == sorted(b.formulas), name
+
+
+def problem_rows(problems: list[Problem] | list[dict[str, Any]]) -> list[tuple[str, ...]]:
+    """Problems as comparable rows: severity, code, sheet, cell, message."""
+    rows = []
+    for p in problems:
+        if isinstance(p, Problem):
+            rows.append((p.severity.value, p.code.value, p.sheet, p.cell, p.message))
+        else:
+            rows.append((p["severity"], p["code"], p["sheet"], p["cell"], p["message"]))
+    return sorted(rows)
+
+
+def cli_problems(path: Path) -> list[dict[str, Any]]:
+    done = salesgoal("check", str(path), "--json")
+    assert done.returncode in (0, 1), done.stderr
+    return list(json.loads(done.stdout)["problems"])
+
+
+def test_split_and_check_live_leave_the_tables_the_cli_leaves(
+    office: libreoffice.HeadlessOffice, demo_plan: Path, tmp_path: Path
+) -> None:
+    """Split then check, run live in LibreOffice, leave every table as the CLI leaves the file."""
+    cli_copy, live_copy = tmp_path / "cli.xlsx", tmp_path / "live.xlsx"
+    shutil.copy(demo_plan, cli_copy)
+    shutil.copy(demo_plan, live_copy)
+    assert salesgoal("split", str(cli_copy)).returncode == 0
+    cli_check = cli_problems(cli_copy)
+
+    live_doc, book = open_book(office, live_copy)
+    cli_doc, cli_book = open_book(office, cli_copy)
+    try:
+        before = book.read_table("tblTargets")
+        summary = run_live(book, run_split)
+        outcome = run_live(book, run_check)
+        assert summary.leaf_rows > 1000 and len(before.values) == 2  # it did write a table
+        assert problem_rows(outcome.problems) == problem_rows(cli_check)
+        assert_same_tables(all_tables(book), all_tables(cli_book))
+        assert book.calculation_automatic and not book.controllers_locked
+        assert book.status_log[-1] is None  # the status bar is Calc's again
+        assert any("writing leaf targets" in (s or "") for s in book.status_log)
+    finally:
+        live_doc.close(True)
+        cli_doc.close(True)
+
+
+def test_check_live_reports_the_problems_the_cli_reports(
+    office: libreoffice.HeadlessOffice, demo_plan: Path, tmp_path: Path
+) -> None:
+    """On a plan with broken cells, check live names the same problems at the same cells."""
+    broken = broken_plan(demo_plan, tmp_path)
+    live_copy = tmp_path / "broken-live.xlsx"
+    shutil.copy(broken, live_copy)
+    expected = cli_problems(broken)
+    assert {"NOT_A_NUMBER", "NUMBER_AS_TEXT", "LOCALE_NUMBER", "FORMULA_IN_INPUT"} <= {
+        p["code"] for p in expected
+    }
+    document, book = open_book(office, live_copy)
+    try:
+        outcome = run_live(book, run_check)
+        assert problem_rows(outcome.problems) == problem_rows(expected)
+        assert outcome.written
+        logged = book.read_table("tblChecks").values
+        assert len(logged) - 1 == len(expected)
+        assert {row[1] for row in logged[1:]} == {p["code"] for p in expected}
+    finally:
+        document.close(True)
+
+
+def test_split_refused_live_writes_nothing_and_restores_calc(
+    office: libreoffice.HeadlessOffice, demo_plan: Path, tmp_path: Path
+) -> None:
+    """A split the inputs refuse names the cells, writes nothing and gives Calc back as it was."""
+    broken = broken_plan(demo_plan, tmp_path)
+    document, book = open_book(office, broken)
+    try:
+        before = all_tables(book)
+        with pytest.raises(ProblemsFound) as refused:
+            run_live(book, run_split)
+        cells = {(p.sheet, p.cell) for p in refused.value.problems}
+        assert ("Settings", _cell_of(before["tblReps"], 1, "Capacity")) in cells
+        assert_same_tables(all_tables(book), before)
+        assert book.calculation_automatic and not book.controllers_locked
+        assert book.status_log[-1] is None
+    finally:
+        document.close(True)
+
+
+class FailsAfterWriting:
+    """A live workbook whose first table write goes into Calc and then fails (as a program
+    failing half-way through would): the port must put the old rows back."""
+
+    def __init__(self, book: UnoWorkbook) -> None:
+        self.book = book
+        self.failed = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.book, name)
+
+    @property
+    def name(self) -> str:
+        return self.book.name
+
+    def write_table(self, name: str, block: LiveBlock) -> None:
+        self.book.write_table(name, block)
+        if not self.failed:
+            self.failed = True
+            raise RuntimeError("Calc stopped answering")
+
+
+def test_a_write_failing_half_way_leaves_the_table_as_it_was(
+    office: libreoffice.HeadlessOffice, demo_plan: Path, tmp_path: Path
+) -> None:
+    """When the program fails during the write, the table gets its old rows back."""
+    copy = tmp_path / "fails.xlsx"
+    shutil.copy(demo_plan, copy)
+    document, book = open_book(office, copy)
+    try:
+        before = all_tables(book)
+        failing = FailsAfterWriting(book)
+        with pytest.raises(RuntimeError, match="stopped answering"):
+            run_live(failing, run_split)
+        assert failing.failed
+        assert_same_tables(all_tables(book), before)
+        assert book.calculation_automatic and not book.controllers_locked
+        assert book.status_log[-1] is None
+    finally:
+        document.close(True)
+
+
+def _cell_of(table: LiveTable, row: int, header: str) -> str:
+    """The A1 address of data row `row` (0-based) under `header`."""
+    from salesgoal_xl.workbook.package import column_letter
+
+    column = list(table.values[0]).index(header)
+    return f"{column_letter(table.left + column)}{table.top + 1 + row}"
+
+
+def test_formulas_cross_between_excel_and_calc_grammar() -> None:
+    """Argument separators swap outside string literals only, both ways."""
+    excel = '=IF(OR(N(C5)=0,I5=""),"a,b",I5/C5)'
+    assert api_formula(excel) == '=IF(OR(N(C5)=0;I5="");"a,b";I5/C5)'
+    assert excel_formula(api_formula(excel)) == excel
+
+
+def test_every_schema_table_is_a_database_range(
+    office: libreoffice.HeadlessOffice, demo_plan: Path
+) -> None:
+    """Calc shows each Excel table of a plan as a database range of the same name."""
+    document, book = open_book(office, demo_plan)
+    try:
+        assert {t.name for t in TABLES} <= set(book.table_names())
+        assert book.name == "plan.xlsx"
+    finally:
+        document.close(True)
+
+
+def test_split_live_refuses_to_grow_over_a_value_below_the_table(
+    office: libreoffice.HeadlessOffice, demo_plan: Path, tmp_path: Path
+) -> None:
+    """A note typed below tblTargets in Calc stops split before it writes, at that cell."""
+    copy = tmp_path / "note.xlsx"
+    shutil.copy(demo_plan, copy)
+    document, book = open_book(office, copy)
+    try:
+        document.Sheets.getByName("Targets").getCellRangeByName("D40").setString("my note")
+        before = all_tables(book)
+        with pytest.raises(ProblemsFound) as refused:
+            run_live(book, run_split)
+        assert [(p.code.value, p.sheet, p.cell) for p in refused.value.problems] == [
+            ("ROWS_OUTSIDE_TABLE", "Targets", "D40")
+        ]
+        assert_same_tables(all_tables(book), before)
+        assert book.calculation_automatic and not book.controllers_locked
+        assert book.status_log[-1] is None
+    finally:
+        document.close(True)
+
+
+def test_propose_live_leaves_the_tables_the_cli_leaves(
+    office: libreoffice.HeadlessOffice, tmp_path: Path
+) -> None:
+    """Propose with a final target, run live in LibreOffice, writes what the CLI writes."""
+    fresh, cli_copy = tmp_path / "fresh.xlsx", tmp_path / "cli.xlsx"
+    assert salesgoal("demo", str(fresh), "--force").returncode == 0
+    shutil.copy(fresh, cli_copy)
+    assert salesgoal("propose", str(cli_copy), "--final", "base").returncode == 0
+    live_doc, book = open_book(office, fresh)
+    cli_doc, cli_book = open_book(office, cli_copy)
+    try:
+        summary = run_live(book, lambda port: run_propose(port, final="base"))
+        assert summary is not None and summary.written
+        assert_same_tables(all_tables(book), all_tables(cli_book))
+        assert book.calculation_automatic and not book.controllers_locked
+    finally:
+        live_doc.close(True)
+        cli_doc.close(True)
