@@ -49,9 +49,8 @@ from salesgoal_xl.core.problems import (
     Severity,
     error,
 )
-from salesgoal_xl.workbook.cells import is_blank, parse_period
+from salesgoal_xl.workbook.cells import error_value_problem, is_blank, parse_period
 from salesgoal_xl.workbook.port import TableData, WorkbookPort
-from salesgoal_xl.workbook.reader import ERROR_LITERALS
 
 KNOWN_KPIS = ("attainment", "growth", "deals")
 """What a tblKpis row can measure: attainment to date, growth versus the same months last year,
@@ -275,13 +274,9 @@ def _actuals(
 def _bad_period(value: object, label: str) -> tuple[ProblemCode, str, str] | None:
     """The checks' codes for a period cell that is no period: an Excel error value, or text
     that is neither a month nor an ISO week (the same cell check names)."""
-    if isinstance(value, str) and value.strip() in ERROR_LITERALS:
-        return (
-            ProblemCode.ERROR_VALUE,
-            f"Period holds the error {value}",
-            "type the value itself; an error usually comes from a pasted formula whose source "
-            "was deleted",
-        )
+    error_value = error_value_problem(value, "Period")
+    if error_value is not None:
+        return error_value
     if parse_period(label) is None:
         return (
             ProblemCode.BAD_PERIOD,

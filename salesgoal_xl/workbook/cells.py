@@ -151,11 +151,8 @@ ERROR_LITERALS = frozenset(
 """Excel's error values as text (what a cached error or a pasted one reads as)."""
 
 
-def date_problem(value: Any, label: str) -> tuple[ProblemCode, str, str] | None:
-    """What is wrong with `value` in a date cell labelled `label`, or None for a date (or a
-    blank, or ISO text like 2026-04-01). The one policy for dates in cells."""
-    if is_blank(value) or isinstance(value, dt.date):
-        return None
+def error_value_problem(value: Any, label: str) -> tuple[ProblemCode, str, str] | None:
+    """ERROR_VALUE when `value` is one of Excel's error values (#REF!, #VALUE!, ...)."""
     if isinstance(value, str) and value.strip() in ERROR_LITERALS:
         return (
             ProblemCode.ERROR_VALUE,
@@ -163,6 +160,17 @@ def date_problem(value: Any, label: str) -> tuple[ProblemCode, str, str] | None:
             "type the value itself; an error usually comes from a pasted formula whose "
             "source was deleted",
         )
+    return None
+
+
+def date_problem(value: Any, label: str) -> tuple[ProblemCode, str, str] | None:
+    """What is wrong with `value` in a date cell labelled `label`, or None for a date (or a
+    blank, or ISO text like 2026-04-01). The one policy for dates in cells."""
+    if is_blank(value) or isinstance(value, dt.date):
+        return None
+    error_value = error_value_problem(value, label)
+    if error_value is not None:
+        return error_value
     if isinstance(value, str):
         try:
             dt.date.fromisoformat(value.strip()[:10])

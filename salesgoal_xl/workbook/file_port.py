@@ -12,11 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from salesgoal_xl.core.problems import (
-    Category,
     Problem,
     ProblemCode,
     ProblemsFound,
-    Severity,
     error,
 )
 from salesgoal_xl.workbook.door import save_atomically
@@ -32,7 +30,7 @@ from salesgoal_xl.workbook.reader import (
     TableRead,
     find_table,
     read_table,
-    usable_frame,
+    table_for_command,
     workbook_language,
 )
 from salesgoal_xl.workbook.schema import table
@@ -81,26 +79,7 @@ class FilePort(StagedWrites):
         return self._reads[name]
 
     def read_table(self, name: str) -> TableData:
-        raw = self.read_raw(name)
-        if not raw.found:
-            raise ProblemsFound(
-                [
-                    error(
-                        ProblemCode.MISSING_TABLE,
-                        f"table {name} is missing",
-                        sheet=raw.data.sheet,
-                        hint="copy the table back from a fresh template, or rename yours "
-                        f"back to {name}",
-                        category=Category.SCHEMA,
-                    )
-                ],
-                self.label,
-            )
-        blocking = [p for p in raw.problems if p.severity is Severity.ERROR]
-        if blocking:
-            raise ProblemsFound(blocking, self.label)
-        data = raw.data
-        return TableData(name, usable_frame(raw), data.sheet, data.first_row, dict(data.letters))
+        return table_for_command(self.read_raw(name), self.label)
 
     def commit(self) -> None:
         """Write every staged table into the workbook, then save atomically with a backup."""

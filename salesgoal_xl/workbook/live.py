@@ -28,7 +28,6 @@ from salesgoal_xl.core.problems import (
     Problem,
     ProblemCode,
     ProblemsFound,
-    Severity,
     error,
 )
 from salesgoal_xl.workbook.cells import serial_date
@@ -41,8 +40,8 @@ from salesgoal_xl.workbook.reader import (
     language_of,
     missing_table,
     read_rows,
+    table_for_command,
     too_many_rows,
-    usable_frame,
 )
 from salesgoal_xl.workbook.schema import SHEETS_BY_KEY, ColumnType, Role, table
 
@@ -207,26 +206,7 @@ class LivePort:
         return self._reads[name].raw
 
     def read_table(self, name: str) -> TableData:
-        raw = self.read_raw(name)
-        if not raw.found:
-            raise ProblemsFound(
-                [
-                    error(
-                        ProblemCode.MISSING_TABLE,
-                        f"table {name} is missing",
-                        sheet=raw.data.sheet,
-                        hint="copy the table back from a fresh template, or rename yours "
-                        f"back to {name}",
-                        category=Category.SCHEMA,
-                    )
-                ],
-                self.label,
-            )
-        blocking = [p for p in raw.problems if p.severity is Severity.ERROR]
-        if blocking:
-            raise ProblemsFound(blocking, self.label)
-        data = raw.data
-        return TableData(name, usable_frame(raw), data.sheet, data.first_row, dict(data.letters))
+        return table_for_command(self.read_raw(name), self.label)
 
     def write_table(self, name: str, frame: pd.DataFrame) -> None:
         """Stage new rows for a table the program owns; user tables are refused."""

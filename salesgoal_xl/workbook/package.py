@@ -90,12 +90,17 @@ def _rels(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
     rels_part = posixpath.join(folder, "_rels", name + ".rels")
     if rels_part not in archive.namelist():
         return {}
-    root = SafeET.fromstring(archive.read(rels_part))
+    return relationships(folder, archive.read(rels_part))
+
+
+def relationships(folder: str, rels_xml: bytes) -> dict[str, str]:
+    """A .rels part's internal targets by relationship id, as package paths resolved against
+    `folder` (the folder of the part the relationships belong to); external links skipped."""
     out = {}
-    for rel in root.iter(f"{_PKG_REL}Relationship"):
-        target = rel.get("Target", "")
+    for rel in SafeET.fromstring(rels_xml).iter(f"{_PKG_REL}Relationship"):
         if rel.get("TargetMode") == "External":
             continue
+        target = rel.get("Target", "")
         path = (
             target.lstrip("/")
             if target.startswith("/")

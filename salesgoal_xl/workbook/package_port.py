@@ -145,11 +145,10 @@ class PackagePort(StagedWrites):
                 frame[column.key] = None
                 continue
             values = frame[column.key].tolist()
-            if column.type in (ColumnType.DATE, ColumnType.PERIOD):
-                # Dates are serial numbers in the XML; Excel turns a typed '2026-04' into one.
-                values = [self._date(v) for v in values]
-            else:  # a date typed into a number or text cell is a date, as openpyxl reads it
-                values = [self._date(v) if isinstance(v, package.DateSerial) else v for v in values]
+            # Dates are serial numbers in the XML (Excel turns a typed '2026-04' into one); a
+            # number is a date where its cell's style shows a date, in any column, exactly as
+            # openpyxl reads it, so a plain number in a date column stays a number to name.
+            values = [self._date(v) if isinstance(v, package.DateSerial) else v for v in values]
             frame[column.key] = command_values(column, values)
         return TableData(name, frame, part.sheet_name, header_row + 1, letters)
 
@@ -157,8 +156,12 @@ class PackagePort(StagedWrites):
         """Frame column names (schema keys, or the user's header) and schema-key letters, from
         the one matcher (`headers.match_headers`); a header problem that keeps a command from
         reading the table is raised, as the openpyxl reader reports it."""
-        first_col, header_row, _, _ = part.bounds
-        match = match_headers(spec, part.headers, first_col, header_row, part.sheet_name)
+        first_col, header_row, last_col, _ = part.bounds
+        # The range decides the columns (as openpyxl reads it): a table whose range was made
+        # narrower than its column list keeps only the columns inside the range.
+        width = last_col - first_col + 1
+        headers = [*part.headers[:width], *[None] * (width - len(part.headers))]
+        match = match_headers(spec, headers, first_col, header_row, part.sheet_name)
         if match.errors:
             raise ProblemsFound(match.errors, self.label)
         return match.names, match.letters

@@ -22,6 +22,8 @@ from salesgoal_xl.core.problems import (
     Category,
     Problem,
     ProblemCode,
+    ProblemsFound,
+    Severity,
     error,
     warning,
 )
@@ -500,3 +502,27 @@ def read_tables(wb: Workbook, names: Iterable[str] | None = None) -> dict[str, T
     lang = workbook_language(wb)
     wanted = list(names) if names is not None else [t.name for t in TABLES]
     return {name: read_table(wb, name, lang=lang) for name in wanted}
+
+
+def table_for_command(raw: TableRead, label: str) -> TableData:
+    """What a command gets from a table read with its cell facts: the usable frame, or the
+    refusal (the table is missing, or its structure has an error) naming where."""
+    if not raw.found:
+        raise ProblemsFound(
+            [
+                error(
+                    ProblemCode.MISSING_TABLE,
+                    f"table {raw.name} is missing",
+                    sheet=raw.data.sheet,
+                    hint="copy the table back from a fresh template, or rename yours "
+                    f"back to {raw.name}",
+                    category=Category.SCHEMA,
+                )
+            ],
+            label,
+        )
+    blocking = [p for p in raw.problems if p.severity is Severity.ERROR]
+    if blocking:
+        raise ProblemsFound(blocking, label)
+    data = raw.data
+    return TableData(raw.name, usable_frame(raw), data.sheet, data.first_row, dict(data.letters))

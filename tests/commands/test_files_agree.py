@@ -148,7 +148,8 @@ FILE_VALUES = st.one_of(
     st.sampled_from(
         ["", " ", "n/a", "#REF!", "1.234,50", "62,481,800", "2026-13", "全公司", "=1+1"]
     ),
-    st.text(max_size=12),
+    # text openpyxl can write into a cell (no control characters: Excel cannot hold them)
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12),
 )
 
 

@@ -17,10 +17,10 @@ from defusedxml import ElementTree as SafeET
 
 from salesgoal_xl.workbook.calc.parse import column_number
 from salesgoal_xl.workbook.calc.values import ERROR_CODES, ExcelError
+from salesgoal_xl.workbook.package import relationships
 
 _MAIN: Final = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL: Final = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG_REL: Final = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 ReadPart = Callable[[str], bytes | None]
 
@@ -109,20 +109,7 @@ class Book:
     def _rels(self, part: str) -> dict[str, str]:
         folder, name = posixpath.split(part)
         data = self._read(posixpath.join(folder, "_rels", name + ".rels"))
-        if data is None:
-            return {}
-        out = {}
-        for rel in SafeET.fromstring(data).iter(f"{_PKG_REL}Relationship"):
-            if rel.get("TargetMode") == "External":
-                continue
-            target = rel.get("Target", "")
-            path = (
-                target.lstrip("/")
-                if target.startswith("/")
-                else posixpath.normpath(posixpath.join(folder, target))
-            )
-            out[rel.get("Id", "")] = path
-        return out
+        return {} if data is None else relationships(folder, data)
 
     def _tables(self) -> dict[str, TableSpan]:
         found: dict[str, TableSpan] = {}
