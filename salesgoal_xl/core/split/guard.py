@@ -148,7 +148,19 @@ def apply_guard_rails(
         for position, row in enumerate(index):
             result[row] = int(spread[position])
         team_reasons = _team_reasons(
-            reps, index, result, units, years, rails, unit, months, ramp, keep, held, method
+            reps,
+            index,
+            result,
+            units,
+            years,
+            rails,
+            (floors, caps),
+            unit,
+            months,
+            ramp,
+            keep,
+            held,
+            method,
         )
         for row, reason in zip(index, team_reasons, strict=True):
             reasons[row] = reason
@@ -221,6 +233,7 @@ def _team_reasons(
     before: npt.NDArray[np.int64],
     years: RepYears,
     rails: GuardRails,
+    bounds: tuple[list[int | None], list[int | None]],
     unit: Fraction,
     months: Sequence[str],
     ramp: Sequence[float],
@@ -228,7 +241,9 @@ def _team_reasons(
     held: bool,
     method: str,
 ) -> list[str]:
-    floors, caps = _bounds(index, years, rails, unit)
+    """Each team rep's reason; `bounds` are the team's floors and caps in units, as
+    `apply_guard_rails` gave them to the re-spread."""
+    floors, caps = bounds
     reasons = []
     for position, i in enumerate(index):
         cap, low = caps[position], floors[position]
