@@ -71,7 +71,9 @@ app = typer.Typer(
         "The steps, in order: new (or demo) builds the workbook; import-org and "
         "import-history bring in your organisation and past sales; propose suggests the "
         "company target; type or pick the final target; split turns it into exact leaf "
-        "targets; import-actuals loads what was sold. check lists what is wrong, or what "
+        "targets; import-actuals loads what was sold; evaluate tracks and scores it; adjust "
+        "applies approved target changes from the adjustment log. check lists what is "
+        "wrong, or what "
         "is still to do, at any step.\n\n"
         "Exit codes: 0 done (or clean); 1 the workbook has problems or a step still to do "
         "(listed at their cells); 2 the file cannot be read (nothing is written); 3 an "
@@ -290,6 +292,25 @@ def evaluate(
             as_json=json_out,
         )
     views.show_evaluation(summary, as_json=json_out)
+
+
+@app.command(rich_help_panel=STEPS)
+def adjust(
+    path: Annotated[Path, typer.Argument(help="The planning workbook.")],
+    dry_run: Annotated[bool, typer.Option(help="Compute and report without writing.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Apply the approved requests of the adjustment log to the targets, logged and hashed."""
+    from salesgoal_xl import views
+    from salesgoal_xl.commands.adjust import run_adjust
+
+    with console.progress_bar(not json_out) as report:
+        summary = console.run_command(
+            lambda: run_adjust(views.file_port(path, report), dry_run=dry_run),
+            path=str(path),
+            as_json=json_out,
+        )
+    views.show_adjustments(summary, as_json=json_out)
 
 
 @app.command(rich_help_panel=OTHER)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from salesgoal_xl import console
+from salesgoal_xl.commands.adjust import AdjustSummary
 from salesgoal_xl.commands.evaluate import EvaluateSummary
 from salesgoal_xl.commands.imports import ImportSummary
 from salesgoal_xl.commands.propose import ProposeSummary, scope_label
@@ -299,3 +300,43 @@ def show_evaluation(summary: EvaluateSummary | None, *, as_json: bool) -> None:
         f"{len(summary.scorecard)} scorecards; "
         + ("written." if summary.written else "dry run: nothing was written.")
     )
+
+
+def show_adjustments(summary: AdjustSummary | None, *, as_json: bool) -> None:
+    """The change summary (ready to paste into an email) and what still waits for approval."""
+    if summary is None:
+        return
+    if as_json:
+        console.print_json(
+            {
+                "written": summary.written,
+                "applied": [
+                    {k: _plain(v) for k, v in row.items()} for row in summary.applied
+                ],
+                "changes": [
+                    {k: _plain(v) for k, v in row.items()}
+                    for row in summary.changes.to_dict("records")
+                ],
+                "waiting": summary.waiting,
+                "logged_rows": summary.logged_rows,
+            }
+        )
+        return
+    console.out.print(summary.text, markup=False, highlight=False)
+    if summary.applied and summary.waiting:
+        console.out.print(f"Still waiting for approval: {', '.join(summary.waiting)}")
+    if summary.applied:
+        console.out.print(
+            f"{len(summary.applied)} adjustment(s) applied; the log holds "
+            f"{summary.logged_rows} applied row(s); "
+            + ("written." if summary.written else "dry run: nothing was written.")
+        )
+
+
+def _plain(value: object) -> object:
+    """A JSON-ready value: exact money as a number, dates as ISO text."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return value

@@ -76,7 +76,7 @@ def run_check(
     source: WorkbookPort | RawTables = port
     report(0.4, "running the checks")
     problems = opened + run_checks(source)
-    report(0.6, "trying propose, split and evaluate without saving")
+    report(0.6, "trying propose, split, evaluate and adjust without saving")
     problems += command_problems(port, problems)
     outcome = CheckOutcome(problems)
     if write and port.has_table(CHECKS_TABLE):
@@ -100,13 +100,14 @@ plan that propose and split accept is ready, so they do not make `check` exit 1.
 
 
 def command_problems(port: WorkbookPort, known: Sequence[Problem]) -> list[Problem]:
-    """What propose, split and evaluate would refuse, run as dry runs on this very workbook.
+    """What propose, split, evaluate and adjust would refuse, run as dry runs on this very workbook.
 
     `check` is the commands' dry run: the same code reads the inputs, so whatever they would
     refuse is reported here first, with the same code at the same cell. Problems the table
     checks found already are not repeated; a missing step (no history, no final target yet)
     is an info row naming the table to fill.
     """
+    from salesgoal_xl.commands.adjust import run_adjust
     from salesgoal_xl.commands.evaluate import run_evaluate
     from salesgoal_xl.commands.propose import run_propose
     from salesgoal_xl.commands.split import run_split
@@ -114,7 +115,7 @@ def command_problems(port: WorkbookPort, known: Sequence[Problem]) -> list[Probl
     seen = {_same_place(p) for p in known}
     found: list[Problem] = []
     quiet = _Quiet(port)
-    for command in (run_propose, run_split, run_evaluate):
+    for command in (run_propose, run_split, run_evaluate, run_adjust):
         try:
             command(quiet, dry_run=True)
         except ProblemsFound as refused:

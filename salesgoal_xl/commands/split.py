@@ -101,7 +101,7 @@ def build_request(port: WorkbookPort, settings: PlanSettings) -> SplitRequest:
     proposal = port.read_table("tblProposal")
     total, total_source = _final_target(proposal, settings["rounding_unit"], problems)
     rules = _rules(port.read_table("tblSplitRules"), problems)
-    locks = _locks(port.read_table("tblOverrides"), problems)
+    locks = read_locks(port.read_table("tblOverrides"), problems)
     rep_data = port.read_table("tblReps")
     reps = checked_numbers(rep_data, ("capacity", "potential"), problems)
     dates = checked_dates(rep_data, ("start_date", "end_date"), problems)
@@ -238,7 +238,8 @@ def _rules(data: TableData, problems: list[Problem]) -> dict[str, LevelRule]:
     return rules
 
 
-def _locks(data: TableData, problems: list[Problem]) -> list[Lock]:
+def read_locks(data: TableData, problems: list[Problem]) -> list[Lock]:
+    """tblOverrides as locks; a lock without a readable target is a problem at its cell."""
     locks = []
     frame = data.frame
     for row in range(len(frame)):
@@ -308,4 +309,4 @@ def _last_year_totals(request: SplitRequest) -> dict[str, dict[str, float]]:
     }
 
 
-__all__ = ["SplitResult", "SplitSummary", "build_request", "run_split"]
+__all__ = ["SplitResult", "SplitSummary", "build_request", "read_locks", "run_split"]

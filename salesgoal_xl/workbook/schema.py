@@ -13,6 +13,8 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Final
 
+from salesgoal_xl.core.adjustment import ADJUSTMENT_LEVELS
+
 LANGUAGES: Final = ("en", "zh-Hant", "zh-Hans")
 
 
@@ -171,6 +173,7 @@ METHODS: Final = ("history", "equal", "weights", "seasonal", "potential", "capac
 SPLIT_LEVELS: Final = ("time", "region", "team", "rep", "channel", "product")
 REASON_CATEGORIES: Final = ("market", "resources", "difficulty", "other")
 ADJUSTMENT_STATUSES: Final = ("draft", "requested", "approved", "rejected", "applied")
+YES_NO: Final = ("no", "yes")
 APPROVAL_STATUSES: Final = ("approved", "revoked", "superseded")
 RISK_LEVELS: Final = ("green", "amber", "red")
 SEVERITIES: Final = ("error", "warning", "info")
@@ -1077,20 +1080,29 @@ TABLES: Final[tuple[Table, ...]] = (
                 _l("Level", "層級", "层级"),
                 ColumnType.CODE,
                 required=True,
-                choices=SPLIT_LEVELS,
+                choices=ADJUSTMENT_LEVELS,
             ),
-            Column("code", _l("Code", "代碼", "代码"), ColumnType.CODE, required=True),
-            Column("period", _l("Period", "期間", "期间"), ColumnType.PERIOD),
-            Column("old_target", _l("Old target", "原目標", "原目标"), ColumnType.MONEY),
+            # Blank for the company; otherwise a region, team, rep, channel or product code.
+            Column("code", _l("Code", "代碼", "代码"), ColumnType.CODE),
             Column(
-                "new_target", _l("New target", "新目標", "新目标"), ColumnType.MONEY, required=True
+                "from_period",
+                _l("From period", "起始期間", "起始期间"),
+                ColumnType.PERIOD,
+                required=True,
             ),
             Column(
-                "delta",
-                _l("Change", "差異", "差异"),
+                "new_target",
+                _l("New yearly target", "新年度目標", "新年度目标"),
                 ColumnType.MONEY,
-                Role.FORMULA,
-                formula="=N({new_target})-N({old_target})",
+                required=True,
+                width=16,
+            ),
+            Column(
+                "keep_parent_total",
+                _l("Keep parent total", "維持上層總額", "保持上级总额"),
+                ColumnType.CODE,
+                choices=YES_NO,
+                width=12,
             ),
             Column(
                 "reason_category",
@@ -1102,13 +1114,35 @@ TABLES: Final[tuple[Table, ...]] = (
             ),
             Column("description", _l("Description", "說明", "说明"), ColumnType.TEXT, width=40),
             Column("requested_by", _l("Requested by", "申請人", "申请人"), ColumnType.TEXT),
-            Column("approved_by", _l("Approved by", "核准人", "核准人"), ColumnType.TEXT),
+            Column("approved_by", _l("Approved by", "核准人", "审批人"), ColumnType.TEXT),
             Column(
                 "status",
                 _l("Status", "狀態", "状态"),
                 ColumnType.CODE,
                 choices=ADJUSTMENT_STATUSES,
                 width=11,
+            ),
+            Column(
+                "applied_on",
+                _l("Applied on", "套用日期", "应用日期"),
+                ColumnType.DATE,
+                Role.OUTPUT,
+                width=12,
+            ),
+            Column(
+                "old_target",
+                _l("Old yearly target", "原年度目標", "原年度目标"),
+                ColumnType.MONEY,
+                Role.OUTPUT,
+                width=16,
+            ),
+            Column(
+                "delta",
+                _l("Change", "差異", "差异"),
+                ColumnType.MONEY,
+                Role.FORMULA,
+                # Blank until adjust has logged the old figure: a change from nothing means nothing.
+                formula='=IF(COUNT({old_target})=0,"",N({new_target})-N({old_target}))',
             ),
             Column(
                 "chain_hash",
@@ -1121,6 +1155,71 @@ TABLES: Final[tuple[Table, ...]] = (
         max_rows=100_000,
         owned=False,
         key_columns=("adj_id",),
+    ),
+    Table(
+        "tblAdjustmentChanges",
+        "adjustments",
+        _l("Targets moved by the last adjust", "最近一次調整變動的目標", "最近一次调整变动的目标"),
+        (
+            _out(Column("adj_id", _l("Adjustment ID", "調整編號", "调整编号"), ColumnType.CODE)),
+            _out(Column("level", _l("Level", "層級", "层级"), ColumnType.CODE)),
+            _out(Column("code", _l("Code", "代碼", "代码"), ColumnType.CODE)),
+            _out(
+                Column("from_period", _l("From period", "起始期間", "起始期间"), ColumnType.PERIOD)
+            ),
+            _out(
+                Column(
+                    "old_target",
+                    _l("Old yearly target", "原年度目標", "原年度目标"),
+                    ColumnType.MONEY,
+                    width=16,
+                )
+            ),
+            _out(
+                Column(
+                    "new_target",
+                    _l("New yearly target", "新年度目標", "新年度目标"),
+                    ColumnType.MONEY,
+                    width=16,
+                )
+            ),
+            Column(
+                "change",
+                _l("Change", "差異", "差异"),
+                ColumnType.MONEY,
+                Role.FORMULA,
+                formula="=N({new_target})-N({old_target})",
+            ),
+            Column("why", _l("Why", "原因", "原因"), ColumnType.TEXT, Role.OUTPUT, width=50),
+            _out(Column("approved_by", _l("Approved by", "核准人", "审批人"), ColumnType.TEXT)),
+        ),
+        max_rows=100_000,
+    ),
+    Table(
+        "tblAdjustmentSeal",
+        "adjustments",
+        _l("Log seal", "紀錄封存", "记录封存"),
+        (
+            _out(
+                Column(
+                    "logged_rows",
+                    _l("Applied rows", "已套用筆數", "已应用条数"),
+                    ColumnType.INTEGER,
+                    width=12,
+                )
+            ),
+            _out(
+                Column(
+                    "last_adj_id",
+                    _l("Last adjustment", "最後一筆調整", "最后一笔调整"),
+                    ColumnType.CODE,
+                    width=14,
+                )
+            ),
+            _out(Column("head_hash", _l("Last hash", "最後雜湊", "最后哈希"), ColumnType.TEXT)),
+            _out(Column("sealed_on", _l("Sealed on", "封存日期", "封存日期"), ColumnType.DATE)),
+        ),
+        max_rows=1,
     ),
     Table(
         "tblApprovals",
@@ -1314,7 +1413,7 @@ SHEETS: Final[tuple[Sheet, ...]] = (
     Sheet(
         "adjustments",
         _l("Adjustments", "目標調整", "目标调整"),
-        ("tblAdjustments",),
+        ("tblAdjustments", "tblAdjustmentChanges", "tblAdjustmentSeal"),
         _l(
             "Every target change with its reason, requester, approver and chain hash.",
             "每一筆目標變更及其原因、申請人、核准人與鏈結雜湊。",

@@ -95,6 +95,7 @@ def good_plan() -> Plan:
                 "date": dt.datetime(2026, 2, 1),
                 "level": "rep",
                 "code": "R01",
+                "from_period": "2026-03",
                 "new_target": 600_000,
                 "reason_category": "market",
                 "status": "draft",

@@ -151,6 +151,7 @@ def sample_data() -> dict[str, pd.DataFrame]:
                 "date": [dt.date(2025, 6, 1), dt.date(2025, 7, 1)],
                 "level": ["rep", "rep"],
                 "code": ["R01", "R02"],
+                "from_period": [months[6], months[7]],
                 "old_target": [1000, None],
                 "new_target": [1200, 900],
                 "reason_category": ["market", "other"],

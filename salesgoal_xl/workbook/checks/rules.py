@@ -7,6 +7,7 @@ import math
 from dataclasses import replace
 from fractions import Fraction
 
+from salesgoal_xl.core.adjustment import company_change
 from salesgoal_xl.core.errors import AllocationError
 from salesgoal_xl.core.money import max_cascade_units, to_fraction, to_units, unit_fraction
 from salesgoal_xl.core.problems import Category, Problem, ProblemCode, error
@@ -78,12 +79,16 @@ def check_targets_sum(ctx: CheckContext) -> list[Problem]:
         (rates["rep"], groups.get("team", 1)),
     ]
     ceiling = max_cascade_units(final_units, levels) * unit
-    if exact_final <= total <= ceiling:
+    # Approved adjustments that did not keep their parent's total moved the company's too.
+    moved = _adjusted_by(ctx)
+    if exact_final + moved <= total <= ceiling + moved:
         return []
     over = any(rate > 0 for rate in rates.values())
-    allowed = format_number(final)
+    allowed = format_number(float(exact_final + moved))
     if over:
-        allowed += f" to {format_number(float(ceiling))}"
+        allowed += f" to {format_number(float(ceiling + moved))}"
+    if moved:
+        allowed += f" (with {format_number(float(moved))} from applied adjustments)"
     shown = ", ".join(f"{level} {float(rate):.1%}" for level, rate in rates.items() if rate)
     return [
         error(
@@ -99,6 +104,15 @@ def check_targets_sum(ctx: CheckContext) -> list[Problem]:
             category=Category.RULE,
         )
     ]
+
+
+def _adjusted_by(ctx: CheckContext) -> Fraction:
+    log = ctx.found("tblAdjustments")
+    keys = ("status", "keep_parent_total", "new_target", "old_target")
+    if log is None or not set(keys) <= set(log.header_cells):
+        return Fraction(0)
+    frame = log.data.frame
+    return company_change([{k: frame.at[row, k] for k in keys} for row in log.live_rows])
 
 
 def _over_assignment_rates(ctx: CheckContext) -> dict[str, Fraction]:
