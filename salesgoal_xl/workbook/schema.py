@@ -160,6 +160,13 @@ class Setting:
     minimum: float | None = None
     maximum: float | None = None
     help: Label = field(default_factory=lambda: Label("", "", ""))
+    # A text default that reads differently per language (the plan's name); `default` is
+    # its English text.
+    default_label: Label | None = None
+
+    def default_in(self, lang: str) -> object:
+        """The default value a workbook in `lang` starts with."""
+        return self.default_label.get(lang) if self.default_label else self.default
 
 
 def _l(en: str, hant: str, hans: str) -> Label:
@@ -180,6 +187,81 @@ KPI_DIRECTIONS: Final = ("higher", "lower")
 TRACKING_LEVELS: Final = ("company", "region", "team", "channel", "product")
 SCORECARD_LEVELS: Final = ("rep", "team")
 WARNING_KINDS: Final = ("early_warning", "retarget")
+
+# How each choice code is shown: the English text is the code itself, so English workbooks
+# and merged files keep the codes; the Chinese workbooks show the words. A code means the same
+# in every list it is in, so one label per code serves every table.
+CHOICE_LABELS: Final = MappingProxyType(
+    {
+        code: Label(code, hant, hans)
+        for code, hant, hans in (
+            # split methods
+            ("history", "歷史", "历史"),
+            ("equal", "平均", "平均"),
+            ("weights", "權重", "权重"),
+            ("seasonal", "季節性", "季节性"),
+            ("potential", "潛力", "潜力"),
+            ("capacity", "產能", "产能"),
+            ("matrix", "矩陣", "矩阵"),
+            # levels (split, tracking, scorecards)
+            ("time", "時間", "时间"),
+            ("company", "公司", "公司"),
+            ("region", "區域", "区域"),
+            ("team", "團隊", "团队"),
+            ("rep", "業務", "销售"),
+            ("channel", "通路", "渠道"),
+            ("product", "產品線", "产品线"),
+            # adjustment reasons and statuses, approval statuses
+            ("market", "市場變化", "市场变化"),
+            ("resources", "內部資源", "内部资源"),
+            ("difficulty", "目標難度", "目标难度"),
+            ("other", "其他", "其他"),
+            ("draft", "草稿", "草稿"),
+            ("requested", "已申請", "已申请"),
+            ("approved", "已核准", "已批准"),
+            ("rejected", "已駁回", "已驳回"),
+            ("applied", "已套用", "已生效"),
+            ("revoked", "已撤銷", "已撤销"),
+            ("superseded", "已取代", "已被取代"),
+            # risk, check severities, SMART statuses
+            ("green", "綠燈", "绿灯"),
+            ("amber", "黃燈", "黄灯"),
+            ("red", "紅燈", "红灯"),
+            ("error", "錯誤", "错误"),
+            ("warning", "警告", "警告"),
+            ("info", "提示", "提示"),
+            ("pass", "通過", "通过"),
+            ("warn", "注意", "注意"),
+            ("fail", "未通過", "未通过"),
+            # granularity, KPI direction, warning kinds, languages
+            ("month", "月", "月"),
+            ("week", "週", "周"),
+            ("higher", "越高越好", "越高越好"),
+            ("lower", "越低越好", "越低越好"),
+            ("early_warning", "預警", "预警"),
+            ("retarget", "目標調整建議", "目标调整建议"),
+            ("en", "英文", "英文"),
+            ("zh-Hant", "繁體中文", "繁体中文"),
+            ("zh-Hans", "簡體中文", "简体中文"),
+        )
+    }
+)
+
+
+def choice_label(code: str) -> Label:
+    """How choice `code` is shown in each language (the code itself where no label exists)."""
+    return CHOICE_LABELS.get(code) or Label(code, code, code)
+
+
+def choice_lookup(choices: tuple[str, ...]) -> dict[str, str]:
+    """Map every accepted spelling of `choices` (the code, or its text in any language; case-
+    and space-insensitive) to its code: the data behind `cells.choice_code`."""
+    lookup: dict[str, str] = {}
+    for code in choices:
+        for text in (code, *choice_label(code).all()):
+            lookup[normalise_header(text)] = code
+    return lookup
+
 
 # Columns that recur in several tables.
 _PERIOD = Column("period", _l("Period", "期間", "期间"), ColumnType.PERIOD, required=True)
@@ -1350,6 +1432,7 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         ColumnType.TEXT,
         "Sales plan",
         "PlanName",
+        default_label=_l("Sales plan", "銷售目標計畫", "销售目标计划"),
     ),
     Setting(
         "fiscal_year",
