@@ -490,7 +490,7 @@ TABLES: Final[tuple[Table, ...]] = (
     Table(
         "tblHistory",
         "history",
-        _l("Past actuals", "歷史實績", "历史实绩"),
+        _l("Past actuals", "歷史實績", "历史业绩"),
         (_PERIOD, _REP, _CHANNEL, _PRODUCT, _AMOUNT),
         max_rows=1_000_000,
         owned=False,
@@ -513,11 +513,11 @@ TABLES: Final[tuple[Table, ...]] = (
                 "market_size", _l("Market size", "市場規模", "市场规模"), ColumnType.MONEY, width=16
             ),
             Column(
-                "target_share", _l("Target share", "目標市佔率", "目标市占率"), ColumnType.PERCENT
+                "target_share", _l("Target share", "目標市佔率", "目标市场份额"), ColumnType.PERCENT
             ),
             Column(
                 "market_figure",
-                _l("Market-based target", "市場推估目標", "市场推估目标"),
+                _l("Market-based target", "市場推估目標", "市场测算目标"),
                 ColumnType.MONEY,
                 Role.FORMULA,
                 formula="=ROUND({market_size}*{target_share},0)",
@@ -560,7 +560,7 @@ TABLES: Final[tuple[Table, ...]] = (
             _out(
                 Column(
                     "market_figure",
-                    _l("Market-based", "市場推估", "市场推估"),
+                    _l("Market-based", "市場推估", "市场测算"),
                     ColumnType.MONEY,
                     width=16,
                 )
@@ -606,7 +606,7 @@ TABLES: Final[tuple[Table, ...]] = (
     Table(
         "tblSmart",
         "setting",
-        _l("SMART checklist", "SMART 檢核", "SMART 检核"),
+        _l("SMART checklist", "SMART 檢核", "SMART 校验"),
         (
             Column(
                 "criterion",
@@ -801,7 +801,7 @@ TABLES: Final[tuple[Table, ...]] = (
     Table(
         "tblActuals",
         "actuals",
-        _l("Actuals", "實績", "实绩"),
+        _l("Actuals", "實績", "实际业绩"),
         (
             _PERIOD,
             _REP,
@@ -837,7 +837,7 @@ TABLES: Final[tuple[Table, ...]] = (
             _out(
                 Column(
                     "actual_to_date",
-                    _l("Actual to date", "累計實績", "累计实绩"),
+                    _l("Actual to date", "累計實績", "累计实际业绩"),
                     ColumnType.MONEY,
                     width=15,
                 )
@@ -936,7 +936,7 @@ TABLES: Final[tuple[Table, ...]] = (
             _out(
                 Column(
                     "actual_to_date",
-                    _l("Actual to date", "累計實績", "累计实绩"),
+                    _l("Actual to date", "累計實績", "累计实际业绩"),
                     ColumnType.MONEY,
                     width=15,
                 )
@@ -1089,7 +1089,7 @@ TABLES: Final[tuple[Table, ...]] = (
             _out(_TEAM),
             _out(_REGION),
             _out(Column("target", _l("Target", "目標", "目标"), ColumnType.MONEY)),
-            _out(Column("actual", _l("Actual", "實績", "实绩"), ColumnType.MONEY)),
+            _out(Column("actual", _l("Actual", "實績", "实际业绩"), ColumnType.MONEY)),
             Column(
                 "attainment",
                 _l("Attainment", "達成率", "达成率"),
@@ -1184,7 +1184,7 @@ TABLES: Final[tuple[Table, ...]] = (
             ),
             Column("description", _l("Description", "說明", "说明"), ColumnType.TEXT, width=40),
             Column("requested_by", _l("Requested by", "申請人", "申请人"), ColumnType.TEXT),
-            Column("approved_by", _l("Approved by", "核准人", "核准人"), ColumnType.TEXT),
+            Column("approved_by", _l("Approved by", "核准人", "审批人"), ColumnType.TEXT),
             Column(
                 "status",
                 _l("Status", "狀態", "状态"),
@@ -1298,7 +1298,7 @@ SHEETS: Final[tuple[Sheet, ...]] = (
         _l(
             "Past actuals, one row per period, rep, channel and product.",
             "歷史實績，每列為一個期間、業務、通路與產品。",
-            "历史实绩，每行为一个期间、销售、渠道与产品。",
+            "历史业绩，每行为一个期间、销售、渠道与产品。",
         ),
     ),
     Sheet(
@@ -1308,7 +1308,7 @@ SHEETS: Final[tuple[Sheet, ...]] = (
         _l(
             "The company-level proposal, the SMART checklist and market assumptions.",
             "公司層級目標提案、SMART 檢核與市場假設。",
-            "公司层级目标提案、SMART 检核与市场假设。",
+            "公司层级目标提案、SMART 校验与市场假设。",
         ),
     ),
     Sheet(
@@ -1354,13 +1354,13 @@ SHEETS: Final[tuple[Sheet, ...]] = (
     ),
     Sheet(
         "actuals",
-        _l("Actuals", "實績", "实绩"),
+        _l("Actuals", "實績", "实际业绩"),
         ("tblActuals",),
         _l(
             "Actuals input, one row per period, rep, channel and product: typed, pasted or "
             "loaded by Import actuals.",
             "實績輸入，每列為一個期間、業務、通路與產品：可手動輸入、貼上或由「匯入實績」載入。",
-            "实绩输入，每行为一个期间、销售、渠道与产品：可手动输入、粘贴或由“导入实绩”载入。",
+            "实际业绩输入，每行为一个期间、销售、渠道与产品：可手动输入、粘贴或由“导入实际业绩”导入。",
         ),
     ),
     Sheet(
@@ -1380,7 +1380,7 @@ SHEETS: Final[tuple[Sheet, ...]] = (
         _l(
             "Cumulative actual against target by month, and attainment by region, with charts.",
             "每月累計實績對目標，以及各區域達成率，附圖表。",
-            "每月累计实绩对目标，以及各区域达成率，附图表。",
+            "每月累计实际业绩对目标，以及各区域达成率，附图表。",
         ),
     ),
     Sheet(
@@ -1460,7 +1460,7 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("currency", _l("Currency", "幣別", "币种"), ColumnType.CODE, "USD", "Currency"),
     Setting(
         "rounding_unit",
-        _l("Rounding unit", "進位單位", "取整单位"),
+        _l("Rounding unit", "進位單位", "舍入单位"),
         ColumnType.MONEY,
         100,
         "RoundingUnit",
@@ -1774,11 +1774,32 @@ def table(name: str) -> Table:
         raise KeyError(f"no table {name!r} in the planning-workbook schema") from None
 
 
+# Terms the Simplified Chinese labels used before they were put in mainland usage (now, then):
+# workbooks built earlier keep their headers and setting names, so those still read.
+FORMER_HANS_TERMS: Final = (
+    ("历史业绩", "历史实绩"),
+    ("实际业绩", "实绩"),
+    ("校验", "检核"),
+    ("市场测算", "市场推估"),
+    ("舍入单位", "取整单位"),
+    ("目标市场份额", "目标市占率"),
+    ("审批人", "核准人"),
+)
+
+
+def _spellings(label: Label, key: str) -> tuple[str, ...]:
+    """Every text that names `label`: its three languages, its key, and older zh-Hans terms."""
+    former = label.zh_hans
+    for now, then in FORMER_HANS_TERMS:
+        former = former.replace(now, then)
+    return (*label.all(), key, former)
+
+
 def header_lookup(tbl: Table) -> dict[str, str]:
     """Map every accepted header spelling (any language, case- and space-insensitive) to a key."""
     lookup: dict[str, str] = {}
     for col in tbl.columns:
-        for text in (*col.label.all(), col.key):
+        for text in _spellings(col.label, col.key):
             lookup[normalise_header(text)] = col.key
     return lookup
 
@@ -1792,6 +1813,6 @@ def setting_lookup() -> dict[str, str]:
     """Map every accepted setting label (any language, or the key itself) to its key."""
     lookup: dict[str, str] = {}
     for st in SETTINGS:
-        for text in (*st.label.all(), st.key):
+        for text in _spellings(st.label, st.key):
             lookup[normalise_header(text)] = st.key
     return lookup

@@ -138,3 +138,47 @@ def test_every_choice_has_one_reading_per_list() -> None:
             schema.normalise_header(t) for c in choices for t in {c, *schema.choice_label(c).all()}
         ]
         assert len(spellings) == len(set(spellings)), choices
+
+
+# Taiwan usage that mainland readers would not write (mainland term in the comment).
+TAIWAN_ONLY = (
+    "资料",
+    "档案",
+    "预设",
+    "栏位",
+    "储存格",
+    "软体",
+    "专案",
+    "讯息",
+    "检核",
+    "实绩",
+    "推估",
+    "载入",
+    "进位单位",
+    "核准",
+    "「",
+)  # 数据 文件 默认 字段 单元格 软件 项目 信息 校验 实际业绩 测算 导入 舍入单位 审批 “
+
+
+def _hans_texts(value: object) -> list[str]:
+    """Every zh-Hans text in `value`: labels, and the tables, columns and settings holding them."""
+    if isinstance(value, schema.Label):
+        return [value.zh_hans]
+    if isinstance(value, tuple | list):
+        return [t for item in value for t in _hans_texts(item)]
+    if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):
+        return [t for name in value.__dataclass_fields__ for t in _hans_texts(getattr(value, name))]
+    return []
+
+
+def test_simplified_chinese_uses_mainland_terms() -> None:
+    """No zh-Hans label, Guide text or proposal message uses a Taiwan-only term."""
+    from salesgoal_xl.core.proposal_text import MESSAGES
+    from salesgoal_xl.workbook import texts
+
+    found = _hans_texts([schema.TABLES, schema.SHEETS, schema.SETTINGS])
+    found += _hans_texts(list(schema.CHOICE_LABELS.values()))
+    found += _hans_texts([v for v in vars(texts).values()])
+    found += list(MESSAGES["zh-Hans"].values())
+    assert len(found) > 300
+    assert [t for t in found if any(term in t for term in TAIWAN_ONLY)] == []
