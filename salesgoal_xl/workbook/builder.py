@@ -32,6 +32,7 @@ from salesgoal_xl.core.calendar import FiscalCalendar
 from salesgoal_xl.core.proposal import COMPANY_LABELS
 from salesgoal_xl.workbook import layout as lay
 from salesgoal_xl.workbook import styles, texts
+from salesgoal_xl.workbook.cells import choice_code, choice_text
 from salesgoal_xl.workbook.door import save_atomically
 from salesgoal_xl.workbook.fill import fill_table, stretch_rules
 from salesgoal_xl.workbook.schema import (
@@ -130,7 +131,7 @@ def build_workbook(
     if not 1 <= first_month <= 12:
         raise ValueError(f"first month must be 1-12 (got {first_month})")
     data = data or {}
-    values = {s.key: s.default for s in SETTINGS}
+    values = {s.key: s.default_in(lang) for s in SETTINGS}
     values.update(settings_from_frame(data.get("tblSettings")))
     values.update(settings or {})
     values.update(fiscal_year=fiscal_year, first_month=first_month, language=lang)
@@ -226,12 +227,17 @@ def _validations(ws: Worksheet, spec: Table, start: int, lang: str) -> None:
             dv = DataValidation(type="list", formula1=list_name(source), allow_blank=True)
             dv.errorStyle = "warning"  # a new code may be typed before it is added to its list
         else:
-            dv = DataValidation(type="list", formula1=f'"{",".join(col.choices)}"')
+            dv = DataValidation(type="list", formula1=_choice_list(col.choices, lang))
             dv.errorStyle = "stop"
         dv.error = _pick_from_list(lang)
         dv.showErrorMessage = True
         dv.add(f"{get_column_letter(start + offset)}{lay.FIRST_DATA_ROW}")
         ws.add_data_validation(dv)
+
+
+def _choice_list(choices: tuple[str, ...], lang: str) -> str:
+    """A validation list of `choices` as the workbook's language shows them."""
+    return '"' + ",".join(choice_text(code, lang) for code in choices) + '"'
 
 
 def _pick_from_list(lang: str) -> str:
@@ -247,6 +253,8 @@ def _settings_values(ws: Worksheet, values: Mapping[str, object], lang: str) -> 
         row = lay.FIRST_DATA_ROW + i
         cell = ws.cell(row, first_col + 1)
         value = values[setting.key]
+        if setting.choices:
+            value = choice_text(choice_code(setting.choices, value) or str(value), lang)
         if setting.type in (ColumnType.TEXT, ColumnType.CODE):
             cell._value, cell.data_type = str(value), "s"  # never read as a formula
         else:
@@ -266,7 +274,7 @@ def setting_format(setting: Setting) -> str:
 
 def _setting_validation(ws: Worksheet, setting: Setting, coordinate: str, lang: str) -> None:
     if setting.choices:
-        dv = DataValidation(type="list", formula1=f'"{",".join(setting.choices)}"')
+        dv = DataValidation(type="list", formula1=_choice_list(setting.choices, lang))
     elif setting.minimum is not None or setting.maximum is not None:
         kind = "whole" if setting.type is ColumnType.INTEGER else "decimal"
         low = setting.minimum if setting.minimum is not None else -1e15
@@ -603,8 +611,9 @@ def _conditional_formats(sheets: Mapping[str, Worksheet], lang: str) -> None:
         ("amber", styles.AMBER_FILL, styles.AMBER_FONT),
         ("red", styles.BAD_FILL, styles.BAD_FONT),
     ):
+        shown = choice_text(value, lang)
         rule = CellIsRule(
-            operator="equal", formula=[f'"{value}"'], fill=_fill(fill), font=Font(color=font)
+            operator="equal", formula=[f'"{shown}"'], fill=_fill(fill), font=Font(color=font)
         )
         tracking.conditional_formatting.add(risk, rule)
     pace = _column_range(tracking, "tblTracking", "pace")

@@ -16,7 +16,15 @@ from functools import lru_cache
 from typing import Any
 
 from salesgoal_xl.core.problems import ProblemCode, Severity
-from salesgoal_xl.workbook.schema import Column, ColumnType, Role, Setting
+from salesgoal_xl.workbook.schema import (
+    Column,
+    ColumnType,
+    Role,
+    Setting,
+    choice_label,
+    choice_lookup,
+    normalise_header,
+)
 
 
 def is_blank(value: object) -> bool:
@@ -102,7 +110,36 @@ def code_text(value: object) -> str:
     return str(value).strip()
 
 
-def parse_setting(spec: Setting, raw: Any) -> Any:
+@lru_cache(maxsize=64)  # one lookup per list of choices in the schema
+def _choice_lookup(choices: tuple[str, ...]) -> dict[str, str]:
+    return choice_lookup(choices)
+
+
+def choice_code(choices: tuple[str, ...], value: object) -> str | None:
+    """The code among `choices` that a cell's value stands for, or None when it is none of them.
+
+    The one place a choice is read: the code itself or its text in any of the three languages
+    (a zh-Hant workbook whose method says 歷史, 历史 or history means `history`), trimmed,
+    case-insensitive, full-width letters as plain ones. The readers, the checks, the settings
+    and the live path all come here.
+    """
+    if not isinstance(value, str | int | float) or isinstance(value, bool) or is_blank(value):
+        return None
+    text = normalise_header(unicodedata.normalize("NFKC", code_text(value)))
+    return _choice_lookup(choices).get(text)
+
+
+def choice_text(code: str, lang: str) -> str:
+    """Choice `code` as a workbook in `lang` shows it (and the writers write it)."""
+    return choice_label(code).get(lang)
+
+
+def choices_text(choices: tuple[str, ...], lang: str) -> str:
+    """The allowed values of a list, as messages show them in the workbook's language."""
+    return ", ".join(choice_text(code, lang) for code in choices)
+
+
+def parse_setting(spec: Setting, raw: Any, lang: str = "en") -> Any:
     """One setting value typed and bounded; ValueError says what was expected and what came."""
     if spec.type in NUMERIC_TYPES:
         number = _setting_number(raw)
@@ -117,10 +154,12 @@ def parse_setting(spec: Setting, raw: Any) -> Any:
         return number
     if isinstance(raw, dt.datetime | dt.date | bool):
         raise ValueError(f"expected text (got {raw!r})")
-    text = code_text(raw)
-    if spec.choices and text not in spec.choices:
-        raise ValueError(f"expected one of {', '.join(spec.choices)} (got {raw!r})")
-    return text
+    if spec.choices:
+        code = choice_code(spec.choices, raw)
+        if code is None:
+            raise ValueError(f"expected one of {choices_text(spec.choices, lang)} (got {raw!r})")
+        return code
+    return code_text(raw)
 
 
 def _setting_number(raw: Any) -> float:
@@ -280,8 +319,9 @@ def command_values(column: Column, values: list[Any]) -> list[Any]:
     gets the same frame from either: live formula columns are the workbook's own business
     (None: formula text from one reader, a cached result or nothing from the other); plain
     number text in numeric columns becomes the number; an empty text is blank; codes are
-    text (101 and 101.0 read '101'); a date at midnight in a date or period column is a
-    date. The checks see the cells as stored and report what is wrong with them.
+    text (101 and 101.0 read '101'), and a choice in any language is its code; a date at
+    midnight in a date or period column is a date. The checks see the cells as stored and
+    report what is wrong with them.
     """
     if column.role is Role.FORMULA:
         return [None] * len(values)
@@ -289,6 +329,17 @@ def command_values(column: Column, values: list[Any]) -> list[Any]:
     values = [None if isinstance(v, str) and not v else v for v in values]
     if column.type in NUMERIC_TYPES:
         return [plain_number(v) for v in values]
+    if column.type is ColumnType.CODE and column.choices:
+        # A choice in any language reads as its code; anything else stays for the checks.
+        # Long tables repeat a few values: each distinct one is looked up once.
+        seen: dict[tuple[type, Any], Any] = {}
+        read = []
+        for v in values:
+            key = (v.__class__, v)
+            if key not in seen:
+                seen[key] = choice_code(column.choices, v) or _code_cell(v)
+            read.append(seen[key])
+        return read
     if column.type is ColumnType.CODE:
         return [_code_cell(v) for v in values]
     if column.type in (ColumnType.DATE, ColumnType.PERIOD):

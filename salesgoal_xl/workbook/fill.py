@@ -29,6 +29,7 @@ from openpyxl.worksheet.table import TableColumn
 from openpyxl.worksheet.worksheet import Worksheet
 
 from salesgoal_xl.core.problems import Category, ProblemCode, ProblemsFound, error
+from salesgoal_xl.workbook.cells import choice_code, choice_text
 from salesgoal_xl.workbook.headers import match_headers
 from salesgoal_xl.workbook.schema import (
     Column,
@@ -103,7 +104,7 @@ def fill_table(ws: Worksheet, spec: Table, frame: pd.DataFrame, lang: str = "en"
         c: f for c, f in user_formulas.items() if isinstance(f, str) and f.startswith("=")
     }
     for key, col in columns.items():
-        _write_column(ws, spec.column(key), col, rows, first, new_last, letters)
+        _write_column(ws, spec.column(key), col, rows, (first, new_last), letters, lang)
     for col in user_cols:
         _keep_user_column(ws, col, first, n_rows, max(old_last, new_last), user_formulas.get(col))
     for row in range(new_last + 1, old_last + 1):
@@ -155,12 +156,17 @@ def a1_formula(template: str, row: int, letters: Mapping[str, str]) -> str:
     return _PLACEHOLDER.sub(replace, template)
 
 
-def cell_value(col: Column, value: Any) -> Any:
-    """The value to store for `value` in a cell of `col`: typed, or text for text columns."""
+def cell_value(col: Column, value: Any, lang: str) -> Any:
+    """The value to store for `value` in a cell of `col`: typed, or text for text columns; a
+    choice as the workbook in `lang` shows it (every writer comes here)."""
     if hasattr(value, "item") and not isinstance(value, str | bytes):
         value = value.item()  # numpy scalars
     if _is_missing(value):
         return None
+    if col.choices:
+        code = choice_code(col.choices, value)
+        if code is not None:
+            return choice_text(code, lang)
     if col.type in (ColumnType.TEXT, ColumnType.CODE, ColumnType.PERIOD):
         return _text(value)
     if isinstance(value, bool):
@@ -317,11 +323,12 @@ def _write_column(
     col: Column,
     sheet_col: int,
     rows: pd.DataFrame,
-    first: int,
-    last: int,
+    span: tuple[int, int],
     letters: Mapping[str, str],
+    lang: str,
 ) -> None:
-    """Values (or the live formula) and the column's style on every data row."""
+    """Values (or the live formula) and the column's style on data rows `span` (first, last)."""
+    first, last = span
     style_cell = ws.cell(first, sheet_col)
     style_cell.style = ensure_column_style(ws.parent, col)
     style = copy(style_cell._style)
@@ -335,7 +342,7 @@ def _write_column(
             cell.value = a1_formula(col.formula, row, letters)
             cell._style = copy(style)
             continue
-        value = cell_value(col, values[index]) if index < len(values) else None
+        value = cell_value(col, values[index], lang) if index < len(values) else None
         if isinstance(value, str):
             # Assigning through .value would turn "=..." into a formula: store raw text.
             cell._value = value

@@ -320,7 +320,8 @@ class LivePort:
                     formulas[(i, position)] = a1_formula(col.formula, first + i, letters)
                 columns.append([None] * count)
             elif col is not None and col.key in rows.columns:
-                columns.append([_cell(cell_value(col, v)) for v in rows[col.key].tolist()])
+                lang = self.language
+                columns.append([_cell(cell_value(col, v, lang)) for v in rows[col.key].tolist()])
             else:
                 # A column of the user's: its values and formulas stay on the rows that stay.
                 old = [r[position] if position < len(r) else None for r in live.values[1:]]

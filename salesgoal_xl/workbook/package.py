@@ -110,6 +110,12 @@ def relationships(folder: str, rels_xml: bytes) -> dict[str, str]:
     return out
 
 
+def sheet_titles(archive: zipfile.ZipFile) -> tuple[str, ...]:
+    """The workbook's sheet titles, in order."""
+    workbook = SafeET.fromstring(archive.read("xl/workbook.xml"))
+    return tuple(sheet.get("name", "") for sheet in workbook.iter(f"{_MAIN}sheet"))
+
+
 def locate_tables(archive: zipfile.ZipFile) -> dict[str, TablePart]:
     """Every table in the package by name, with its sheet."""
     workbook = SafeET.fromstring(archive.read("xl/workbook.xml"))

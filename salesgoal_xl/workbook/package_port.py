@@ -41,7 +41,12 @@ from salesgoal_xl.workbook.port import (
     StagedWrites,
     TableData,
 )
-from salesgoal_xl.workbook.reader import too_many_rows
+from salesgoal_xl.workbook.reader import (
+    language_of,
+    missing_table,
+    table_read_from_data,
+    too_many_rows,
+)
 from salesgoal_xl.workbook.schema import (
     SHEETS_BY_KEY,
     Column,
@@ -80,6 +85,19 @@ class PackagePort(StagedWrites):
         self._dates: frozenset[int] | None = None  # styles that show a number as a date
         self._epoch = date(1904, 1, 1) if self._date1904() else EXCEL_EPOCH
         self.fast_writes: list[str] = []
+        self._lang: str | None = None
+
+    @property
+    def language(self) -> str:
+        """The workbook's language, by the other adapters' rule (`reader.language_of`): what
+        the choices it writes are shown in."""
+        if self._lang is None:
+            try:
+                settings = table_read_from_data(self.read_table("tblSettings"))
+            except ProblemsFound:  # no settings table, or one whose headers cannot be read
+                settings = missing_table("tblSettings", "en")
+            self._lang = language_of(settings, package.sheet_titles(self._archive))
+        return self._lang
 
     def _date1904(self) -> bool:
         return bool(_DATE1904.search(self._archive.read("xl/workbook.xml")))
@@ -211,7 +229,9 @@ class PackagePort(StagedWrites):
             if any(k not in spec.keys for k in keys):
                 raise package.NotFastPath(f"{name} has columns of the user's")
             sheet_xml = parts.get(part.sheet_part) or self._archive.read(part.sheet_part)
-            rows = _table_rows(spec, order_rows(spec, frame), part, keys, letters, sheet_xml)
+            rows = _table_rows(
+                spec, order_rows(spec, frame), part, keys, letters, sheet_xml, self.language
+            )
             sheet, table_xml = package.replace_table_rows(
                 sheet_xml, self._archive.read(part.part), part, rows, len(frame)
             )
@@ -246,6 +266,7 @@ def _table_rows(
     keys: Sequence[str],
     letters: dict[str, str],
     sheet_xml: bytes,
+    lang: str,
 ) -> Any:
     first_col, header_row, _, _ = part.bounds
     # New rows take the styles of the table's first data row, so they look like the old ones.
@@ -260,7 +281,7 @@ def _table_rows(
             formulas[position] = _row_template(col.formula, letters)
             columns.append([None] * count)
         elif key in frame.columns:
-            columns.append(_column_values(col, frame[key]))
+            columns.append(_column_values(col, frame[key], lang))
         else:
             columns.append([None] * count)
     return package.rows_xml(columns, first_col, header_row + 1, styles, formulas)
@@ -274,7 +295,7 @@ def _row_template(formula: str, letters: dict[str, str]) -> str:
     return text.replace(str(marker - 1), "{r_above}").replace(str(marker), "{r}")
 
 
-def _column_values(col: Column, series: pd.Series) -> list[Any]:
+def _column_values(col: Column, series: pd.Series, lang: str) -> list[Any]:
     """The cells of one column, typed exactly as the openpyxl writer types them."""
     if col.type in _NUMERIC and pd.api.types.is_integer_dtype(series.dtype):
         return series.tolist()  # plain Python ints already: nothing to check per value
@@ -286,9 +307,9 @@ def _column_values(col: Column, series: pd.Series) -> list[Any]:
         try:
             values.append(typed[key])
         except KeyError:
-            values.append(typed.setdefault(key, cell_value(col, value)))
+            values.append(typed.setdefault(key, cell_value(col, value, lang)))
         except TypeError:  # unhashable values are rare: type them each time
-            values.append(cell_value(col, value))
+            values.append(cell_value(col, value, lang))
     return values
 
 

@@ -29,6 +29,8 @@ from salesgoal_xl.core.problems import (
 )
 from salesgoal_xl.workbook.cells import (
     ERROR_LITERALS,
+    choice_code,
+    choices_text,
     command_values,
     is_blank,
     parse_setting,
@@ -390,6 +392,8 @@ def parse_settings(read: TableRead) -> SettingsRead:
         return SettingsRead(values, seen, read.data.sheet, problems)
     lookup = setting_lookup()
     data = read.data
+    lang = _settings_language(read, lookup)
+    values.update({s.key: s.default_in(lang) for s in SETTINGS})
     for row in read.live_rows:
         label = data.frame.at[row, "setting"]
         raw = data.frame.at[row, "value"]
@@ -433,7 +437,7 @@ def parse_settings(read: TableRead) -> SettingsRead:
             )
             continue
         try:
-            values[key] = parse_setting(spec, raw)
+            values[key] = parse_setting(spec, raw, lang)
         except ValueError as exc:
             problems.append(
                 error(
@@ -441,7 +445,7 @@ def parse_settings(read: TableRead) -> SettingsRead:
                     f"setting {spec.label.en!r}: {exc}",
                     sheet=data.sheet,
                     cell=cell,
-                    hint=_setting_hint(spec),
+                    hint=_setting_hint(spec, lang),
                 )
             )
     for spec in SETTINGS:
@@ -458,9 +462,20 @@ def parse_settings(read: TableRead) -> SettingsRead:
     return SettingsRead(values, seen, data.sheet, problems)
 
 
-def _setting_hint(spec: Setting) -> str:
+def _settings_language(read: TableRead, lookup: dict[str, str]) -> str:
+    """The language the settings name, so a bad value's message lists what is allowed in it
+    (English when the Language row is missing or unreadable)."""
+    spec = SETTINGS_BY_KEY["language"]
+    for row in read.live_rows:
+        label = read.data.frame.at[row, "setting"]
+        if not is_blank(label) and lookup.get(normalise_header(str(label))) == "language":
+            return choice_code(spec.choices, read.data.frame.at[row, "value"]) or "en"
+    return "en"
+
+
+def _setting_hint(spec: Setting, lang: str) -> str:
     if spec.choices:
-        return "use one of: " + ", ".join(spec.choices)
+        return "use one of: " + choices_text(spec.choices, lang)
     if spec.minimum is not None and spec.maximum is not None:
         return f"use a number from {spec.minimum:g} to {spec.maximum:g}"
     if spec.minimum is not None:

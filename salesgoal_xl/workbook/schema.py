@@ -162,6 +162,13 @@ class Setting:
     minimum: float | None = None
     maximum: float | None = None
     help: Label = field(default_factory=lambda: Label("", "", ""))
+    # A text default that reads differently per language (the plan's name); `default` is
+    # its English text.
+    default_label: Label | None = None
+
+    def default_in(self, lang: str) -> object:
+        """The default value a workbook in `lang` starts with."""
+        return self.default_label.get(lang) if self.default_label else self.default
 
 
 def _l(en: str, hant: str, hans: str) -> Label:
@@ -183,6 +190,83 @@ KPI_DIRECTIONS: Final = ("higher", "lower")
 TRACKING_LEVELS: Final = ("company", "region", "team", "channel", "product")
 SCORECARD_LEVELS: Final = ("rep", "team")
 WARNING_KINDS: Final = ("early_warning", "retarget")
+
+# How each choice code is shown: the English text is the code itself, so English workbooks
+# and merged files keep the codes; the Chinese workbooks show the words. A code means the same
+# in every list it is in, so one label per code serves every table.
+CHOICE_LABELS: Final = MappingProxyType(
+    {
+        code: Label(code, hant, hans)
+        for code, hant, hans in (
+            # split methods
+            ("history", "歷史", "历史"),
+            ("equal", "平均", "平均"),
+            ("weights", "權重", "权重"),
+            ("seasonal", "季節性", "季节性"),
+            ("potential", "潛力", "潜力"),
+            ("capacity", "產能", "产能"),
+            ("matrix", "矩陣", "矩阵"),
+            # levels (split, tracking, scorecards)
+            ("time", "時間", "时间"),
+            ("company", "公司", "公司"),
+            ("region", "區域", "区域"),
+            ("team", "團隊", "团队"),
+            ("rep", "業務", "销售"),
+            ("channel", "通路", "渠道"),
+            ("product", "產品線", "产品线"),
+            # adjustment reasons and statuses, approval statuses
+            ("market", "市場變化", "市场变化"),
+            ("resources", "內部資源", "内部资源"),
+            ("difficulty", "目標難度", "目标难度"),
+            ("other", "其他", "其他"),
+            ("draft", "草稿", "草稿"),
+            ("requested", "已申請", "已申请"),
+            ("approved", "已核准", "已批准"),
+            ("rejected", "已駁回", "已驳回"),
+            ("applied", "已套用", "已生效"),
+            ("revoked", "已撤銷", "已撤销"),
+            ("superseded", "已取代", "已被取代"),
+            ("yes", "是", "是"),
+            ("no", "否", "否"),
+            # risk, check severities, SMART statuses
+            ("green", "綠燈", "绿灯"),
+            ("amber", "黃燈", "黄灯"),
+            ("red", "紅燈", "红灯"),
+            ("error", "錯誤", "错误"),
+            ("warning", "警告", "警告"),
+            ("info", "提示", "提示"),
+            ("pass", "通過", "通过"),
+            ("warn", "注意", "注意"),
+            ("fail", "未通過", "未通过"),
+            # granularity, KPI direction, warning kinds, languages
+            ("month", "月", "月"),
+            ("week", "週", "周"),
+            ("higher", "越高越好", "越高越好"),
+            ("lower", "越低越好", "越低越好"),
+            ("early_warning", "預警", "预警"),
+            ("retarget", "目標調整建議", "目标调整建议"),
+            ("en", "英文", "英文"),
+            ("zh-Hant", "繁體中文", "繁体中文"),
+            ("zh-Hans", "簡體中文", "简体中文"),
+        )
+    }
+)
+
+
+def choice_label(code: str) -> Label:
+    """How choice `code` is shown in each language (the code itself where no label exists)."""
+    return CHOICE_LABELS.get(code) or Label(code, code, code)
+
+
+def choice_lookup(choices: tuple[str, ...]) -> dict[str, str]:
+    """Map every accepted spelling of `choices` (the code, or its text in any language; case-
+    and space-insensitive) to its code: the data behind `cells.choice_code`."""
+    lookup: dict[str, str] = {}
+    for code in choices:
+        for text in (code, *choice_label(code).all()):
+            lookup[normalise_header(text)] = code
+    return lookup
+
 
 # Columns that recur in several tables.
 _PERIOD = Column("period", _l("Period", "期間", "期间"), ColumnType.PERIOD, required=True)
@@ -411,7 +495,7 @@ TABLES: Final[tuple[Table, ...]] = (
     Table(
         "tblHistory",
         "history",
-        _l("Past actuals", "歷史實績", "历史实绩"),
+        _l("Past actuals", "歷史實績", "历史业绩"),
         (_PERIOD, _REP, _CHANNEL, _PRODUCT, _AMOUNT),
         max_rows=1_000_000,
         owned=False,
@@ -434,11 +518,11 @@ TABLES: Final[tuple[Table, ...]] = (
                 "market_size", _l("Market size", "市場規模", "市场规模"), ColumnType.MONEY, width=16
             ),
             Column(
-                "target_share", _l("Target share", "目標市佔率", "目标市占率"), ColumnType.PERCENT
+                "target_share", _l("Target share", "目標市佔率", "目标市场份额"), ColumnType.PERCENT
             ),
             Column(
                 "market_figure",
-                _l("Market-based target", "市場推估目標", "市场推估目标"),
+                _l("Market-based target", "市場推估目標", "市场测算目标"),
                 ColumnType.MONEY,
                 Role.FORMULA,
                 formula="=ROUND({market_size}*{target_share},0)",
@@ -481,7 +565,7 @@ TABLES: Final[tuple[Table, ...]] = (
             _out(
                 Column(
                     "market_figure",
-                    _l("Market-based", "市場推估", "市场推估"),
+                    _l("Market-based", "市場推估", "市场测算"),
                     ColumnType.MONEY,
                     width=16,
                 )
@@ -527,7 +611,7 @@ TABLES: Final[tuple[Table, ...]] = (
     Table(
         "tblSmart",
         "setting",
-        _l("SMART checklist", "SMART 檢核", "SMART 检核"),
+        _l("SMART checklist", "SMART 檢核", "SMART 校验"),
         (
             Column(
                 "criterion",
@@ -722,7 +806,7 @@ TABLES: Final[tuple[Table, ...]] = (
     Table(
         "tblActuals",
         "actuals",
-        _l("Actuals", "實績", "实绩"),
+        _l("Actuals", "實績", "实际业绩"),
         (
             _PERIOD,
             _REP,
@@ -758,7 +842,7 @@ TABLES: Final[tuple[Table, ...]] = (
             _out(
                 Column(
                     "actual_to_date",
-                    _l("Actual to date", "累計實績", "累计实绩"),
+                    _l("Actual to date", "累計實績", "累计实际业绩"),
                     ColumnType.MONEY,
                     width=15,
                 )
@@ -857,7 +941,7 @@ TABLES: Final[tuple[Table, ...]] = (
             _out(
                 Column(
                     "actual_to_date",
-                    _l("Actual to date", "累計實績", "累计实绩"),
+                    _l("Actual to date", "累計實績", "累计实际业绩"),
                     ColumnType.MONEY,
                     width=15,
                 )
@@ -1010,7 +1094,7 @@ TABLES: Final[tuple[Table, ...]] = (
             _out(_TEAM),
             _out(_REGION),
             _out(Column("target", _l("Target", "目標", "目标"), ColumnType.MONEY)),
-            _out(Column("actual", _l("Actual", "實績", "实绩"), ColumnType.MONEY)),
+            _out(Column("actual", _l("Actual", "實績", "实际业绩"), ColumnType.MONEY)),
             Column(
                 "attainment",
                 _l("Attainment", "達成率", "达成率"),
@@ -1315,7 +1399,7 @@ SHEETS: Final[tuple[Sheet, ...]] = (
         _l(
             "Past actuals, one row per period, rep, channel and product.",
             "歷史實績，每列為一個期間、業務、通路與產品。",
-            "历史实绩，每行为一个期间、销售、渠道与产品。",
+            "历史业绩，每行为一个期间、销售、渠道与产品。",
         ),
     ),
     Sheet(
@@ -1325,7 +1409,7 @@ SHEETS: Final[tuple[Sheet, ...]] = (
         _l(
             "The company-level proposal, the SMART checklist and market assumptions.",
             "公司層級目標提案、SMART 檢核與市場假設。",
-            "公司层级目标提案、SMART 检核与市场假设。",
+            "公司层级目标提案、SMART 校验与市场假设。",
         ),
     ),
     Sheet(
@@ -1371,13 +1455,13 @@ SHEETS: Final[tuple[Sheet, ...]] = (
     ),
     Sheet(
         "actuals",
-        _l("Actuals", "實績", "实绩"),
+        _l("Actuals", "實績", "实际业绩"),
         ("tblActuals",),
         _l(
             "Actuals input, one row per period, rep, channel and product: typed, pasted or "
             "loaded by Import actuals.",
             "實績輸入，每列為一個期間、業務、通路與產品：可手動輸入、貼上或由「匯入實績」載入。",
-            "实绩输入，每行为一个期间、销售、渠道与产品：可手动输入、粘贴或由“导入实绩”载入。",
+            "实际业绩输入，每行为一个期间、销售、渠道与产品：可手动输入、粘贴或由“导入实际业绩”导入。",
         ),
     ),
     Sheet(
@@ -1397,7 +1481,7 @@ SHEETS: Final[tuple[Sheet, ...]] = (
         _l(
             "Cumulative actual against target by month, and attainment by region, with charts.",
             "每月累計實績對目標，以及各區域達成率，附圖表。",
-            "每月累计实绩对目标，以及各区域达成率，附图表。",
+            "每月累计实际业绩对目标，以及各区域达成率，附图表。",
         ),
     ),
     Sheet(
@@ -1449,6 +1533,7 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         ColumnType.TEXT,
         "Sales plan",
         "PlanName",
+        default_label=_l("Sales plan", "銷售目標計畫", "销售目标计划"),
     ),
     Setting(
         "fiscal_year",
@@ -1476,7 +1561,7 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("currency", _l("Currency", "幣別", "币种"), ColumnType.CODE, "USD", "Currency"),
     Setting(
         "rounding_unit",
-        _l("Rounding unit", "進位單位", "取整单位"),
+        _l("Rounding unit", "進位單位", "舍入单位"),
         ColumnType.MONEY,
         100,
         "RoundingUnit",
@@ -1790,11 +1875,32 @@ def table(name: str) -> Table:
         raise KeyError(f"no table {name!r} in the planning-workbook schema") from None
 
 
+# Terms the Simplified Chinese labels used before they were put in mainland usage (now, then):
+# workbooks built earlier keep their headers and setting names, so those still read.
+FORMER_HANS_TERMS: Final = (
+    ("历史业绩", "历史实绩"),
+    ("实际业绩", "实绩"),
+    ("校验", "检核"),
+    ("市场测算", "市场推估"),
+    ("舍入单位", "取整单位"),
+    ("目标市场份额", "目标市占率"),
+    ("审批人", "核准人"),
+)
+
+
+def _spellings(label: Label, key: str) -> tuple[str, ...]:
+    """Every text that names `label`: its three languages, its key, and older zh-Hans terms."""
+    former = label.zh_hans
+    for now, then in FORMER_HANS_TERMS:
+        former = former.replace(now, then)
+    return (*label.all(), key, former)
+
+
 def header_lookup(tbl: Table) -> dict[str, str]:
     """Map every accepted header spelling (any language, case- and space-insensitive) to a key."""
     lookup: dict[str, str] = {}
     for col in tbl.columns:
-        for text in (*col.label.all(), col.key):
+        for text in _spellings(col.label, col.key):
             lookup[normalise_header(text)] = col.key
     return lookup
 
@@ -1808,6 +1914,6 @@ def setting_lookup() -> dict[str, str]:
     """Map every accepted setting label (any language, or the key itself) to its key."""
     lookup: dict[str, str] = {}
     for st in SETTINGS:
-        for text in (*st.label.all(), st.key):
+        for text in _spellings(st.label, st.key):
             lookup[normalise_header(text)] = st.key
     return lookup

@@ -27,7 +27,7 @@ GUIDE_INTRO: Final = _l(
     "一本活頁簿涵蓋整個目標循環：制定公司目標、分解、追蹤實績、評估績效，"
     "並在每次調整時留下紀錄。在一般 Excel 或 LibreOffice 中即可使用："
     "所有數字不是 salesgoal 寫入的值，就是一般 Excel 公式。",
-    "一本工作簿涵盖整个目标循环：制定公司目标、分解、跟踪实绩、评估绩效，"
+    "一本工作簿涵盖整个目标循环：制定公司目标、分解、跟踪实际业绩、评估绩效，"
     "并在每次调整时留下记录。在普通 Excel 或 LibreOffice 中即可使用："
     "所有数字不是 salesgoal 写入的值，就是普通 Excel 公式。",
 )
@@ -59,7 +59,7 @@ WORKFLOW: Final[tuple[tuple[Label, Label, tuple[str, ...]], ...]] = (
             "market figure and SMART checklist, and type the agreed Final target.",
             "填寫設定與歷史資料，按「提出目標」。檢視基準、趨勢、市場推估與 SMART 檢核，"
             "再輸入議定的最終目標。",
-            "填写设置与历史数据，按“提出目标”。查看基准、趋势、市场推估与 SMART 检核，"
+            "填写设置与历史数据，按“提出目标”。查看基准、趋势、市场测算与 SMART 校验，"
             "再输入议定的最终目标。",
         ),
         ("settings", "history", "setting"),
@@ -81,7 +81,7 @@ WORKFLOW: Final[tuple[tuple[Label, Label, tuple[str, ...]], ...]] = (
             "attainment, seasonal pace, projected landing, gap, required run rate and risk.",
             "將實績貼入實績表（或按「匯入實績」），再按「追蹤」：達成率、季節性進度、預估達成、"
             "缺口、所需月均與風險。",
-            "将实绩粘贴到实绩表（或按“导入实绩”），再按“跟踪”：达成率、季节性进度、预估达成、"
+            "将实际业绩粘贴到实际业绩表（或按“导入实际业绩”），再按“跟踪”：达成率、季节性进度、预估达成、"
             "缺口、所需月均与风险。",
         ),
         ("actuals", "tracking", "dashboard"),
@@ -131,7 +131,7 @@ BUTTONS: Final[tuple[tuple[Label, str, Label], ...]] = (
         _l(
             "Baseline, trend forecast, market figure, range and SMART checks.",
             "基準、趨勢預測、市場推估、建議區間與 SMART 檢核。",
-            "基准、趋势预测、市场推估、建议区间与 SMART 检核。",
+            "基准、趋势预测、市场测算、建议区间与 SMART 校验。",
         ),
     ),
     (
@@ -144,12 +144,12 @@ BUTTONS: Final[tuple[tuple[Label, str, Label], ...]] = (
         ),
     ),
     (
-        _l("Import actuals", "匯入實績", "导入实绩"),
+        _l("Import actuals", "匯入實績", "导入实际业绩"),
         "salesgoal import-actuals",
         _l(
             "Loads actuals from a CSV or Excel export into the Actuals table.",
             "從 CSV 或 Excel 匯出檔載入實績。",
-            "从 CSV 或 Excel 导出文件载入实绩。",
+            "从 CSV 或 Excel 导出文件导入实际业绩。",
         ),
     ),
     (
@@ -274,7 +274,7 @@ MATRIX_TITLE: Final = _l(
 ROW_NO: Final = _l("#", "#", "#")
 TOTAL: Final = _l("Total", "合計", "合计")
 MONTH_NO: Final = _l("Month", "月次", "月次")
-CHECKS_TITLE: Final = _l("Check sums", "檢核加總", "检核汇总")
+CHECKS_TITLE: Final = _l("Check sums", "檢核加總", "校验汇总")
 LEAF_TOTAL: Final = _l("Total of leaf targets", "明細目標合計", "明细目标合计")
 FINAL_TARGET: Final = _l("Final target (company)", "最終目標（公司）", "最终目标（公司）")
 DIFFERENCE: Final = _l("Difference", "差異", "差异")
@@ -287,15 +287,15 @@ OK: Final = _l("OK", "正確", "正确")
 MISMATCH: Final = _l("CHECK", "請檢查", "请检查")
 
 BY_MONTH_TITLE: Final = _l(
-    "Cumulative actual vs target by month", "每月累計實績對目標", "每月累计实绩对目标"
+    "Cumulative actual vs target by month", "每月累計實績對目標", "每月累计实际业绩对目标"
 )
 BY_REGION_TITLE: Final = _l("Attainment by region", "各區域達成率", "各区域达成率")
 PERIOD: Final = _l("Period", "期間", "期间")
 TARGET: Final = _l("Target", "目標", "目标")
-ACTUAL: Final = _l("Actual", "實績", "实绩")
+ACTUAL: Final = _l("Actual", "實績", "实际业绩")
 CUM_TARGET: Final = _l("Cumulative target", "累計目標", "累计目标")
-CUM_ACTUAL: Final = _l("Cumulative actual", "累計實績", "累计实绩")
+CUM_ACTUAL: Final = _l("Cumulative actual", "累計實績", "累计实际业绩")
 ATTAINMENT: Final = _l("Attainment", "達成率", "达成率")
 REGION: Final = _l("Region", "區域", "区域")
 TARGET_TO_DATE: Final = _l("Target to date", "累計目標", "累计目标")
-ACTUAL_TO_DATE: Final = _l("Actual to date", "累計實績", "累计实绩")
+ACTUAL_TO_DATE: Final = _l("Actual to date", "累計實績", "累计实际业绩")

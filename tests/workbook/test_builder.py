@@ -93,7 +93,8 @@ def test_settings_have_names_pointing_at_typed_values() -> None:
 
 
 def test_code_columns_validate_against_growing_lists() -> None:
-    """Input code columns get a list: a workbook name over the source table, or fixed values."""
+    """Input code columns get a list: a workbook name over the source table, or fixed values
+    in the workbook's language."""
     wb = built("zh-Hant")
     assert wb.defined_names["lstReps"].attr_text == "tblReps[業務代號]"
     for spec in schema.TABLES:
@@ -111,7 +112,9 @@ def test_code_columns_validate_against_growing_lists() -> None:
             if col.list_from:
                 assert formula == list_name(col.list_from.split(".")[0])
             else:
-                assert formula == '"' + ",".join(col.choices) + '"'
+                shown = [schema.choice_label(code).get("zh-Hant") for code in col.choices]
+                assert formula == '"' + ",".join(shown) + '"'
+                assert not set(col.choices) & set(shown) or spec.name == "tblSettings"
 
 
 def test_formula_columns_and_views_use_only_built_in_functions() -> None:

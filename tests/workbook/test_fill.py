@@ -181,10 +181,10 @@ def test_rows_are_grouped_by_rep_then_sorted_by_period() -> None:
 def test_values_are_typed_by_column() -> None:
     """Codes widened to float come back as '101'; dates lose times; blanks are None."""
     tbl = schema.table("tblReps")
-    assert cell_value(tbl.column("rep_id"), 101.0) == "101"
-    assert cell_value(tbl.column("start_date"), pd.Timestamp("2026-03-01 10:00")) == dt.date(
+    assert cell_value(tbl.column("rep_id"), 101.0, "en") == "101"
+    assert cell_value(tbl.column("start_date"), pd.Timestamp("2026-03-01 10:00"), "en") == dt.date(
         2026, 3, 1
     )
-    assert cell_value(tbl.column("capacity"), float("nan")) is None
-    assert cell_value(tbl.column("rep_name"), "a\x00b") == "ab"
-    assert cell_value(schema.table("tblApprovals").column("version"), 3.0) == 3
+    assert cell_value(tbl.column("capacity"), float("nan"), "en") is None
+    assert cell_value(tbl.column("rep_name"), "a\x00b", "en") == "ab"
+    assert cell_value(schema.table("tblApprovals").column("version"), 3.0, "en") == 3

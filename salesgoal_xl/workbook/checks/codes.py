@@ -9,7 +9,13 @@ from dataclasses import replace
 from typing import Any
 
 from salesgoal_xl.core.problems import Problem, ProblemCode, error
-from salesgoal_xl.workbook.cells import code_text, is_blank, parse_period
+from salesgoal_xl.workbook.cells import (
+    choice_code,
+    choices_text,
+    code_text,
+    is_blank,
+    parse_period,
+)
 from salesgoal_xl.workbook.checks.context import (
     CheckContext,
     cells_text,
@@ -21,7 +27,7 @@ from salesgoal_xl.workbook.checks.context import (
     present_tables,
 )
 from salesgoal_xl.workbook.reader import TableRead
-from salesgoal_xl.workbook.schema import ColumnType, Role
+from salesgoal_xl.workbook.schema import SPLIT_LEVELS, ColumnType, Role
 
 VALUES_NAMED = 20  # distinct unknown codes reported one by one per column
 # Output code columns lose `list_from` in the schema (the program fills them); their values
@@ -76,7 +82,11 @@ def _key_problems(read: TableRead, keys: tuple[str, ...], lang: str) -> list[Pro
                 )
             )
             continue
-        key = tuple(code_text(v).casefold() for v in values)
+        # A choice is the same key in any language ('region' and '區域' are one level).
+        key = tuple(
+            choice_code(read.spec.column(k).choices, v) or code_text(v).casefold()
+            for k, v in zip(keys, values, strict=True)
+        )
         if key in seen:
             first = read.data.cell(seen[key], keys[0])
             here = read.data.cell(row, keys[0])
@@ -139,30 +149,42 @@ def check_codes(ctx: CheckContext) -> list[Problem]:
             if source is not None and source.split(".")[0] == read.name:
                 source = None
             if column.choices:
-                allowed: set[str] | None = set(column.choices)
-                where = "one of " + ", ".join(column.choices)
-            elif source is not None:
+                unknown = _unknown_choices(read, column.key, column.choices)
+                where = "one of " + choices_text(column.choices, ctx.lang)
+                problems += _unknown_problems(read, column.key, unknown, where, ctx.lang)
+                continue
+            if source is not None:
                 allowed = codes_of(source)
                 where = source.split(".")[0]
             else:
                 continue
             if allowed is None:
                 continue
-            unknown = _unknown_rows(read, column.key, allowed)
+            unknown = _unknown_codes(read, column.key, allowed)
             problems += _unknown_problems(read, column.key, unknown, where, ctx.lang)
         if "level" in read.header_cells and "code" in read.header_cells:
             problems += _level_code_problems(read, codes_of, ctx.lang)
     return problems
 
 
-def _unknown_rows(read: TableRead, key: str, allowed: set[str]) -> dict[str, list[int]]:
-    """Rows per distinct value not in `allowed` (blanks, formulas and errors are skipped)."""
+def _unknown_choices(read: TableRead, key: str, choices: tuple[str, ...]) -> dict[str, list[int]]:
+    """Rows per distinct value that is none of `choices` in any language (`cells.choice_code`)."""
+    return _unknown_rows(read, key, lambda value: choice_code(choices, value) is not None)
+
+
+def _unknown_codes(read: TableRead, key: str, allowed: set[str]) -> dict[str, list[int]]:
+    """Rows per distinct code not in `allowed`."""
+    return _unknown_rows(read, key, lambda value: code_text(value) in allowed)
+
+
+def _unknown_rows(read: TableRead, key: str, known: Callable[[Any], bool]) -> dict[str, list[int]]:
+    """Rows per distinct value that is not `known` (blanks, formulas and errors are skipped)."""
     unknown: dict[str, list[int]] = defaultdict(list)
     verdicts: dict[Any, str | None] = {}  # raw value -> its code if unknown (few distinct)
     for row, value in live_values(read, key):
         if value not in verdicts:
             text = code_text(value)
-            verdicts[value] = None if is_blank(value) or text in allowed else text
+            verdicts[value] = None if is_blank(value) or known(value) else text
         bad = verdicts[value]
         if bad is None or is_formula(read, row, key) or is_error(read, row, key, value):
             continue
@@ -213,7 +235,7 @@ def _level_code_problems(
     frame = read.data.frame
     by_level: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for row, value in live_values(read, "code"):
-        level = code_text(frame.at[row, "level"]).casefold()
+        level = choice_code(SPLIT_LEVELS, frame.at[row, "level"]) or ""
         if is_blank(value) or is_formula(read, row, "code") or is_error(read, row, "code", value):
             continue
         if level == "time":

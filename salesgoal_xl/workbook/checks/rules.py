@@ -12,9 +12,10 @@ from salesgoal_xl.core.errors import AllocationError
 from salesgoal_xl.core.money import max_cascade_units, to_fraction, to_units, unit_fraction
 from salesgoal_xl.core.problems import Category, Problem, ProblemCode, error
 from salesgoal_xl.core.proposal import is_company_scope
-from salesgoal_xl.workbook.cells import code_text, format_number, is_blank
+from salesgoal_xl.workbook.cells import choice_code, code_text, format_number, is_blank
 from salesgoal_xl.workbook.checks.context import CheckContext, live_values, number_or_none
 from salesgoal_xl.workbook.reader import TableRead
+from salesgoal_xl.workbook.schema import SPLIT_LEVELS
 
 
 def check_kpi_weights(ctx: CheckContext) -> list[Problem]:
@@ -124,7 +125,7 @@ def _over_assignment_rates(ctx: CheckContext) -> dict[str, Fraction]:
     if rules is not None and {"level", "over_assignment"} <= set(rules.header_cells):
         frame = rules.data.frame
         for row in rules.live_rows:
-            level = code_text(frame.at[row, "level"]).casefold()
+            level = choice_code(SPLIT_LEVELS, frame.at[row, "level"]) or ""
             pct = number_or_none(frame.at[row, "over_assignment"])
             if level in rates and pct is not None:
                 rates[level] = max(to_fraction(pct, "over-assignment"), Fraction(0))
