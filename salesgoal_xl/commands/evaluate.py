@@ -32,6 +32,7 @@ from salesgoal_xl.core.evaluation import (
     RetargetRule,
     TrackingRules,
     UnitTracking,
+    attainment_positions,
     band,
     fairness_figures,
     money,
@@ -472,6 +473,12 @@ def _rep_tracking(
     inputs: EvaluationInputs, figures: dict[str, tuple[UnitTracking, int]]
 ) -> pd.DataFrame:
     org = inputs.targets.drop_duplicates("rep_id").set_index("rep_id")
+    places = attainment_positions(
+        {
+            rep: figure.actual_to_date / figure.target_to_date if figure.target_to_date else None
+            for rep, (figure, _deals) in figures.items()
+        }
+    )
     rows = [
         {
             "rep_id": rep,
@@ -479,6 +486,7 @@ def _rep_tracking(
             "team": org.at[rep, "team"],
             "region": org.at[rep, "region"],
             **_figure_row(figure, inputs.as_of),
+            "attainment_position": places.get(rep),
         }
         for rep, (figure, _deals) in figures.items()
     ]

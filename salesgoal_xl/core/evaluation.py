@@ -10,7 +10,7 @@ the "out of reach" rule, the run of periods behind pace, and the figures over ma
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
@@ -246,6 +246,19 @@ def ranks(scores: Sequence[Fraction]) -> list[int]:
     for position, score in enumerate(ordered, start=1):
         first.setdefault(score, position)
     return [first[s] for s in scores]
+
+
+def attainment_positions(attainments: Mapping[str, Fraction | None]) -> dict[str, int]:
+    """Each unit's place by attainment, 1 for the highest; equal attainments go by code.
+
+    Unlike `ranks` every place is taken once, so a sheet can look up "the 3rd best" with one
+    exact MATCH. Units without an attainment (nothing expected yet) get no place.
+    """
+    ordered = sorted(
+        ((value, code) for code, value in attainments.items() if value is not None),
+        key=lambda item: (-item[0], item[1]),
+    )
+    return {code: place for place, (_value, code) in enumerate(ordered, start=1)}
 
 
 # --- fairness --------------------------------------------------------------------------------

@@ -30,8 +30,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from salesgoal_xl import __version__
 from salesgoal_xl.core.calendar import FiscalCalendar
 from salesgoal_xl.core.proposal import COMPANY_LABELS
+from salesgoal_xl.workbook import board, styles, texts
 from salesgoal_xl.workbook import layout as lay
-from salesgoal_xl.workbook import styles, texts
+from salesgoal_xl.workbook.board import block_header as _block_header
+from salesgoal_xl.workbook.board import column_ref as _col_ref
 from salesgoal_xl.workbook.cells import choice_code, choice_text
 from salesgoal_xl.workbook.door import save_atomically
 from salesgoal_xl.workbook.fill import fill_table, stretch_rules
@@ -151,6 +153,9 @@ def build_workbook(
     regions = data.get("tblRegions")
     n_regions = 0 if regions is None else len(regions)
     _dashboard(wb, sheets["dashboard"], sheets["matrix"], lang, n_regions or REGION_MIN_ROWS)
+    board.evaluation_charts(
+        sheets["evaluation"], sheets["dashboard"], lang, REGION_COL, n_regions or REGION_MIN_ROWS
+    )
     _conditional_formats(sheets, lang)
     _guide(wb, sheets["guide"], lang, plan_id, plan_version)
     for ws in wb.worksheets:
@@ -301,10 +306,6 @@ def _list_names(wb: Workbook, lang: str) -> None:
 
 
 # --- Rep x Month ----------------------------------------------------------------------------
-
-
-def _col_ref(name: str, key: str, lang: str) -> str:
-    return lay.structured(name, TABLES_BY_NAME[name].column(key).label.get(lang))
 
 
 def _period_formula(month_index: int) -> str:
@@ -513,15 +514,24 @@ def _dashboard(wb: Workbook, ws: Worksheet, matrix: Worksheet, lang: str, n_regi
         ws,
         REGION_COL,
         texts.BY_REGION_TITLE.get(lang),
-        [texts.REGION, texts.TARGET_TO_DATE, texts.ACTUAL_TO_DATE, texts.ATTAINMENT],
+        [
+            texts.REGION,
+            texts.TARGET_TO_DATE,
+            texts.ACTUAL_TO_DATE,
+            texts.ATTAINMENT,
+            board.column_label("tblTracking", "expected_to_date"),
+            board.column_label("tblTracking", "pace"),
+        ],
         lang,
     )
     regions = _col_ref("tblRegions", "region", lang)
     t_region = _col_ref("tblTracking", "region", lang)
     t_target = _col_ref("tblTracking", "target_to_date", lang)
     t_actual = _col_ref("tblTracking", "actual_to_date", lang)
+    t_expected = _col_ref("tblTracking", "expected_to_date", lang)
     c0 = get_column_letter(REGION_COL)
     c1, c2 = get_column_letter(REGION_COL + 1), get_column_letter(REGION_COL + 2)
+    c4 = get_column_letter(REGION_COL + 4)
     for i in range(n_regions):
         r = lay.FIRST_DATA_ROW + i
         reg = f"${c0}{r}"
@@ -530,24 +540,24 @@ def _dashboard(wb: Workbook, ws: Worksheet, matrix: Worksheet, lang: str, n_regi
             (f'=IF({reg}="","",SUMIFS({t_target},{t_region},{reg}))', money),
             (f'=IF({reg}="","",SUMIFS({t_actual},{t_region},{reg}))', money),
             (f'=IF(N({c1}{r})=0,"",{c2}{r}/{c1}{r})', percent),
+            (f'=IF({reg}="","",SUMIFS({t_expected},{t_region},{reg}))', money),
+            (f'=IF(N({c4}{r})=0,"",{c2}{r}/{c4}{r})', percent),
         ]
         for c, (value, style) in enumerate(cells):
             ws.cell(r, REGION_COL + c, value).style = style
-    widths = {1: 8, 2: 11, 3: 14, 4: 14, 5: 16, 6: 16, 7: 12, 8: 3, 9: 14, 10: 15, 11: 15, 12: 12}
+    widths = {1: 8, 2: 11, 3: 14, 4: 14, 5: 16, 6: 16, 7: 12, 8: 3}
+    widths |= {9: 14, 10: 15, 11: 15, 12: 12, 13: 15, 14: 12}
     for c, w in widths.items():
         ws.column_dimensions[get_column_letter(c)].width = w
     _charts(ws, lang, n_regions)
-    region_att = f"{get_column_letter(REGION_COL + 3)}{lay.FIRST_DATA_ROW}:"
-    region_att += f"{get_column_letter(REGION_COL + 3)}{lay.FIRST_DATA_ROW + n_regions - 1}"
-    _attainment_scale(ws, f"G{first}:G{t} {region_att}")
-
-
-def _block_header(ws: Worksheet, col: int, title: str, labels: list[Label], lang: str) -> None:
-    ws.cell(lay.TABLE_TITLE_ROW, col, title).font = styles.title_font()
-    for i, label in enumerate(labels):
-        cell = ws.cell(lay.HEADER_ROW, col + i, label.get(lang))
-        cell.font, cell.fill = styles.header_font(), styles.header_fill()
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    board.evaluation_blocks(wb, ws, lang)
+    shown = [f"G{first}:G{t}"]
+    for offset in (3, 5):  # attainment and pace by region
+        letter = get_column_letter(REGION_COL + offset)
+        shown.append(f"{letter}{lay.FIRST_DATA_ROW}:{letter}{lay.FIRST_DATA_ROW + n_regions - 1}")
+    att = get_column_letter(board.TOP_BOTTOM_COL + 3)
+    shown.append(f"{att}{board.BAND_FIRST_ROW}:{att}{board.BAND_FIRST_ROW + 2 * board.TOP_N - 1}")
+    _attainment_scale(ws, " ".join(shown))
 
 
 def _charts(ws: Worksheet, lang: str, n_regions: int) -> None:
@@ -584,8 +594,11 @@ def _charts(ws: Worksheet, lang: str, n_regions: int) -> None:
     )
     by_region.y_axis.numFmt = "0%"
     by_region.legend = None
-    by_region.height, by_region.width = 8, 12
+    by_region.height, by_region.width = 8, 8.5
     ws.add_chart(by_region, f"{get_column_letter(REGION_COL)}{BY_MONTH_TOTAL_ROW + 2}")
+    pace = board.pace_chart(ws, lang, REGION_COL, n_regions)
+    pace.width = 8.5
+    ws.add_chart(pace, f"{get_column_letter(REGION_COL + 3)}{BY_MONTH_TOTAL_ROW + 2}")
 
 
 # --- conditional formats --------------------------------------------------------------------

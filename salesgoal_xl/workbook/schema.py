@@ -911,6 +911,15 @@ TABLES: Final[tuple[Table, ...]] = (
                 width=9,
             ),
             Column("reason", _l("Reason", "原因", "原因"), ColumnType.TEXT, Role.OUTPUT, width=50),
+            # 1 for the highest attainment, each place once (ties by rep ID): the Dashboard's
+            # top and bottom reps look places up with one exact MATCH each.
+            Column(
+                "attainment_position",
+                _l("Attainment position", "達成率名次", "达成率名次"),
+                ColumnType.INTEGER,
+                Role.OUTPUT,
+                width=11,
+            ),
         ),
         max_rows=200_000,
     ),

@@ -3,6 +3,7 @@ bands, ranks and fairness figures, each against a hand or independent computatio
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 from fractions import Fraction
@@ -16,6 +17,7 @@ from salesgoal_xl.core.evaluation import (
     Kpi,
     RetargetRule,
     TrackingRules,
+    attainment_positions,
     band,
     behind_streak,
     correlation,
@@ -182,3 +184,21 @@ def test_correlation_of_a_perfect_line() -> None:
     assert correlation([1, 2, 3], [7, 5, 3]) == pytest.approx(-1.0)
     assert correlation([1], [1]) is None
     assert not math.isnan(correlation([1, 2], [2, 1]) or 0)
+
+
+def test_attainment_positions_take_each_place_once_ties_by_code() -> None:
+    """Highest attainment is place 1, equal attainments are ordered by code, each place is
+    taken once, and a unit without an attainment gets none."""
+    places = attainment_positions(
+        {"R3": Fraction(9, 10), "R1": Fraction(9, 10), "R2": Fraction(6, 5), "R4": None}
+    )
+    assert places == {"R2": 1, "R1": 2, "R3": 3}
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=3), st.fractions(0, 3), max_size=30))
+def test_attainment_positions_are_a_permutation_in_order(values: dict[str, Fraction]) -> None:
+    """Places are 1..n, and a better place never has a lower attainment."""
+    places = attainment_positions(values)
+    assert sorted(places.values()) == list(range(1, len(values) + 1))
+    by_place = sorted(places, key=places.__getitem__)
+    assert all(values[a] >= values[b] for a, b in itertools.pairwise(by_place))

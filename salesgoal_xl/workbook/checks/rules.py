@@ -15,7 +15,7 @@ from salesgoal_xl.core.proposal import is_company_scope
 from salesgoal_xl.workbook.cells import choice_code, code_text, format_number, is_blank
 from salesgoal_xl.workbook.checks.context import CheckContext, live_values, number_or_none
 from salesgoal_xl.workbook.reader import TableRead
-from salesgoal_xl.workbook.schema import SPLIT_LEVELS
+from salesgoal_xl.workbook.schema import ADJUSTMENT_STATUSES, SPLIT_LEVELS, YES_NO
 
 
 def check_kpi_weights(ctx: CheckContext) -> list[Problem]:
@@ -113,7 +113,14 @@ def _adjusted_by(ctx: CheckContext) -> Fraction:
     if log is None or not set(keys) <= set(log.header_cells):
         return Fraction(0)
     frame = log.data.frame
-    return company_change([{k: frame.at[row, k] for k in keys} for row in log.live_rows])
+    rows = []
+    for row in log.live_rows:
+        fields = {k: frame.at[row, k] for k in keys}
+        # The log is read as typed: a zh workbook says 已生效 and 是 for applied and yes.
+        fields["status"] = choice_code(ADJUSTMENT_STATUSES, fields["status"])
+        fields["keep_parent_total"] = choice_code(YES_NO, fields["keep_parent_total"])
+        rows.append(fields)
+    return company_change(rows)
 
 
 def _over_assignment_rates(ctx: CheckContext) -> dict[str, Fraction]:
