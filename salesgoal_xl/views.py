@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from salesgoal_xl import console
+from salesgoal_xl.commands.demo import DemoActualsSummary
 from salesgoal_xl.commands.evaluate import EvaluateSummary
 from salesgoal_xl.commands.imports import ImportSummary
 from salesgoal_xl.commands.propose import ProposeSummary, scope_label
@@ -298,4 +299,29 @@ def show_evaluation(summary: EvaluateSummary | None, *, as_json: bool) -> None:
         f"{len(summary.tracking)} reps and {len(summary.units)} units tracked, "
         f"{len(summary.scorecard)} scorecards; "
         + ("written." if summary.written else "dry run: nothing was written.")
+    )
+
+
+def show_demo_actuals(summary: DemoActualsSummary) -> None:
+    """Where the demo's CRM export went, and which reps it makes ahead, on pace or behind."""
+    deals = summary.deals
+    counts: dict[str, list[str]] = {}
+    for intent in deals.intents.values():
+        counts.setdefault(intent.profile.value.replace("_", " "), []).append(intent.rep_id)
+    console.table(
+        "What the deals are meant to show (pace = actual / seasonal expectation)",
+        ["Reps", "Count", "Risk evaluate should show"],
+        [
+            [name, len(reps), deals.intents[reps[0]].profile.risk]
+            for name, reps in sorted(counts.items())
+        ],
+    )
+    if deals.troubled_region:
+        console.out.print(
+            f"region in trouble: {deals.troubled_region} (most of its reps far behind, so "
+            "evaluate suggests re-targeting it)"
+        )
+    periods = f"{deals.periods[0]}..{deals.periods[-1]}" if deals.periods else "no period"
+    console.out.print(
+        f"demo CRM export written: {summary.path} ({len(deals.deals):,} deal rows, {periods})"
     )
