@@ -30,12 +30,27 @@ system-deps:
 	  else echo "missing system packages: $$missing (apt-get install them)" >&2; exit 1; fi; \
 	fi
 
-# The main job on the built-in demo company: build it, propose a target, split it.
+# The main job on the built-in demo company, the whole cycle: build it, propose a target,
+# split it, draw a half-year of CRM deals around the targets, import them, evaluate.
+DEMO_DEALS ?= $(dir $(DEMO))demo-crm-deals.csv
+
 demo: venv
 	$(BIN)/salesgoal demo $(DEMO) --force
 	$(BIN)/salesgoal propose $(DEMO) --final base
 	$(BIN)/salesgoal split $(DEMO)
-	@echo "The split demo plan is in $(DEMO): open it in Excel or LibreOffice."
+	$(BIN)/salesgoal demo-actuals $(DEMO) $(DEMO_DEALS) --months 6 --force
+	$(BIN)/salesgoal import-actuals $(DEMO) $(DEMO_DEALS)
+	$(BIN)/salesgoal evaluate $(DEMO)
+	@# --- adjust: the lead adds `salesgoal adjust` with one sample approved adjustment here ---
+	@echo ""
+	@echo "The demo cycle is in $(DEMO); open it in Excel or LibreOffice:"
+	@echo "  Target setting  tblProposal: the proposed company and region targets, SMART checks"
+	@echo "  Targets         tblTargets: exact leaf targets (Rep plan and Rep x Month: readable views)"
+	@echo "  Actuals         tblActuals: the deals of $(DEMO_DEALS), summed per leaf"
+	@echo "  Tracking        tblTracking (per rep), tblTrackingUnits (company, region, team,"
+	@echo "                  channel, product), tblWarnings (early warnings, re-targeting)"
+	@echo "  Evaluation      tblScorecard (scores, ranks, bands), tblFairness"
+	@echo "  Dashboard       actual vs target by month and attainment by region, with charts"
 
 LINTED := salesgoal_xl tests $(wildcard benchmarks scripts)
 

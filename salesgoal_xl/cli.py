@@ -140,6 +140,25 @@ def demo(
     console.out.print(f"demo workbook written: {written}")
 
 
+@app.command("demo-actuals", rich_help_panel=STEPS)
+def demo_actuals(
+    path: Annotated[Path, typer.Argument(help="The split demo workbook (read, not changed).")],
+    out: Annotated[Path, typer.Argument(help="Where to write the CRM export (.csv).")],
+    months: Annotated[int, typer.Option(help="How many fiscal months of deals.")] = 6,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing export.")] = False,
+) -> None:
+    """Write a CRM export of deals around the demo's split targets, for import-actuals."""
+    from salesgoal_xl import views
+    from salesgoal_xl.commands.demo import write_demo_actuals
+
+    with console.progress_bar() as report:
+        summary = console.run_command(
+            lambda: write_demo_actuals(views.file_port(path, report), out, months, force=force),
+            path=str(path),
+        )
+    views.show_demo_actuals(summary)
+
+
 MapOption = Annotated[
     list[str] | None,
     typer.Option(

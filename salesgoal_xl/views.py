@@ -10,6 +10,7 @@ from typing import Any
 
 from salesgoal_xl import console
 from salesgoal_xl.commands.adjust import AdjustSummary
+from salesgoal_xl.commands.demo import DemoActualsSummary
 from salesgoal_xl.commands.evaluate import EvaluateSummary
 from salesgoal_xl.commands.imports import ImportSummary
 from salesgoal_xl.commands.propose import ProposeSummary, scope_label
@@ -310,9 +311,7 @@ def show_adjustments(summary: AdjustSummary | None, *, as_json: bool) -> None:
         console.print_json(
             {
                 "written": summary.written,
-                "applied": [
-                    {k: _plain(v) for k, v in row.items()} for row in summary.applied
-                ],
+                "applied": [{k: _plain(v) for k, v in row.items()} for row in summary.applied],
                 "changes": [
                     {k: _plain(v) for k, v in row.items()}
                     for row in summary.changes.to_dict("records")
@@ -340,3 +339,28 @@ def _plain(value: object) -> object:
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
     return value
+
+
+def show_demo_actuals(summary: DemoActualsSummary) -> None:
+    """Where the demo's CRM export went, and which reps it makes ahead, on pace or behind."""
+    deals = summary.deals
+    counts: dict[str, list[str]] = {}
+    for intent in deals.intents.values():
+        counts.setdefault(intent.profile.value.replace("_", " "), []).append(intent.rep_id)
+    console.table(
+        "What the deals are meant to show (pace = actual / seasonal expectation)",
+        ["Reps", "Count", "Risk evaluate should show"],
+        [
+            [name, len(reps), deals.intents[reps[0]].profile.risk]
+            for name, reps in sorted(counts.items())
+        ],
+    )
+    if deals.troubled_region:
+        console.out.print(
+            f"region in trouble: {deals.troubled_region} (most of its reps far behind, so "
+            "evaluate suggests re-targeting it)"
+        )
+    periods = f"{deals.periods[0]}..{deals.periods[-1]}" if deals.periods else "no period"
+    console.out.print(
+        f"demo CRM export written: {summary.path} ({len(deals.deals):,} deal rows, {periods})"
+    )

@@ -1,7 +1,11 @@
-"""`demo`: a planning workbook filled with the made-up demo company, ready for propose and split."""
+"""`demo`: a planning workbook filled with the made-up demo company, ready for propose and split;
+`demo-actuals`: a CRM export of the demo's first half-year of deals, to import and evaluate."""
 
 from __future__ import annotations
 
+import csv
+import io
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -9,8 +13,17 @@ import pandas as pd
 
 from salesgoal_xl.commands.propose import COMPANY_ROW
 from salesgoal_xl.core.demo import DemoCompany, build_demo_company
+from salesgoal_xl.core.demo_actuals import (
+    CENTS,
+    DEFAULT_MONTHS,
+    DEFAULT_SEED,
+    DemoDeals,
+    generate_demo_deals,
+)
+from salesgoal_xl.core.errors import SalesgoalError
+from salesgoal_xl.core.problems import Problem, ProblemsFound
 from salesgoal_xl.core.split import DEFAULT_RULES
-from salesgoal_xl.workbook.port import ProgressCallback
+from salesgoal_xl.workbook.port import ProgressCallback, WorkbookPort
 from salesgoal_xl.workbook.schema import SETTINGS
 
 DEFAULT_KPIS = (
@@ -100,3 +113,79 @@ def write_demo_workbook(
         force=force,
         data=demo_tables(company, language),
     )
+
+
+# --- the demo's CRM export ----------------------------------------------------------------
+
+CRM_HEADERS = (
+    # What a CRM's "won opportunities" report calls its columns; import-actuals matches
+    # Close Date, Opportunity Owner, Sales Channel, Product Line, Revenue and Deal Count by the
+    # documented aliases and ignores the rest.
+    "Opportunity ID",
+    "Account Name",
+    "Stage",
+    "Close Date",
+    "Opportunity Owner",
+    "Sales Channel",
+    "Product Line",
+    "Revenue",
+    "Deal Count",
+)
+
+
+@dataclass(frozen=True)
+class DemoActualsSummary:
+    """What demo-actuals wrote and what the deals are meant to show."""
+
+    path: Path
+    deals: DemoDeals
+
+
+def write_demo_actuals(
+    port: WorkbookPort,
+    out: Path,
+    months: int = DEFAULT_MONTHS,
+    *,
+    force: bool = False,
+    seed: int = DEFAULT_SEED,
+) -> DemoActualsSummary:
+    """Write a CRM-style CSV of deals for the first `months` months of the split plan behind
+    `port` (its leaf targets read as evaluate reads them); the plan itself is not changed."""
+    from salesgoal_xl.commands.evaluate import leaf_targets, not_split
+
+    if out.exists() and not force:
+        raise SalesgoalError(f"{out} already exists; pass --force to replace it.")
+    port.progress(0.1, "reading the leaf targets")
+    problems: list[Problem] = []
+    data = port.read_table("tblTargets")
+    targets = leaf_targets(data, problems)
+    if not problems and targets.empty:
+        problems.append(not_split(data, "the demo's deals are drawn around them"))
+    if problems:
+        raise ProblemsFound(problems, port.label)
+    port.progress(0.4, "drawing the deals")
+    deals = generate_demo_deals(targets, months, seed)
+    port.progress(0.8, "writing the export")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(crm_csv(deals.deals))
+    port.progress(1.0, "done")
+    return DemoActualsSummary(out, deals)
+
+
+def crm_csv(deals: pd.DataFrame) -> bytes:
+    """The deals as a CRM export: UTF-8, CRLF, ISO close dates, amounts like "12,345.67"."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CRM_HEADERS)
+    columns = ["deal_id", "account", "close_date", "rep_name", "channel", "product"]
+    for (deal, account, day, owner, channel, product), cents, count in zip(
+        deals[columns].itertuples(index=False, name=None),
+        (int(c) for c in deals["cents"]),
+        (int(c) for c in deals["deal_count"]),
+        strict=True,
+    ):
+        amount = f"{cents // CENTS:,}.{cents % CENTS:02d}"
+        writer.writerow(
+            (deal, account, "Closed Won", day.isoformat(), owner, channel, product, amount, count)
+        )
+    return buffer.getvalue().encode("utf-8")

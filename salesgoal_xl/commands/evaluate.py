@@ -132,18 +132,10 @@ def read_inputs(port: WorkbookPort, settings: PlanSettings, as_of: str | None) -
     """Gather evaluate's inputs, collecting every problem before failing."""
     problems: list[Problem] = []
     targets_data = port.read_table("tblTargets")
-    targets = _targets(targets_data, problems)
+    targets = leaf_targets(targets_data, problems)
     if targets.empty and not problems:
         raise ProblemsFound(
-            [
-                error(
-                    ProblemCode.NOT_SPLIT,
-                    "tblTargets has no leaf targets: evaluate measures actuals against them",
-                    source=targets_data.source(),
-                    hint="run split first",
-                )
-            ],
-            port.label,
+            [not_split(targets_data, "evaluate measures actuals against them")], port.label
         )
     periods = tuple(sorted(set(targets["period"])))
     months_of = dict(zip(targets["period"], targets["month"], strict=True))
@@ -172,7 +164,19 @@ def read_inputs(port: WorkbookPort, settings: PlanSettings, as_of: str | None) -
     )
 
 
-def _targets(data: TableData, problems: list[Problem]) -> pd.DataFrame:
+def not_split(data: TableData, why: str) -> Problem:
+    """NOT_SPLIT at tblTargets: a step that needs the leaf targets before split has run."""
+    return error(
+        ProblemCode.NOT_SPLIT,
+        f"tblTargets has no leaf targets: {why}",
+        source=data.source(),
+        hint="run split first",
+    )
+
+
+def leaf_targets(data: TableData, problems: list[Problem]) -> pd.DataFrame:
+    """tblTargets as exact leaf targets (period, month, rep_id, rep_name, team, region,
+    channel, product, target as a Fraction); unreadable targets become problems."""
     frame = data.frame
     keep: list[int] = []
     amounts: list[Fraction] = []

@@ -8,7 +8,7 @@ Chinese and Simplified Chinese, and readers accept any of the three.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from types import MappingProxyType
 from typing import Final
@@ -1098,7 +1098,8 @@ TABLES: Final[tuple[Table, ...]] = (
                 choices=SCORECARD_LEVELS,
                 width=8,
             ),
-            _out(_REP),
+            # Team rows have no rep: the Rep ID is filled on rep rows only.
+            replace(_out(_REP), required=False),
             _out(_REP_NAME),
             _out(_TEAM),
             _out(_REGION),

@@ -1,9 +1,12 @@
-"""demo -> propose -> split through the CLI on a real file, then recalculated in LibreOffice."""
+"""demo -> propose -> split through the CLI on a real file, then recalculated in LibreOffice; and
+the rest of the cycle: demo-actuals -> import-actuals -> evaluate."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from salesgoal_xl.cli import app
+from salesgoal_xl.commands.evaluate import leaf_targets
+from salesgoal_xl.core.demo_actuals import generate_demo_deals
 from salesgoal_xl.workbook import schema
 from salesgoal_xl.workbook.file_port import FilePort
 from tests import libreoffice
@@ -143,3 +148,126 @@ def test_challenge_and_growth_are_blank_without_a_final_target(recalculated: Pat
             assert growth == pytest.approx(final / int(frame["baseline"][row]) - 1)
         else:
             assert challenge in ("", None) and growth in ("", None), scope
+
+
+# --- the whole cycle: demo-actuals, import-actuals, evaluate ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def cycle(split_plan: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A copy of the split demo after demo-actuals, import-actuals --json and evaluate."""
+    folder = tmp_path_factory.mktemp("cycle")
+    plan, export = folder / "demo.xlsx", folder / "deals.csv"
+    shutil.copyfile(split_plan, plan)
+    made = _run("demo-actuals", str(plan), str(export), "--months", "6")
+    assert made.exit_code == 0, made.output
+    imported = _run("import-actuals", str(plan), str(export), "--json")
+    assert imported.exit_code == 0, imported.output
+    evaluated = _run("evaluate", str(plan))
+    assert evaluated.exit_code == 0, evaluated.output
+    targets = leaf_targets(FilePort(split_plan).read_table("tblTargets"), [])
+    return {
+        "plan": plan,
+        "export": export,
+        "made": made.output,
+        "import": json.loads(imported.stdout),
+        "intended": generate_demo_deals(targets),
+    }
+
+
+def test_demo_actuals_leaves_the_plan_unchanged_and_says_where_the_export_is(
+    cycle: dict[str, Any], split_plan: Path, tmp_path: Path
+) -> None:
+    """demo-actuals only reads the plan; it names the export and refuses to overwrite it."""
+    copy = tmp_path / "demo.xlsx"
+    shutil.copyfile(split_plan, copy)
+    digest = _digest(copy)
+    assert _run("demo-actuals", str(copy), str(tmp_path / "d.csv")).exit_code == 0
+    assert _digest(copy) == digest
+    assert str(cycle["export"]) in cycle["made"] and "SOUTH" in cycle["made"]
+    again = _run("demo-actuals", str(copy), str(tmp_path / "d.csv"))
+    assert again.exit_code == 2 and "--force" in again.output
+
+
+def test_demo_actuals_twice_gives_identical_bytes(cycle: dict[str, Any], tmp_path: Path) -> None:
+    """Running the generator again on the same plan writes the very same file."""
+    again = tmp_path / "again.csv"
+    assert _run("demo-actuals", str(cycle["plan"]), str(again)).exit_code == 0
+    assert again.read_bytes() == cycle["export"].read_bytes()
+
+
+def test_demo_actuals_before_split_is_not_split(tmp_path: Path) -> None:
+    """On a plan that has not been split, demo-actuals exits 1 with NOT_SPLIT."""
+    path = tmp_path / "plan.xlsx"
+    assert _run("demo", str(path)).exit_code == 0
+    result = _run("demo-actuals", str(path), str(tmp_path / "d.csv"))
+    assert result.exit_code == 1 and "NOT_SPLIT" in result.output
+    assert not (tmp_path / "d.csv").exists()
+
+
+def test_the_export_reads_like_a_crm_report_and_imports_with_no_bad_row(
+    cycle: dict[str, Any],
+) -> None:
+    """CRM headers matched by aliases, thousands separators, several deals per leaf, a deal
+    count, and every one of its rows imported."""
+    text = cycle["export"].read_text(encoding="utf-8")
+    header = text.split("\r\n", 1)[0]
+    assert header.startswith("Opportunity ID,Account Name,Stage,Close Date,Opportunity Owner")
+    assert '"1,' in text or '"2,' in text
+    summary = cycle["import"]
+    deals = cycle["intended"].deals
+    assert summary["bad_rows"] == 0 and summary["problems"] == []
+    assert summary["source_rows"] == summary["good_rows"] == len(deals)
+    assert summary["columns"]["amount"] == "Revenue"
+    assert summary["columns"]["deals"] == "Deal Count"
+    assert summary["rows"] * 2 < len(deals)
+    actuals = FilePort(cycle["plan"]).read_table("tblActuals").frame
+    assert sum(int(d) for d in actuals["deals"]) == int(deals["deal_count"].sum())
+    assert sum(Fraction(str(a)) for a in actuals["amount"]) == Fraction(
+        int(deals["cents"].sum()), 100
+    )
+
+
+def test_evaluate_shows_what_the_generator_intends(cycle: dict[str, Any]) -> None:
+    """Each rep's pace is its intended pace, its risk the colour of its profile, behind reps
+    (with three months of targets) get early warnings, and the troubled region a re-targeting
+    suggestion."""
+    port = FilePort(cycle["plan"])
+    tracking = port.read_table("tblTracking").frame
+    intents = cycle["intended"].intents
+    colours = set()
+    for rep, actual, target, risk in zip(
+        tracking["rep_id"],
+        tracking["actual_to_date"],
+        tracking["target_to_date"],
+        tracking["risk"],
+        strict=True,
+    ):
+        if rep not in intents:
+            assert int(target or 0) == 0, rep
+            continue
+        intent = intents[rep]
+        pace = Fraction(str(actual)) / Fraction(str(target))
+        assert abs(pace - intent.pace) < Fraction(1, 10_000), rep
+        assert risk == intent.profile.risk, (rep, intent)
+        colours.add(risk)
+    assert colours == {"green", "amber", "red"}
+    warnings = port.read_table("tblWarnings").frame
+    warned = set(warnings.loc[warnings["kind"] == "early_warning", "code"])
+    deals = cycle["intended"].deals
+    months_sold = deals.groupby("rep_id")["close_date"].agg(lambda d: {x.month for x in d})
+    # A warning needs three periods behind in a row (WarnPeriods): a rep hired in month five
+    # has only two.
+    behind = {
+        r for r, i in intents.items() if i.profile.risk != "green" and {4, 5, 6} <= months_sold[r]
+    }
+    assert len(behind) > 10 and behind <= warned
+    assert not warned & {r for r, i in intents.items() if i.profile.risk == "green"}
+    retarget = warnings.loc[warnings["kind"] == "retarget"]
+    assert list(retarget["code"]) == [cycle["intended"].troubled_region] == ["SOUTH"]
+
+
+def test_the_cycle_checks_clean(cycle: dict[str, Any]) -> None:
+    """After the whole cycle `check` finds no problem."""
+    result = _run("check", str(cycle["plan"]), "--no-write")
+    assert result.exit_code == 0, result.output
