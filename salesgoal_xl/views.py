@@ -15,6 +15,7 @@ from salesgoal_xl.commands.evaluate import EvaluateSummary
 from salesgoal_xl.commands.imports import ImportSummary
 from salesgoal_xl.commands.propose import ProposeSummary, scope_label
 from salesgoal_xl.commands.split import SplitSummary
+from salesgoal_xl.core.backtest import Backtest, method_name, parameters_text
 from salesgoal_xl.core.money import round_half_up, to_fraction
 from salesgoal_xl.core.proposal import Proposal
 from salesgoal_xl.workbook.package_port import PackagePort
@@ -36,7 +37,14 @@ def show_proposal(summary: ProposeSummary | None, *, as_json: bool) -> None:
     rows = [summary.company, *summary.regions]
     if as_json:
         console.print_json(
-            {"written": summary.written, "proposals": [_proposal_json(p) for p in rows]}
+            {
+                "written": summary.written,
+                "proposals": [_proposal_json(p) for p in rows],
+                "backtests": [
+                    _backtest_json(p.scope, test)
+                    for p, test in zip(rows, summary.backtests, strict=True)
+                ],
+            }
         )
         return
     console.table(
@@ -71,6 +79,28 @@ def show_proposal(summary: ProposeSummary | None, *, as_json: bool) -> None:
             for p in rows
         ],
     )
+    if summary.backtests:
+        console.table(
+            "Forecast back-test (last 12 months held out)",
+            ["Scope", "Method", "MAPE", "Back-test parameters", "Chosen", "Why"],
+            [
+                [
+                    scope_label(p.scope),
+                    method_name(c.method),
+                    "" if c.mape is None else f"{c.mape:.2%}",
+                    parameters_text(c.parameters),
+                    "yes" if c.method is test.chosen else "",
+                    test.reason() if c.method is test.chosen else c.note(),
+                ]
+                for p, test in zip(rows, summary.backtests, strict=True)
+                for c in test.candidates
+            ]
+            + [
+                [scope_label(p.scope), method_name(test.chosen), "", "", "yes", test.reason()]
+                for p, test in zip(rows, summary.backtests, strict=True)
+                if not test.candidates
+            ],
+        )
     console.table(
         "SMART checklist (company)",
         ["Criterion", "Status", "Reason"],
@@ -96,6 +126,27 @@ def _proposal_json(p: Proposal) -> dict[str, object]:
         "challenge_ratio": str(p.challenge_ratio) if p.challenge_ratio is not None else None,
         "flags": [f.code.value for f in p.flags if f.raised],
         "smart": {c.criterion.value: [c.status.value, c.reason.text()] for c in p.smart},
+    }
+
+
+def _backtest_json(scope: str, test: Backtest) -> dict[str, object]:
+    return {
+        "scope": scope,
+        "chosen": test.chosen.value,
+        "by_backtest": test.by_backtest,
+        "reason": test.reason(),
+        "held_out": list(test.held_out) if test.held_out else None,
+        "history_months": test.history_months,
+        "plan_parameters": {k: str(v) for k, v in test.forecast.parameters.items()},
+        "candidates": [
+            {
+                "method": c.method.value,
+                "mape": None if c.mape is None else str(c.mape),
+                "parameters": {k: str(v) for k, v in c.parameters.items()},
+                "note": c.note(),
+            }
+            for c in test.candidates
+        ],
     }
 
 

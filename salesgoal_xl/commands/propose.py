@@ -1,8 +1,9 @@
 """`propose`: baseline, forecast, market figure, range, flags and SMART checks for the plan.
 
 Reads history, market assumptions and the settings through the port; writes tblProposal
-(a company row and one per region) and tblSmart. Typed user inputs in tblProposal (strategic
-input, final target) are kept from one run to the next.
+(a company row and one per region), tblSmart and tblBacktest (each scope's forecast method,
+chosen by back-test, with every candidate's error). Typed user inputs in tblProposal
+(strategic input, final target) are kept from one run to the next.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from salesgoal_xl.commands.inputs import (
     load_settings,
     to_decimal,
 )
+from salesgoal_xl.core.backtest import Backtest, choose_forecast, method_name, parameters_text
 from salesgoal_xl.core.calendar import FiscalCalendar
 from salesgoal_xl.core.errors import ProposalError, SalesgoalError
-from salesgoal_xl.core.forecast import forecast_plan_year, monthly_actuals
+from salesgoal_xl.core.forecast import monthly_actuals
 from salesgoal_xl.core.money import round_half_up
 from salesgoal_xl.core.problems import Problem, ProblemCode, ProblemsFound, Source, error
 from salesgoal_xl.core.proposal import (
@@ -38,10 +40,11 @@ from salesgoal_xl.core.proposal import (
     build_proposal,
     is_company_scope,
 )
-from salesgoal_xl.core.proposal_text import Language
+from salesgoal_xl.core.proposal_text import Language, message
 from salesgoal_xl.workbook.cells import is_blank
 from salesgoal_xl.workbook.port import TableData, WorkbookPort
 
+BACKTEST_TABLE: Final = "tblBacktest"
 COMPANY_ROW: Final = COMPANY_LABELS["en"]
 """How propose writes the company row's scope (read back in any language and case)."""
 
@@ -59,11 +62,13 @@ def parse_final(text: str) -> FinalChoice:
 
 @dataclass(frozen=True)
 class ProposeSummary:
-    """The company proposal and the per-region rows that were (or would be) written."""
+    """The company proposal and the per-region rows that were (or would be) written, and the
+    back-test that chose each scope's forecast method (company first, then the regions)."""
 
     company: Proposal
     regions: tuple[Proposal, ...]
     written: bool
+    backtests: tuple[Backtest, ...] = ()
 
 
 def run_propose(
@@ -93,8 +98,9 @@ def run_propose(
 
     port.progress(0.2, "forecasting the company")
     inputs = _ScopeInputs(history_data.source(), proposal_settings, typed, port.label)
-    company = _proposal_for(COMPANY_SCOPE, history, markets, final, inputs)
+    company, company_test = _proposal_for(COMPANY_SCOPE, history, markets, final, inputs)
     regions = []
+    backtests = [company_test]
     region_of = {str(r): str(g) for r, g in zip(reps["rep_id"], reps["region"], strict=True)}
     by_region = history.assign(region=[region_of.get(str(r), "") for r in history["rep_id"]])
     names = sorted({g for g in region_of.values() if g})
@@ -102,13 +108,19 @@ def run_propose(
         port.progress(0.3 + 0.5 * done / max(len(names), 1), f"forecasting region {region}")
         own = [m for m in markets if m.region == region]
         mine = by_region[by_region["region"] == region]
-        regions.append(_proposal_for(region, mine, own, "keep", inputs))
+        proposal, backtest = _proposal_for(region, mine, own, "keep", inputs)
+        regions.append(proposal)
+        backtests.append(backtest)
     if not dry_run:
         port.write_table("tblProposal", _proposal_frame(company, regions, language))
         port.write_table("tblSmart", _smart_frame(company, language))
+        # A plan made before the back-test existed has no table for it; its proposal still runs.
+        if port.has_table(BACKTEST_TABLE):
+            scopes = [company.scope, *(r.scope for r in regions)]
+            port.write_table(BACKTEST_TABLE, backtest_frame(scopes, backtests, language))
         port.commit()
     port.progress(1.0, "done")
-    return ProposeSummary(company, tuple(regions), not dry_run)
+    return ProposeSummary(company, tuple(regions), not dry_run, tuple(backtests))
 
 
 def _no_history(data: TableData, plan_start: str) -> Problem:
@@ -218,7 +230,7 @@ def _proposal_for(
     markets: list[MarketAssumption],
     final: FinalChoice,
     inputs: _ScopeInputs,
-) -> Proposal:
+) -> tuple[Proposal, Backtest]:
     settings = inputs.settings
     plan_start, _ = settings.plan_periods
     last_year = FiscalCalendar(settings.fiscal_year - 1, settings.first_month).months
@@ -226,9 +238,10 @@ def _proposal_for(
         monthly = monthly_actuals(history)
         baseline = int(monthly[monthly.index.isin(last_year)].sum())
         mine = inputs.typed.get(scope.casefold(), TypedInputs(None, None, {}))
-        forecast = forecast_plan_year(
+        backtest = choose_forecast(
             monthly, plan_start=plan_start, rounding_unit=settings.rounding_unit
         )
+        forecast = backtest.forecast
         proposal = build_proposal(
             baseline=baseline,
             forecast=forecast,
@@ -240,9 +253,9 @@ def _proposal_for(
             sources=mine.sources,
         )
         if final == "keep":
-            return proposal
+            return proposal, backtest
         # An explicit choice replaces whatever final target was there.
-        return build_proposal(
+        chosen = build_proposal(
             baseline=baseline,
             forecast=forecast,
             settings=settings,
@@ -252,6 +265,7 @@ def _proposal_for(
             scope=scope,
             sources=mine.sources,
         )
+        return chosen, backtest
     except ProposalInputsInvalid as exc:
         raise ProblemsFound(exc.problems, inputs.label) from None
     except ProposalError as exc:
@@ -306,3 +320,33 @@ def _smart_frame(company: Proposal, language: Language) -> pd.DataFrame:
             for check in company.smart
         ]
     )
+
+
+def backtest_frame(
+    scopes: list[str], backtests: list[Backtest], language: Language
+) -> pd.DataFrame:
+    """tblBacktest: per scope, one row per candidate (or the one method used without a
+    back-test), its held-out MAPE and parameters; the chosen row carries the plan forecast."""
+    yes = message("backtest.yes", language)
+    rows = []
+    for scope, test in zip(scopes, backtests, strict=True):
+        held_out = "" if test.held_out is None else f"{test.held_out[0]} – {test.held_out[1]}"
+        candidates = [(c.method, c.mape, c.parameters, c.note(language)) for c in test.candidates]
+        if test.chosen not in [c.method for c in test.candidates]:
+            candidates.append((test.chosen, None, {}, ""))
+        for method, mape, parameters, note in candidates:
+            chosen = method is test.chosen
+            rows.append(
+                {
+                    "scope": scope_label(scope),
+                    "method": method_name(method, language),
+                    "held_out": held_out if mape is not None else "",
+                    "mape": mape,
+                    "backtest_parameters": parameters_text(parameters),
+                    "chosen": yes if chosen else "",
+                    "plan_parameters": parameters_text(test.forecast.parameters) if chosen else "",
+                    "forecast": test.forecast.total if chosen else None,
+                    "reason": test.reason(language) if chosen else note,
+                }
+            )
+    return pd.DataFrame(rows)

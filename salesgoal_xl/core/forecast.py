@@ -35,6 +35,14 @@ Method, in the order it is tried:
 * **Fewer than 12 months: run rate.** Every plan month is the mean of the months observed, so
   the year is the run rate times 12. No seasonality can be learnt from less than a year.
 
+That chain is the rule by history length. Two simple benchmarks can be asked for by name
+(``method=``), so that ``core.backtest`` can hold them against Holt-Winters on the last year
+of history and pick the method by its error:
+
+* **seasonal naive**: each plan month is the same calendar month of the last observed year.
+* **year-on-year growth**: the same, times the growth of the last 12 months over the 12
+  before them (needs 24 months).
+
 Cleaning before fitting:
 
 * **Missing months** (a period absent from the range, or a NaN value) are imputed: from the same
@@ -70,7 +78,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -112,6 +120,20 @@ class ForecastMethod(StrEnum):
     HOLT_WINTERS = "holt_winters"
     SEASONAL_NAIVE_TREND = "seasonal_naive_trend"
     RUN_RATE = "run_rate"
+    SEASONAL_NAIVE = "seasonal_naive"
+    YOY_GROWTH = "yoy_growth"
+
+
+METHOD_MIN_MONTHS: Final = MappingProxyType(
+    {
+        ForecastMethod.HOLT_WINTERS: HOLT_WINTERS_MIN_MONTHS,
+        ForecastMethod.SEASONAL_NAIVE_TREND: SEASONAL_NAIVE_MIN_MONTHS,
+        ForecastMethod.SEASONAL_NAIVE: SEASONAL_NAIVE_MIN_MONTHS,
+        ForecastMethod.YOY_GROWTH: 2 * SEASON_LENGTH,
+        ForecastMethod.RUN_RATE: 1,
+    }
+)
+"""The months of history each method needs before it can forecast."""
 
 
 @dataclass(frozen=True)
@@ -173,13 +195,16 @@ def forecast_plan_year(
     plan_start: str | None = None,
     rounding_unit: int = 1,
     damp_outliers: bool = True,
+    method: ForecastMethod | None = None,
 ) -> Forecast:
     """Forecast ``horizon_months`` months from monthly actuals indexed by 'YYYY-MM'.
 
     The forecast starts at ``plan_start`` (default: the month after the last actual); months
     between the last actual and ``plan_start`` are forecast too but not returned. Values must be
     non-negative numbers (int, Decimal or float); NaN counts as missing. Pass
-    ``damp_outliers=False`` when a spike is known to be real and expected to recur.
+    ``damp_outliers=False`` when a spike is known to be real and expected to recur. ``method``
+    asks for one method by name instead of the rule by history length; it must have the months
+    it needs (``METHOD_MIN_MONTHS``).
     """
     if horizon_months < 1:
         raise ProposalError(f"horizon_months must be >= 1 (got {horizon_months}).")
@@ -209,38 +234,44 @@ def forecast_plan_year(
     steps_ahead = start_index - last_index - 1 + horizon_months
     months = len(filled)
     damped_periods: tuple[str, ...] = ()
+    if method is not None and months < METHOD_MIN_MONTHS[method]:
+        raise ProposalError(
+            f"the {method.value} forecast needs {METHOD_MIN_MONTHS[method]} months of history "
+            f"(got {months})."
+        )
+    if method is None:
+        method = (
+            ForecastMethod.HOLT_WINTERS
+            if months >= HOLT_WINTERS_MIN_MONTHS
+            else ForecastMethod.SEASONAL_NAIVE_TREND
+            if months >= SEASONAL_NAIVE_MIN_MONTHS
+            else ForecastMethod.RUN_RATE
+        )
+    parameters: dict[str, Decimal]
+    mape: Decimal | None
     if not np.any(filled > 0):
         raw = np.zeros(steps_ahead)
         method = ForecastMethod.RUN_RATE
-        parameters: dict[str, Decimal] = {"monthly_run_rate": Decimal(0)}
-        mape: Decimal | None = None
+        parameters = {"monthly_run_rate": Decimal(0)}
+        mape = None
         notes.append("history is all zero, so the forecast is zero")
-    elif months >= HOLT_WINTERS_MIN_MONTHS:
-        cleaned, damped = _damp_outliers(filled) if damp_outliers else (filled, [])
-        damped_periods = tuple(index_to_period(first_index + t) for t in damped)
+    elif method in (
+        ForecastMethod.HOLT_WINTERS,
+        ForecastMethod.SEASONAL_NAIVE,
+        ForecastMethod.YOY_GROWTH,
+    ):
+        cleaned = filled
+        if months >= HOLT_WINTERS_MIN_MONTHS and damp_outliers:
+            cleaned, damped = _damp_outliers(filled)
+            damped_periods = tuple(index_to_period(first_index + t) for t in damped)
         if damped_periods:
             notes.append(
                 f"damped outlier months {', '.join(damped_periods)} to their seasonal "
                 "fitted value before fitting"
             )
-        fit = _fit_holt_winters(cleaned)
-        raw = fit.project(steps_ahead)
-        method = ForecastMethod.HOLT_WINTERS
-        parameters = {
-            "alpha": _decimal(fit.alpha, _RATIO_PLACES),
-            "beta": _decimal(fit.beta, _RATIO_PLACES),
-            "gamma": _decimal(fit.gamma, _RATIO_PLACES),
-            "phi": _decimal(fit.phi, _RATIO_PLACES),
-        }
-        mape = fit.mape
-        notes.append(
-            f"Holt-Winters (damped additive trend, multiplicative seasonality) on {months} "
-            f"months; alpha={fit.alpha:g}, beta={fit.beta:g}, gamma={fit.gamma:g}, "
-            f"phi={fit.phi:g}"
-        )
-    elif months >= SEASONAL_NAIVE_MIN_MONTHS:
+        raw, parameters, mape = _fit_named(method, cleaned, steps_ahead, notes)
+    elif method is ForecastMethod.SEASONAL_NAIVE_TREND:
         raw, growth, mape = _seasonal_naive_with_trend(filled, steps_ahead)
-        method = ForecastMethod.SEASONAL_NAIVE_TREND
         parameters = {"yoy_growth": _decimal(growth, _RATIO_PLACES)}
         notes.append(
             f"only {months} months of history (Holt-Winters needs {HOLT_WINTERS_MIN_MONTHS}): "
@@ -252,7 +283,6 @@ def forecast_plan_year(
     else:
         run_rate = float(np.mean(filled))
         raw = np.full(steps_ahead, run_rate)
-        method = ForecastMethod.RUN_RATE
         parameters = {"monthly_run_rate": _decimal(run_rate, Decimal("0.01"))}
         mape = None
         notes.append(
@@ -484,6 +514,50 @@ def _fit_holt_winters(values: FloatArray) -> _HoltWintersFit:
         season=season[best].copy(),
         months=len(values),
         mape=_mape(values, fitted[best]),
+    )
+
+
+def _fit_named(
+    method: ForecastMethod, values: FloatArray, steps: int, notes: list[str]
+) -> tuple[FloatArray, dict[str, Decimal], Decimal | None]:
+    """Forecast, parameters and in-sample MAPE of Holt-Winters or one of the two benchmarks."""
+    months = len(values)
+    if method is ForecastMethod.HOLT_WINTERS:
+        fit = _fit_holt_winters(values)
+        notes.append(
+            f"Holt-Winters (damped additive trend, multiplicative seasonality) on {months} "
+            f"months; alpha={fit.alpha:g}, beta={fit.beta:g}, gamma={fit.gamma:g}, "
+            f"phi={fit.phi:g}"
+        )
+        parameters = {
+            "alpha": _decimal(fit.alpha, _RATIO_PLACES),
+            "beta": _decimal(fit.beta, _RATIO_PLACES),
+            "gamma": _decimal(fit.gamma, _RATIO_PLACES),
+            "phi": _decimal(fit.phi, _RATIO_PLACES),
+        }
+        return fit.project(steps), parameters, fit.mape
+    horizon = np.arange(months, months + steps)
+    # The latest observed month with the same position in the year, and how many years back.
+    source = months - SEASON_LENGTH + (horizon - months) % SEASON_LENGTH
+    years_ahead = (horizon - source) // SEASON_LENGTH
+    last_year = values[months - SEASON_LENGTH :]
+    if method is ForecastMethod.SEASONAL_NAIVE:
+        notes.append(f"seasonal naive on {months} months: each month as the same month last year")
+        fit_mape = _mape(values[SEASON_LENGTH:], values[: months - SEASON_LENGTH])
+        return np.asarray(values[source], dtype=np.float64), {}, fit_mape
+    year_before = values[months - 2 * SEASON_LENGTH : months - SEASON_LENGTH]
+    previous = float(year_before.sum())
+    growth = max(float(last_year.sum()) / previous - 1 if previous > 0 else 0.0, -1.0)
+    notes.append(
+        f"year-on-year growth on {months} months: each month as the same month last year "
+        f"grown by {growth:.1%} (the last 12 months against the 12 before)"
+    )
+    raw = values[source] * (1 + growth) ** years_ahead
+    parameters = {"yoy_growth": _decimal(growth, _RATIO_PLACES)}
+    return (
+        np.asarray(raw, dtype=np.float64),
+        parameters,
+        _mape(last_year, year_before * (1 + growth)),
     )
 
 

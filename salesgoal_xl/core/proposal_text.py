@@ -79,6 +79,25 @@ MESSAGES: Final[Mapping[Language, Mapping[str, str]]] = MappingProxyType(
                     "the forecast covers {forecast_first} to {forecast_last}, not "
                     "FY{fiscal_year} ({first} to {last}); run the forecast again"
                 ),
+                # The forecast back-test (core.backtest): method names and why one was chosen.
+                "backtest.yes": "yes",
+                "method.holt_winters": "Holt-Winters (damped trend)",
+                "method.seasonal_naive": "seasonal naive",
+                "method.yoy_growth": "year-on-year growth",
+                "method.seasonal_naive_trend": "seasonal naive with trend",
+                "method.run_rate": "run rate x 12",
+                "backtest.chosen": "chosen: lowest back-test MAPE ({mape}), {first} to {last}",
+                "backtest.too_short": (
+                    "no back-test: it needs {needed} months of history (12 to fit, 12 held "
+                    "out), got {months}; {method} by history length"
+                ),
+                "backtest.one_scored": (
+                    "chosen by history length: only one method could be back-tested on "
+                    "{months} months"
+                ),
+                "backtest.needs": (
+                    "not back-tested: needs {needed} months of history ({fit} to fit, 12 held out)"
+                ),
             }
         ),
         "zh-Hant": MappingProxyType(
@@ -117,6 +136,21 @@ MESSAGES: Final[Mapping[Language, Mapping[str, str]]] = MappingProxyType(
                     "預測涵蓋 {forecast_first} 至 {forecast_last}，而非 FY{fiscal_year}"
                     "（{first} 至 {last}）；請重新預測"
                 ),
+                "backtest.yes": "是",
+                "method.holt_winters": "Holt-Winters（阻尼趨勢）",
+                "method.seasonal_naive": "季節性單純法",
+                "method.yoy_growth": "年增率法",
+                "method.seasonal_naive_trend": "含趨勢的季節性單純法",
+                "method.run_rate": "月均值 x 12",
+                "backtest.chosen": "採用：回測 MAPE 最低（{mape}），{first} 至 {last}",
+                "backtest.too_short": (
+                    "未回測：需要 {needed} 個月歷史資料（12 個月擬合、12 個月保留驗證），"
+                    "目前 {months} 個月；依歷史長度採用{method}"
+                ),
+                "backtest.one_scored": "依歷史長度採用：{months} 個月資料只能回測一種方法",
+                "backtest.needs": (
+                    "未回測：需要 {needed} 個月歷史資料（{fit} 個月擬合、12 個月保留驗證）"
+                ),
             }
         ),
         "zh-Hans": MappingProxyType(
@@ -154,6 +188,21 @@ MESSAGES: Final[Mapping[Language, Mapping[str, str]]] = MappingProxyType(
                 "period.mismatch": (
                     "预测涵盖 {forecast_first} 至 {forecast_last}，而非 FY{fiscal_year}"
                     "（{first} 至 {last}）；请重新预测"
+                ),
+                "backtest.yes": "是",
+                "method.holt_winters": "Holt-Winters（阻尼趋势）",
+                "method.seasonal_naive": "季节性朴素法",
+                "method.yoy_growth": "同比增长法",
+                "method.seasonal_naive_trend": "含趋势的季节性朴素法",
+                "method.run_rate": "月均值 x 12",
+                "backtest.chosen": "采用：回测 MAPE 最低（{mape}），{first} 至 {last}",
+                "backtest.too_short": (
+                    "未回测：需要 {needed} 个月历史数据（12 个月拟合、12 个月留出验证），"
+                    "目前 {months} 个月；按历史长度采用{method}"
+                ),
+                "backtest.one_scored": "按历史长度采用：{months} 个月数据只能回测一种方法",
+                "backtest.needs": (
+                    "未回测：需要 {needed} 个月历史数据（{fit} 个月拟合、12 个月留出验证）"
                 ),
             }
         ),

@@ -636,6 +636,68 @@ TABLES: Final[tuple[Table, ...]] = (
         key_columns=("criterion",),
     ),
     Table(
+        "tblBacktest",
+        "setting",
+        _l("Forecast back-test", "預測回測", "预测回测"),
+        (
+            Column(
+                "scope",
+                _l("Scope", "範圍", "范围"),
+                ColumnType.CODE,
+                Role.OUTPUT,
+                required=True,
+            ),
+            Column(
+                "method",
+                _l("Forecast method", "預測方法", "预测方法"),
+                ColumnType.TEXT,
+                Role.OUTPUT,
+                width=26,
+            ),
+            Column(
+                "held_out",
+                _l("Held-out months", "保留驗證月份", "留出验证月份"),
+                ColumnType.TEXT,
+                Role.OUTPUT,
+                width=18,
+            ),
+            Column(
+                "mape",
+                _l("Back-test MAPE", "回測 MAPE", "回测 MAPE"),
+                ColumnType.PERCENT,
+                Role.OUTPUT,
+                number_format="0.00%",
+                width=12,
+            ),
+            Column(
+                "backtest_parameters",
+                _l("Back-test parameters", "回測參數", "回测参数"),
+                ColumnType.TEXT,
+                Role.OUTPUT,
+                width=34,
+            ),
+            Column("chosen", _l("Chosen", "採用", "采用"), ColumnType.TEXT, Role.OUTPUT, width=8),
+            Column(
+                "plan_parameters",
+                _l("Plan forecast parameters", "計畫預測參數", "计划预测参数"),
+                ColumnType.TEXT,
+                Role.OUTPUT,
+                width=34,
+            ),
+            _out(
+                Column(
+                    "forecast",
+                    _l("Plan forecast", "計畫預測", "计划预测"),
+                    ColumnType.MONEY,
+                    width=16,
+                )
+            ),
+            Column("reason", _l("Reason", "說明", "说明"), ColumnType.TEXT, Role.OUTPUT, width=50),
+        ),
+        max_rows=1_000,
+        key_columns=("scope", "method"),
+    ),
+    Table(
         "tblSplitRules",
         "decomposition",
         _l("Split rules", "分解規則", "分解规则"),
@@ -1415,7 +1477,7 @@ SHEETS: Final[tuple[Sheet, ...]] = (
     Sheet(
         "setting",
         _l("Target setting", "目標制定", "目标制定"),
-        ("tblProposal", "tblSmart", "tblMarket"),
+        ("tblProposal", "tblSmart", "tblMarket", "tblBacktest"),
         _l(
             "The company-level proposal, the SMART checklist and market assumptions.",
             "公司層級目標提案、SMART 檢核與市場假設。",
