@@ -31,7 +31,8 @@ system-deps:
 	fi
 
 # The main job on the built-in demo company, the whole cycle: build it, propose a target,
-# split it, draw a half-year of CRM deals around the targets, import them, evaluate.
+# split it, draw a half-year of CRM deals around the targets, import them, evaluate, apply
+# the demo's one approved adjustment and evaluate again on the adjusted targets.
 DEMO_DEALS ?= $(dir $(DEMO))demo-crm-deals.csv
 
 demo: venv
@@ -41,7 +42,8 @@ demo: venv
 	$(BIN)/salesgoal demo-actuals $(DEMO) $(DEMO_DEALS) --months 6 --force
 	$(BIN)/salesgoal import-actuals $(DEMO) $(DEMO_DEALS)
 	$(BIN)/salesgoal evaluate $(DEMO)
-	@# --- adjust: the lead adds `salesgoal adjust` with one sample approved adjustment here ---
+	$(BIN)/salesgoal adjust $(DEMO)
+	$(BIN)/salesgoal evaluate $(DEMO) > /dev/null
 	@echo ""
 	@echo "The demo cycle is in $(DEMO); open it in Excel or LibreOffice:"
 	@echo "  Target setting  tblProposal: the proposed company and region targets, SMART checks"
@@ -51,6 +53,8 @@ demo: venv
 	@echo "                  channel, product), tblWarnings (early warnings, re-targeting)"
 	@echo "  Evaluation      tblScorecard (scores, ranks, bands), tblFairness"
 	@echo "  Dashboard       actual vs target by month and attainment by region, with charts"
+	@echo "  Adjustments     tblAdjustments: the approved request ADJ-001 (South cut from July),"
+	@echo "                  applied and chain-hashed; tblAdjustmentChanges: the targets it moved"
 
 LINTED := salesgoal_xl tests $(wildcard benchmarks scripts)
 

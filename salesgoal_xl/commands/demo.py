@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from salesgoal_xl.commands.propose import COMPANY_ROW
+from salesgoal_xl.core.calendar import FiscalCalendar, parse_month
 from salesgoal_xl.core.demo import DemoCompany, build_demo_company
 from salesgoal_xl.core.demo_actuals import (
     CENTS,
@@ -87,7 +89,42 @@ def demo_tables(company: DemoCompany, language: str = "en") -> dict[str, pd.Data
         "tblProposal": pd.DataFrame([{"scope": COMPANY_ROW, "strategic": company.strategic_input}]),
         "tblSplitRules": split_rules_frame(),
         "tblKpis": kpis_frame(),
+        "tblAdjustments": sample_adjustment(company),
     }
+
+
+SAMPLE_REGION, SAMPLE_NEW_TARGET = "SOUTH", 10_750_000
+"""The demo's one approved request: SOUTH's year cut from 11,697,400 (its split target) to
+10,750,000 from month seven, about 15% off its second half, with the other regions absorbing
+the difference so the company target the board agreed stays. The demo's half-year of deals
+(demo-actuals) puts 9 of SOUTH's 12 reps below 70%, which is what evaluate's re-targeting
+rule flags."""
+
+
+def sample_adjustment(company: DemoCompany) -> pd.DataFrame:
+    """tblAdjustments with the demo's one approved, not yet applied request."""
+    settings = company.settings
+    months = FiscalCalendar(settings.fiscal_year, settings.first_month).months
+    return pd.DataFrame(
+        [
+            {
+                "adj_id": "ADJ-001",
+                "date": dt.date(*parse_month(months[6]), 1) - dt.timedelta(days=3),
+                "level": "region",
+                "code": SAMPLE_REGION,
+                "from_period": months[6],
+                "new_target": SAMPLE_NEW_TARGET,
+                "keep_parent_total": "yes",
+                "reason_category": "market",
+                "description": "South: 9 of 12 reps below 70% at mid-year after a large "
+                "customer moved its buying to head office; other regions absorb the gap",
+                "requested_by": "Regional director South",
+                "approved_by": "CFO",
+                "status": "approved",
+            }
+        ],
+        dtype=object,
+    )
 
 
 def write_demo_workbook(

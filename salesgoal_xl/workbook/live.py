@@ -209,8 +209,10 @@ class LivePort:
         return table_for_command(self.read_raw(name), self.label)
 
     def write_table(self, name: str, frame: pd.DataFrame) -> None:
-        """Stage new rows for a table the program owns; user tables are refused."""
-        if not table(name).owned:
+        """Stage new rows for a table the program owns (or the log adjust stamps); other user
+        tables are refused."""
+        spec = table(name)
+        if not (spec.owned or spec.stamped):
             raise ValueError(f"{name} belongs to the user; the program never rewrites it")
         self._staged[name] = frame.copy()
 

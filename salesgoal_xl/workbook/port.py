@@ -133,10 +133,10 @@ class StagedWrites:
         return self.path.name
 
     def write_table(self, name: str, frame: pd.DataFrame) -> None:
-        """Stage new rows for a table the program owns, or one an import fills on request;
-        other user tables are refused."""
+        """Stage new rows for a table the program owns, one an import fills on request, or the
+        log adjust stamps; other user tables are refused."""
         spec = table(name)
-        if not (spec.owned or spec.importable):
+        if not (spec.owned or spec.importable or spec.stamped):
             raise ValueError(f"{name} belongs to the user; the program never rewrites it")
         self._staged[name] = frame.copy()
 

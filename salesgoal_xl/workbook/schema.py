@@ -121,6 +121,9 @@ class Table:
     # The user's table that an import command may fill from the user's own export, on request
     # (import-actuals, import-history, import-org); no other command rewrites it.
     importable: bool = False
+    # A user's log whose output columns one command stamps: adjust writes status, applied
+    # date, old figure and chain hash into tblAdjustments, and every typed cell back as read.
+    stamped: bool = False
     key_columns: tuple[str, ...] = ()
     # Rows are written grouped by the first key (in order of first appearance), then sorted by
     # the others; the Rep x Month view relies on it to sum contiguous slices (see fill.py).
@@ -1310,6 +1313,7 @@ TABLES: Final[tuple[Table, ...]] = (
         ),
         max_rows=100_000,
         owned=False,
+        stamped=True,
         key_columns=("adj_id",),
     ),
     Table(
