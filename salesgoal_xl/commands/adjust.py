@@ -315,9 +315,12 @@ def _break_problem(
         i = applied[broken.row]
         name = rows[i]["adj_id"] or f"row {log.first_row + i}"
         if broken.kind == "edited":
-            what = "a logged field was changed after adjust applied it"
+            what = (
+                "one of its logged fields was changed after adjust applied it, or the logged "
+                "row above it was deleted"
+            )
         else:
-            what = "its place in the log changed: a logged row above it was deleted or moved"
+            what = "its place in the log changed: logged rows were moved"
         return error(
             ProblemCode.LOG_TAMPERED,
             f"{name} no longer matches its chain hash: {what}",
@@ -482,6 +485,7 @@ def _request(
         new_units,
         keep == "yes",
         log.source(row, "new_target"),
+        unit,
     )
 
 

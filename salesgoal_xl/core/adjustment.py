@@ -65,6 +65,7 @@ class Adjustment:
     new_units: int
     keep_parent_total: bool
     source: Source = NOWHERE  # the request's New target cell
+    unit: Fraction = Fraction(1)  # the rounding unit, so messages show money, not units
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ def apply_adjustment(
     fixed = int(units[scope & ~later].sum())
     if a.new_units < fixed:
         raise AdjustmentRefused(
-            f"the new target is below the {_units_text(fixed)} units already set before "
+            f"the new target is below the {_money_text(fixed, a.unit)} already set before "
             f"{a.from_period}",
             a.source,
             "raise the new target, or choose an earlier from-period",
@@ -175,8 +176,8 @@ def apply_adjustment(
     locked = int(units[scope_open & frozen].sum())
     if a.new_units - fixed < locked:
         raise AdjustmentRefused(
-            f"locks in Overrides hold {_units_text(locked)} units of the open periods, more "
-            f"than the {_units_text(a.new_units - fixed)} the new target leaves to spread",
+            f"locks in Overrides hold {_money_text(locked, a.unit)} of the open periods, more "
+            f"than the {_money_text(a.new_units - fixed, a.unit)} the new target leaves to spread",
             a.source,
             "raise the new target, or change the locks in Overrides",
         )
@@ -195,8 +196,8 @@ def apply_adjustment(
         if rise > available:
             raise AdjustmentRefused(
                 f"keeping the {parent}'s total, the other units under it would have to give up "
-                f"{_units_text(rise)}, but their open, unlocked targets hold only "
-                f"{_units_text(available)}",
+                f"{_money_text(rise, a.unit)}, but their open, unlocked targets hold only "
+                f"{_money_text(available, a.unit)}",
                 a.source,
                 "lower the new target, choose an earlier from-period, or do not keep the parent "
                 "total",
@@ -232,8 +233,11 @@ def _spread(units: npt.NDArray[np.int64], where: npt.NDArray[np.bool_], total: i
     return True
 
 
-def _units_text(count: int) -> str:
-    return f"{count:,}"
+def _money_text(count: int, unit: Fraction) -> str:
+    amount = count * unit
+    if amount.denominator == 1:
+        return f"{amount.numerator:,}"
+    return f"{float(amount):,.2f}"
 
 
 def _lock_text(lock: LockGroup) -> str:
@@ -344,6 +348,8 @@ def verify_chain(
             previous = stored
             continue
         moved = any(chain_hash(h, fields) == stored for h in known)
+        # A hash from a row still in the log: the rows were reordered. Otherwise a field was
+        # edited, or the row above was deleted (its hash is gone with it): not told apart.
         return ChainBreak(i, "moved" if moved else "edited")
     if sealed_count is None:
         return ChainBreak(len(rows), "unsealed") if rows else None

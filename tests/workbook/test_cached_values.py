@@ -108,6 +108,17 @@ def plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             shutil.copy(template_path(TEMPLATES, lang), folder / f"template-{lang}.xlsx")
         )
     files |= _demo_stages(folder, "en")
+    # The tracking half: the demo's half-year of deals imported and evaluated, then the demo's
+    # approved adjustment applied (which rewrites tblTargets and stamps the log).
+    path = Path(shutil.copy(files["split-en"], folder / "demo-en-4-evaluate.xlsx"))
+    deals = folder / "deals.csv"
+    _run("demo-actuals", str(path), str(deals))
+    _run("import-actuals", str(path), str(deals))
+    _run("evaluate", str(path))
+    files["evaluated-en"] = path
+    path = Path(shutil.copy(path, folder / "demo-en-5-adjust.xlsx"))
+    _run("adjust", str(path))
+    files["adjusted-en"] = path
     for lang in ("zh-Hant", "zh-Hans"):
         stages = _demo_stages(folder, lang)
         files[f"split-{lang}"] = stages[f"split-{lang}"]
@@ -130,6 +141,8 @@ GOOD = [
     "demo-en",
     "propose-en",
     "split-en",
+    "evaluated-en",
+    "adjusted-en",
     "split-zh-Hant",
     "split-zh-Hans",
     "sample-en",
