@@ -351,8 +351,12 @@ def _request(
     months: Sequence[str],
     unit: Fraction,
     problems: list[Problem],
+    *,
+    replay: bool = False,
 ) -> Adjustment | None:
-    """One approved row as a request; what is wrong with it is a problem at its cell."""
+    """One approved row as a request (or, with `replay`, an applied row being applied again
+    after a re-split: its approval was checked when it was first applied); what is wrong with
+    it is a problem at its cell."""
     found: list[Problem] = []
     name = fields["adj_id"] or f"row {log.first_row + row}"
 
@@ -369,7 +373,9 @@ def _request(
 
     approver = str(fields["approved_by"] or "").strip()
     requester = str(fields["requested_by"] or "").strip()
-    if not approver:
+    if replay:
+        pass
+    elif not approver:
         refuse(
             ProblemCode.ADJUSTMENT_UNAPPROVED,
             "approved_by",
@@ -701,22 +707,36 @@ def _rep_plan(
     unit: Fraction,
     results: Sequence[Applied],
 ) -> pd.DataFrame | None:
-    """tblRepPlan with each rep's adjusted target, change and share (split's own rule), and
-    the adjustments that touched the rep added to the reason."""
+    """tblRepPlan after adjust (see `rep_plan_after`), or None if the workbook has none."""
     if not port.has_table(REP_PLAN):
         return None
     current = port.read_table(REP_PLAN).frame
     if current.empty:
         return None
     from salesgoal_xl.commands.split import build_request
+
+    return rep_plan_after(current, build_request(port, settings), leaves, original, units, results)
+
+
+def rep_plan_after(
+    current: pd.DataFrame,
+    request: Any,
+    leaves: pd.DataFrame,
+    original: npt.NDArray[np.int64],
+    units: npt.NDArray[np.int64],
+    results: Sequence[Applied],
+) -> pd.DataFrame:
+    """The Rep plan with each rep's adjusted target, change and share (split's own rule), and
+    the adjustments that moved the rep's year added to the reason."""
     from salesgoal_xl.core.split.guard import rep_plan, rep_years
     from salesgoal_xl.core.split.inputs import history_frame
 
-    request = build_request(port, settings)
+    unit = unit_fraction(request.unit)
     reps = request.reps.reset_index(drop=True)
     months = list(FiscalCalendar(request.fiscal_year, request.first_month).months)
     years = rep_years(reps, history_frame(request.history), months)
-    by_rep = pd.Series(units).groupby(leaves["rep_id"].astype(str).str.strip().to_numpy()).sum()
+    rep_of_leaf = leaves["rep_id"].astype(str).str.strip().to_numpy()
+    by_rep = pd.Series(units).groupby(rep_of_leaf).sum()
     reasons = {
         str(r).strip(): str(t or "")
         for r, t in zip(current["rep_id"], current["reason"], strict=True)
@@ -726,8 +746,9 @@ def _rep_plan(
     start = original
     for outcome in results:
         a = outcome.adjustment
-        changed = outcome.units != start
-        for rep in leaves.loc[changed, "rep_id"].astype(str).str.strip().unique():
+        before = pd.Series(start).groupby(rep_of_leaf).sum()
+        after = pd.Series(outcome.units).groupby(rep_of_leaf).sum()
+        for rep in after.index[after.to_numpy() != before.to_numpy()]:
             touched.setdefault(str(rep), []).append(f"{a.adj_id} from {a.from_period}")
         start = outcome.units
     rep_units = np.array(
@@ -737,10 +758,69 @@ def _rep_plan(
     for rep in reps["rep_id"]:
         key = str(rep).strip()
         text = reasons.get(key, "")
-        if key in touched:
+        if key in touched and "adjusted by" not in text:
             text = (text + "; " if text else "") + "adjusted by " + ", ".join(touched[key])
         texts.append(text)
     return rep_plan(reps, rep_units, years, texts, unit, methods[0] if methods else "")
 
 
-__all__ = ["AdjustSummary", "change_text", "run_adjust"]
+# --- split after adjustments ----------------------------------------------------------------
+
+
+def replay_applied(
+    port: WorkbookPort, leaves: pd.DataFrame, unit: Fraction, months: Sequence[str]
+) -> tuple[pd.DataFrame, npt.NDArray[np.int64], npt.NDArray[np.int64], list[Applied]]:
+    """A fresh split's leaves with the log's applied adjustments applied again, in log order,
+    so a re-split keeps approved changes instead of dropping them. Returns the leaves, their
+    units before and after, and what each row did; a row that no longer fits the new split
+    is refused at its cell (ADJUSTMENT_INFEASIBLE), as is a log that was tampered with."""
+    units = _leaf_units_of(leaves, unit)
+    if not port.has_table(LOG):
+        return leaves, units, units, []
+    log = port.read_table(LOG)
+    rows = [_logged_fields(log, i) for i in range(len(log.frame))]
+    applied = [i for i, fields in enumerate(rows) if fields["status"] == APPLIED]
+    if not applied:
+        return leaves, units, units, []
+    problems = _chain_problems(port, log, rows, applied)
+    requests = [
+        _request(log, i, rows[i], leaves, months, unit, problems, replay=True) for i in applied
+    ]
+    if problems:
+        raise ProblemsFound(problems, port.label)
+    locks = _locks(port)
+    current, results = units, []
+    for request in requests:
+        assert request is not None  # problems were raised above otherwise
+        try:
+            outcome = apply_adjustment(leaves, current, request, locks)
+        except AdjustmentRefused as refused:
+            problems.append(
+                error(
+                    ProblemCode.ADJUSTMENT_INFEASIBLE,
+                    f"{request.adj_id} (applied) no longer fits the new split: {refused.message}",
+                    source=refused.where,
+                    hint="a re-split keeps applied adjustments; change the split's inputs, or "
+                    "log a new request that reverses this one",
+                    category=Category.RULE,
+                )
+            )
+            continue
+        results.append(outcome)
+        current = outcome.units
+    if problems:
+        raise ProblemsFound(problems, port.label)
+    replayed = leaves.copy()
+    as_int = unit.denominator == 1 and isinstance(unit.numerator, int)
+    replayed["target"] = pd.Series(_money_column(current, unit, as_int), dtype=object)
+    return replayed, units, current, results
+
+
+def _leaf_units_of(leaves: pd.DataFrame, unit: Fraction) -> npt.NDArray[np.int64]:
+    """A fresh split's targets (exact multiples of the unit) as whole units."""
+    return np.array(
+        [int(to_fraction(v, "target") / unit) for v in leaves["target"]], dtype=np.int64
+    )
+
+
+__all__ = ["AdjustSummary", "change_text", "rep_plan_after", "replay_applied", "run_adjust"]

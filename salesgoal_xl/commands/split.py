@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -22,7 +22,7 @@ from salesgoal_xl.commands.inputs import (
 )
 from salesgoal_xl.core.calendar import FiscalCalendar
 from salesgoal_xl.core.errors import SalesgoalError
-from salesgoal_xl.core.money import to_fraction, unit_fraction
+from salesgoal_xl.core.money import from_units, is_int_amount, to_fraction, unit_fraction
 from salesgoal_xl.core.problems import NOWHERE, Problem, ProblemCode, ProblemsFound, Source, error
 from salesgoal_xl.core.proposal import COMPANY_LABELS, is_company_scope
 from salesgoal_xl.core.split import (
@@ -68,6 +68,7 @@ def run_split(port: WorkbookPort, *, dry_run: bool = False) -> SplitSummary:
         raise ProblemsFound(exc.problems, port.label) from None
     except SalesgoalError as exc:  # a core rule the inputs broke that no reader names yet
         raise ProblemsFound([infeasible(str(exc))], port.label) from None
+    result = _with_adjustments(port, request, result)
     previous = port.read_table("tblTargets").frame
     changed = _changed_rows(previous, result.leaves)
     if not dry_run:
@@ -88,6 +89,44 @@ def run_split(port: WorkbookPort, *, dry_run: bool = False) -> SplitSummary:
         rep_plan=result.rep_plan,
         written=not dry_run,
         changed_rows=changed,
+    )
+
+
+def _with_adjustments(
+    port: WorkbookPort, request: SplitRequest, result: SplitResult
+) -> SplitResult:
+    """The fresh split with the log's applied adjustments applied again (commands.adjust), so
+    approved changes survive a re-split; the level totals and the Rep plan follow."""
+    from salesgoal_xl.commands.adjust import rep_plan_after, replay_applied
+
+    unit = unit_fraction(request.unit)
+    months = list(FiscalCalendar(request.fiscal_year, request.first_month).months)
+    leaves, before, after, applied = replay_applied(port, result.leaves, unit, months)
+    if not applied:
+        return result
+    as_int = is_int_amount(request.unit) and is_int_amount(request.total)
+    totals = {
+        level: pd.DataFrame(
+            {
+                "code": [str(c) for c in sums.index],
+                "target": pd.Series(
+                    [from_units(int(v), unit, as_int=as_int) for v in sums.to_numpy()],
+                    dtype=object,
+                ),
+            }
+        )
+        for level, column in (("region", "region"), ("team", "team"), ("rep", "rep_id"))
+        for sums in [pd.Series(after).groupby(leaves[column].astype(str).to_numpy()).sum()]
+    }
+    plan = result.rep_plan
+    if plan is not None:
+        plan = rep_plan_after(plan, request, leaves, before, after, applied)
+    return replace(
+        result,
+        leaves=leaves,
+        level_totals={**result.level_totals, **totals},
+        total=from_units(int(after.sum()), unit, as_int=as_int),
+        rep_plan=plan,
     )
 
 

@@ -265,3 +265,20 @@ def test_adjust_on_a_file_and_an_edited_log_cell_named_by_check(tmp_path: Path) 
     cells = {(p["code"], p["cell"]) for p in json.loads(check.stdout)["problems"]}
     assert ("LOG_TAMPERED", log.cell(0, "chain_hash")) in cells
     assert runner.invoke(app, ["adjust", str(path)]).exit_code == 1
+
+
+def test_a_re_split_keeps_the_applied_adjustments() -> None:
+    """split after adjust applies the logged changes again: SOUTH stays at its adjusted year,
+    the company total is the split's, the targets are identical, and the Rep plan says why."""
+    port = _port()
+    run_adjust(port, today=TODAY)
+    adjusted = port.tables["tblTargets"]["target"].tolist()
+    summary = run_split(port)
+    after = port.tables["tblTargets"]
+    assert _by(after, "region", SAMPLE_REGION) == SAMPLE_NEW_TARGET
+    assert after["target"].tolist() == adjusted
+    assert summary.changed_rows == 0
+    south = port.tables["tblRepPlan"]
+    assert any("adjusted by ADJ-001" in r for r in south["reason"])
+    codes = {p.code for p in run_check(port, write=False).problems}
+    assert ProblemCode.CHILDREN_NOT_SUM not in codes and ProblemCode.LOG_TAMPERED not in codes
