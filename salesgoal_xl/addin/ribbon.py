@@ -160,6 +160,27 @@ def _split(host: RibbonHost) -> str:
     )
 
 
+def _evaluate(host: RibbonHost) -> str:
+    from salesgoal_xl.commands.evaluate import run_evaluate
+
+    summary = host.run_on_workbook(run_evaluate)
+    risk = summary.tracking["risk"].value_counts()
+    return (
+        f"Tracking as of {summary.as_of} written for {len(summary.tracking)} reps: "
+        f"{risk.get('green', 0)} green, {risk.get('amber', 0)} amber, {risk.get('red', 0)} red; "
+        f"{len(summary.warnings)} warnings and suggestions on the Tracking sheet. {SAVE_NOTE}"
+    )
+
+
+def _adjust(host: RibbonHost) -> str:
+    from salesgoal_xl.commands.adjust import run_adjust
+
+    summary = host.run_on_workbook(run_adjust)
+    if not summary.applied:
+        return summary.text
+    return f"{summary.text}\n(on the Adjustments sheet) {SAVE_NOTE}"
+
+
 def _check(host: RibbonHost) -> str:
     from salesgoal_xl.commands.check import run_check
 
@@ -176,7 +197,9 @@ def _guide(_host: RibbonHost) -> str:
         "The target cycle: 1. New plan, then fill Settings and History (or import them). "
         "2. Propose target, type the final target on the Target setting sheet. "
         "3. Split targets over months, regions, teams, reps, channels and products. "
-        "4. Check lists every problem at its cell. Each workbook's Guide sheet explains "
+        "4. Evaluate tracks the actuals (pace, risk, scorecards, fairness). 5. Adjust target "
+        "applies the approved rows of the Adjustments sheet. Check lists every problem at its "
+        "cell, at any step. Each workbook's Guide sheet explains "
         "the sheets; docs/addin.md explains every button and worksheet function."
     )
 
@@ -198,8 +221,8 @@ ACTIONS: Final[Mapping[str, Action]] = MappingProxyType(
         "import_actuals": Action("Import actuals"),
         "import_history": Action("Import history"),
         "import_org": Action("Import org"),
-        "evaluate": Action("Evaluate"),
-        "adjust": Action("Adjust target"),
+        "evaluate": Action("Evaluate", _evaluate),
+        "adjust": Action("Adjust target", _adjust),
         "check": Action("Check", _check),
         "approve": Action("Approve"),
         "verify": Action("Verify"),

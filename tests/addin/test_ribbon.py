@@ -24,8 +24,6 @@ NOT_BUILT = (
     "import_actuals",
     "import_history",
     "import_org",
-    "evaluate",
-    "adjust",
     "approve",
     "verify",
     "export",
@@ -164,3 +162,29 @@ def test_dispatch_entry_points_stay_short() -> None:
     handlers = [a.run for a in ribbon.ACTIONS.values() if a.run is not None]
     for function in [ribbon.on_action, *handlers]:
         assert len(inspect.getsource(function).splitlines()) <= 16, function.__name__
+
+
+def test_adjust_button_applies_the_approved_request_on_the_open_workbook() -> None:
+    """Adjust target runs the CLI's adjust on the host's workbook and reports what moved; a
+    second press says there is nothing left to apply and writes nothing."""
+    from tests.commands.test_adjust import _port
+
+    port = _port()
+    host = FakeHost(port)
+    outcome = on_action("adjust", host)
+    assert outcome.status is Status.DONE, outcome.message
+    assert "Region SOUTH" in outcome.message and port.commits == 1
+    again = on_action("adjust", host)
+    assert "Nothing to apply" in again.message and port.commits == 1
+
+
+def test_evaluate_button_reports_the_risk_counts() -> None:
+    """Evaluate runs the CLI's evaluate on the host's workbook and counts reps by risk."""
+    from tests.commands.test_evaluate import _six_months_of_actuals, _split_demo
+
+    tables = _split_demo()
+    port = MemoryPort({**tables, "tblActuals": _six_months_of_actuals(tables["tblTargets"])})
+    outcome = on_action("evaluate", FakeHost(port))
+    assert outcome.status is Status.DONE, outcome.message
+    tracking = port.tables["tblTracking"]
+    assert f"for {len(tracking)} reps" in outcome.message and port.commits == 1
