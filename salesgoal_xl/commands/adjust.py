@@ -22,6 +22,7 @@ import pandas as pd
 from salesgoal_xl.commands.inputs import cell_amount, load_settings
 from salesgoal_xl.core.adjustment import (
     ADJUSTMENT_LEVELS,
+    CHAIN_FIELDS,
     PARENT_LEVEL,
     Adjustment,
     AdjustmentRefused,
@@ -122,27 +123,7 @@ def run_adjust(
         raise ProblemsFound(problems, port.label)
 
     port.progress(0.3, f"applying {len(todo)} adjustment(s)")
-    current = units
-    results: list[Applied] = []
-    for request in requests:
-        assert request is not None  # problems were raised above otherwise
-        try:
-            outcome = apply_adjustment(leaves, current, request, locks)
-        except AdjustmentRefused as refused:
-            problems.append(
-                error(
-                    ProblemCode.ADJUSTMENT_INFEASIBLE,
-                    f"{request.adj_id}: {refused.message}",
-                    source=refused.where,
-                    hint=refused.hint,
-                    category=Category.RULE,
-                )
-            )
-            continue
-        results.append(outcome)
-        current = outcome.units
-    if problems:
-        raise ProblemsFound(problems, port.label)
+    current, results = _apply_in_order(port, leaves, units, requests, locks, replay=False)
 
     day = today or dt.date.today()
     as_int = is_int_amount(settings["rounding_unit"])
@@ -236,30 +217,12 @@ def _logged_fields(log: TableData, row: int) -> dict[str, Any]:
     """One log row's fields as the chain hash covers them; choices trimmed."""
     frame = log.frame
     fields: dict[str, Any] = {}
-    for key in (*_CHAIN_KEYS, "chain_hash"):
+    for key in (*CHAIN_FIELDS, "chain_hash"):
         value = frame.at[row, key] if key in frame.columns else None
         fields[key] = None if is_blank(value) else value
     for key in ("level", "status", "keep_parent_total", "reason_category", "adj_id", "code"):
         fields[key] = "" if fields[key] is None else code_text(fields[key])
     return fields
-
-
-_CHAIN_KEYS = (
-    "adj_id",
-    "date",
-    "level",
-    "code",
-    "from_period",
-    "new_target",
-    "keep_parent_total",
-    "reason_category",
-    "description",
-    "requested_by",
-    "approved_by",
-    "status",
-    "applied_on",
-    "old_target",
-)
 
 
 def _chain_problems(
@@ -788,20 +751,43 @@ def replay_applied(
     ]
     if problems:
         raise ProblemsFound(problems, port.label)
-    locks = _locks(port)
+    current, results = _apply_in_order(port, leaves, units, requests, _locks(port), replay=True)
+    replayed = leaves.copy()
+    as_int = unit.denominator == 1 and isinstance(unit.numerator, int)
+    replayed["target"] = pd.Series(_money_column(current, unit, as_int), dtype=object)
+    return replayed, units, current, results
+
+
+def _apply_in_order(
+    port: WorkbookPort,
+    leaves: pd.DataFrame,
+    units: npt.NDArray[np.int64],
+    requests: Sequence[Adjustment | None],
+    locks: Sequence[LockGroup],
+    *,
+    replay: bool,
+) -> tuple[npt.NDArray[np.int64], list[Applied]]:
+    """Each request applied to the result of the one before; every refusal at its cell."""
+    problems: list[Problem] = []
     current, results = units, []
     for request in requests:
-        assert request is not None  # problems were raised above otherwise
+        assert request is not None  # the callers raise on unreadable requests first
         try:
             outcome = apply_adjustment(leaves, current, request, locks)
         except AdjustmentRefused as refused:
+            what = "(applied) no longer fits the new split: " if replay else ""
+            hint = refused.hint
+            if replay:
+                hint = (
+                    "a re-split keeps applied adjustments; change the split's inputs, or log a "
+                    "new request that reverses this one"
+                )
             problems.append(
                 error(
                     ProblemCode.ADJUSTMENT_INFEASIBLE,
-                    f"{request.adj_id} (applied) no longer fits the new split: {refused.message}",
+                    f"{request.adj_id}: {what}{refused.message}",
                     source=refused.where,
-                    hint="a re-split keeps applied adjustments; change the split's inputs, or "
-                    "log a new request that reverses this one",
+                    hint=hint,
                     category=Category.RULE,
                 )
             )
@@ -810,10 +796,7 @@ def replay_applied(
         current = outcome.units
     if problems:
         raise ProblemsFound(problems, port.label)
-    replayed = leaves.copy()
-    as_int = unit.denominator == 1 and isinstance(unit.numerator, int)
-    replayed["target"] = pd.Series(_money_column(current, unit, as_int), dtype=object)
-    return replayed, units, current, results
+    return current, results
 
 
 def _leaf_units_of(leaves: pd.DataFrame, unit: Fraction) -> npt.NDArray[np.int64]:

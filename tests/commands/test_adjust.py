@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,28 +17,16 @@ from typer.testing import CliRunner
 from salesgoal_xl.cli import app
 from salesgoal_xl.commands.adjust import run_adjust
 from salesgoal_xl.commands.check import run_check
-from salesgoal_xl.commands.demo import SAMPLE_NEW_TARGET, SAMPLE_REGION, demo_tables
-from salesgoal_xl.commands.propose import run_propose
+from salesgoal_xl.commands.demo import SAMPLE_NEW_TARGET, SAMPLE_REGION
 from salesgoal_xl.commands.split import run_split
-from salesgoal_xl.core.demo import build_demo_company
 from salesgoal_xl.core.problems import ProblemCode, ProblemsFound
-from salesgoal_xl.workbook import schema
 from salesgoal_xl.workbook.package_port import PackagePort
 from salesgoal_xl.workbook.port import MemoryPort
 from salesgoal_xl.workbook.reader import find_table
+from tests.commands.test_evaluate import _split_demo
 
 runner = CliRunner()
 TODAY = dt.date(2026, 7, 2)
-
-
-@cache
-def _split_demo() -> dict[str, pd.DataFrame]:
-    tables = {t.name: pd.DataFrame(columns=list(t.keys)) for t in schema.TABLES}
-    tables.update(demo_tables(build_demo_company()))
-    port = MemoryPort(tables, label="demo.xlsx")
-    run_propose(port, final="base")
-    run_split(port)
-    return dict(port.tables)
 
 
 def _port(log: pd.DataFrame | None = None) -> MemoryPort:
