@@ -160,10 +160,13 @@ def test_matrix_has_twelve_live_fiscal_months_and_a_total() -> None:
     assert ws.freeze_panes == "D6"
 
 
-def test_dashboard_has_two_charts_and_targets_has_checks() -> None:
-    """Two native charts on the dashboard; check cells beside tblTargets have names."""
+def test_dashboard_and_evaluation_have_their_charts_and_targets_has_checks() -> None:
+    """Five native charts on the dashboard (actual vs target by month, attainment and pace by
+    region, attainment distribution, top and bottom reps), the last three again on the
+    Evaluation sheet; check cells beside tblTargets have names."""
     wb = built("en")
-    assert len(wb["Dashboard"]._charts) == 2
+    assert len(wb["Dashboard"]._charts) == 5
+    assert len(wb["Evaluation"]._charts) == 3
     for name in ("LeafTargetsTotal", "CheckTargetsAddUp", "CheckMatrixMatches", "MatrixTotal"):
         assert name in wb.defined_names
 
