@@ -19,10 +19,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from salesgoal_xl.commands.inputs import cell_amount, load_settings
+from salesgoal_xl.commands.inputs import cell_amount, load_settings, period_text
 from salesgoal_xl.core.adjustment import (
     ADJUSTMENT_LEVELS,
     CHAIN_FIELDS,
+    LEVEL_COLUMNS,
     PARENT_LEVEL,
     Adjustment,
     AdjustmentRefused,
@@ -52,7 +53,6 @@ CHANGES = "tblAdjustmentChanges"
 SEAL = "tblAdjustmentSeal"
 REP_PLAN = "tblRepPlan"
 APPLIED, APPROVED = "applied", "approved"
-LEVEL_WORDS = {"company": "company", "region": "region", "team": "team", "rep": "rep"}
 
 
 @dataclass(frozen=True)
@@ -336,16 +336,15 @@ def _request(
 
     approver = str(fields["approved_by"] or "").strip()
     requester = str(fields["requested_by"] or "").strip()
-    if replay:
-        pass
-    elif not approver:
+    # A replayed row's approval was checked when it was first applied.
+    if not replay and not approver:
         refuse(
             ProblemCode.ADJUSTMENT_UNAPPROVED,
             "approved_by",
             "Status says approved but Approved by is blank",
             "the approver types their name in Approved by",
         )
-    elif requester and approver.casefold() == requester.casefold():
+    elif not replay and requester and approver.casefold() == requester.casefold():
         refuse(
             ProblemCode.ADJUSTMENT_UNAPPROVED,
             "approved_by",
@@ -375,7 +374,7 @@ def _request(
             f"no leaf target belongs to {level} {code!r}" if code else f"a {level} needs a code",
             f"type a {level} code that has targets in tblTargets",
         )
-    period = _period_text(fields["from_period"])
+    period = period_text(fields["from_period"])
     if parse_period(period) is None:
         refuse(
             ProblemCode.BAD_PERIOD,
@@ -456,12 +455,6 @@ def _request(
         log.source(row, "new_target"),
         unit,
     )
-
-
-def _period_text(value: object) -> str:
-    if isinstance(value, dt.datetime | dt.date) and value.day == 1:
-        return f"{value.year:04d}-{value.month:02d}"
-    return "" if is_blank(value) else str(value).strip()
 
 
 def _conflicts(
@@ -580,17 +573,13 @@ def _moved(
 
     add(a.level, a.code)
     scope = scope_mask(leaves, a.level, a.code)
-    chain = {"rep": ("team", "region"), "team": ("region",)}.get(a.level, ())
-    for parent in (*chain, "company"):
-        if a.level == "company":
-            break
-        column = {"team": "team", "region": "region"}.get(parent)
-        code = "" if column is None else str(leaves.loc[scope, column].astype(str).iloc[0]).strip()
-        add(parent, code)
+    level = a.level
+    while level in PARENT_LEVEL:  # up the organisation to the company
+        code = parent_code(leaves, scope, level)
+        level = PARENT_LEVEL[level]
+        add(level, code)
     if a.keep_parent_total:
-        column = {"rep": "rep_id", "team": "team", "region": "region"}.get(
-            a.level, {"channel": "channel", "product": "product"}.get(a.level, "")
-        )
+        column = LEVEL_COLUMNS[a.level]
         others = leaves.loc[diff & ~scope, column].astype(str).str.strip().unique()
         moved = []
         for code in others:
@@ -731,7 +720,12 @@ def rep_plan_after(
 
 
 def replay_applied(
-    port: WorkbookPort, leaves: pd.DataFrame, unit: Fraction, months: Sequence[str]
+    port: WorkbookPort,
+    leaves: pd.DataFrame,
+    unit: Fraction,
+    months: Sequence[str],
+    *,
+    as_int: bool,
 ) -> tuple[pd.DataFrame, npt.NDArray[np.int64], npt.NDArray[np.int64], list[Applied]]:
     """A fresh split's leaves with the log's applied adjustments applied again, in log order,
     so a re-split keeps approved changes instead of dropping them. Returns the leaves, their
@@ -753,7 +747,6 @@ def replay_applied(
         raise ProblemsFound(problems, port.label)
     current, results = _apply_in_order(port, leaves, units, requests, _locks(port), replay=True)
     replayed = leaves.copy()
-    as_int = unit.denominator == 1 and isinstance(unit.numerator, int)
     replayed["target"] = pd.Series(_money_column(current, unit, as_int), dtype=object)
     return replayed, units, current, results
 

@@ -24,6 +24,7 @@ from salesgoal_xl.commands.inputs import (
     cell_number,
     history_amounts,
     load_settings,
+    period_text,
 )
 from salesgoal_xl.core.calendar import month_days, working_days
 from salesgoal_xl.core.evaluation import (
@@ -216,7 +217,7 @@ def _actuals(
         if is_blank(period) or is_blank(rep):
             blank_rows.setdefault("period" if is_blank(period) else "rep_id", []).append(row)
             continue
-        label = _period_label(period)
+        label = period_text(period)
         bad = _bad_period(period, label)
         if bad is not None:
             problems.append(
@@ -289,12 +290,6 @@ def _bad_period(value: object, label: str) -> tuple[ProblemCode, str, str] | Non
             "type the period as text: year, dash, two-digit month",
         )
     return None
-
-
-def _period_label(value: object) -> str:
-    if isinstance(value, dt.datetime | dt.date) and value.day == 1:
-        return f"{value.year:04d}-{value.month:02d}"
-    return "" if is_blank(value) else str(value).strip()
 
 
 def _text(value: object) -> str:

@@ -101,10 +101,13 @@ def _with_adjustments(
 
     unit = unit_fraction(request.unit)
     months = list(FiscalCalendar(request.fiscal_year, request.first_month).months)
-    leaves, before, after, applied = replay_applied(port, result.leaves, unit, months)
+    # The split's own rule for writing money (ints when the unit and the total are whole).
+    as_int = is_int_amount(request.unit) and is_int_amount(request.total)
+    leaves, before, after, applied = replay_applied(
+        port, result.leaves, unit, months, as_int=as_int
+    )
     if not applied:
         return result
-    as_int = is_int_amount(request.unit) and is_int_amount(request.total)
     totals = {
         level: pd.DataFrame(
             {

@@ -361,6 +361,7 @@ def verify_chain(
 __all__ = [
     "ADJUSTMENT_LEVELS",
     "CHAIN_FIELDS",
+    "LEVEL_COLUMNS",
     "PARENT_LEVEL",
     "Adjustment",
     "AdjustmentRefused",
