@@ -20,6 +20,7 @@ from salesgoal_xl.core.problems import (
 from salesgoal_xl.workbook.door import save_atomically
 from salesgoal_xl.workbook.fill import fill_table
 from salesgoal_xl.workbook.gate import open_workbook
+from salesgoal_xl.workbook.identity import set_custom_properties
 from salesgoal_xl.workbook.port import (
     MessageCallback,
     ProgressCallback,
@@ -81,11 +82,20 @@ class FilePort(StagedWrites):
     def read_table(self, name: str) -> TableData:
         return table_for_command(self.read_raw(name), self.label)
 
+    def properties(self) -> dict[str, str | int]:
+        """The custom document properties, as `workbook.identity` reads them."""
+        return {
+            p.name: p.value if isinstance(p.value, int) else str(p.value)
+            for p in self._wb.custom_doc_props.props
+        }
+
     def commit(self) -> None:
         """Write every staged table into the workbook, then save atomically with a backup."""
-        if not self._staged:
+        if not self._staged and not self._staged_properties:
             return
         staged, self._staged = self._staged, {}
+        updates, self._staged_properties = self._staged_properties, {}
+        set_custom_properties(self._wb, updates)
         for i, (name, frame) in enumerate(staged.items()):
             self.progress(i / (len(staged) + 1), f"writing {name}")
             located = find_table(self._wb, name)

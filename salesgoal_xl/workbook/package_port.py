@@ -35,6 +35,7 @@ from salesgoal_xl.workbook.door import replace_parts
 from salesgoal_xl.workbook.fill import a1_formula, cell_value, order_rows
 from salesgoal_xl.workbook.gate import inspect_package
 from salesgoal_xl.workbook.headers import match_headers
+from salesgoal_xl.workbook.identity import CUSTOM_PART, properties_parts, read_properties
 from salesgoal_xl.workbook.port import (
     MessageCallback,
     ProgressCallback,
@@ -98,6 +99,12 @@ class PackagePort(StagedWrites):
                 settings = missing_table("tblSettings", "en")
             self._lang = language_of(settings, package.sheet_titles(self._archive))
         return self._lang
+
+    def properties(self) -> dict[str, str | int]:
+        """The custom document properties (`workbook.identity`)."""
+        if CUSTOM_PART not in self._archive.namelist():
+            return {}
+        return read_properties(self._archive.read(CUSTOM_PART))
 
     def _date1904(self) -> bool:
         return bool(_DATE1904.search(self._archive.read("xl/workbook.xml")))
@@ -191,7 +198,7 @@ class PackagePort(StagedWrites):
 
     def commit(self) -> None:
         """Rewrite the staged tables' parts (or hand them to FilePort) in one atomic save."""
-        if not self._staged:
+        if not self._staged and not self._staged_properties:
             return
         staged, self._staged = self._staged, {}
         try:
@@ -199,6 +206,9 @@ class PackagePort(StagedWrites):
         except package.NotFastPath as reason:
             self._commit_with_openpyxl(staged, str(reason))
             return
+        if self._staged_properties:
+            updates, self._staged_properties = self._staged_properties, {}
+            parts.update(properties_parts(self._archive.read, self._archive.namelist(), updates))
         self.progress(0.95, f"saving {self.label}")
         self._archive.close()
         self.last_save = replace_parts(
@@ -254,6 +264,8 @@ class PackagePort(StagedWrites):
         )
         for name, frame in staged.items():
             port.write_table(name, frame)
+        port.set_properties(self._staged_properties)
+        self._staged_properties = {}
         port.commit()
         self.last_save = port.last_save
         self._reopen()

@@ -94,6 +94,19 @@ class WorkbookPort(Protocol):
         ...
 
 
+class PropertiesPort(WorkbookPort, Protocol):
+    """A port that also reads and writes the custom document properties (the plan's identity,
+    approvals, an export's stamp; `workbook.identity`). The file adapters and MemoryPort do."""
+
+    def properties(self) -> dict[str, str | int]:
+        """The custom document properties as committed (integers as int)."""
+        ...
+
+    def set_properties(self, updates: Mapping[str, str | int | None]) -> None:
+        """Stage properties to set (None removes one) for the next commit."""
+        ...
+
+
 ProgressCallback = Callable[[float, str], None]
 MessageCallback = Callable[[str, str], None]
 
@@ -125,7 +138,12 @@ class StagedWrites:
         self._message = message or ignore_message
         self._allow_feature_loss = allow_feature_loss
         self._staged: dict[str, pd.DataFrame] = {}
+        self._staged_properties: dict[str, str | int | None] = {}
         self.last_save: SaveReport | None = None
+
+    def set_properties(self, updates: Mapping[str, str | int | None]) -> None:
+        """Stage custom document properties to set (None removes one) at the next commit."""
+        self._staged_properties.update(updates)
 
     @property
     def label(self) -> str:
@@ -159,6 +177,15 @@ class MemoryPort:
         self.messages: list[tuple[str, str]] = []
         self.progress_log: list[tuple[float, str]] = []
         self.commits = 0
+        self.document_properties: dict[str, str | int] = {}
+        self._staged_properties: dict[str, str | int | None] = {}
+
+    def properties(self) -> dict[str, str | int]:
+        """The committed custom document properties."""
+        return dict(self.document_properties)
+
+    def set_properties(self, updates: Mapping[str, str | int | None]) -> None:
+        self._staged_properties.update(updates)
 
     @property
     def label(self) -> str:
@@ -203,4 +230,10 @@ class MemoryPort:
     def commit(self) -> None:
         self._tables.update(self._staged)
         self._staged = {}
+        for name, value in self._staged_properties.items():
+            if value is None:
+                self.document_properties.pop(name, None)
+            else:
+                self.document_properties[name] = value
+        self._staged_properties = {}
         self.commits += 1

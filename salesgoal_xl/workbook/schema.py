@@ -193,6 +193,7 @@ KPI_DIRECTIONS: Final = ("higher", "lower")
 TRACKING_LEVELS: Final = ("company", "region", "team", "channel", "product")
 SCORECARD_LEVELS: Final = ("rep", "team")
 WARNING_KINDS: Final = ("early_warning", "retarget")
+RECONCILIATION_LEVELS: Final = ("region", "team", "rep")
 
 # How each choice code is shown: the English text is the code itself, so English workbooks
 # and merged files keep the codes; the Chinese workbooks show the words. A code means the same
@@ -1396,6 +1397,7 @@ TABLES: Final[tuple[Table, ...]] = (
             Column("scope", _l("Scope", "範圍", "范围"), ColumnType.TEXT, required=True),
             Column("version", _l("Version", "版本", "版本"), ColumnType.INTEGER, width=9),
             Column("approver", _l("Approver", "核准人", "审批人"), ColumnType.TEXT, required=True),
+            Column("role", _l("Role", "職務", "职务"), ColumnType.TEXT, width=16),
             Column(
                 "approved_at",
                 _l("Approved at", "核准時間", "审批时间"),
@@ -1405,6 +1407,13 @@ TABLES: Final[tuple[Table, ...]] = (
             Column(
                 "fingerprint",
                 _l("Fingerprint", "數字指紋", "数字指纹"),
+                ColumnType.TEXT,
+                Role.OUTPUT,
+                width=22,
+            ),
+            Column(
+                "signature",
+                _l("Signature", "數位簽章", "数字签名"),
                 ColumnType.TEXT,
                 Role.OUTPUT,
                 width=22,
@@ -1420,7 +1429,116 @@ TABLES: Final[tuple[Table, ...]] = (
         ),
         max_rows=100_000,
         owned=False,
+        stamped=True,
         key_columns=("approval_id",),
+    ),
+    Table(
+        "tblApprovers",
+        "approvals",
+        _l("Approvers' public keys", "核准人公開金鑰", "审批人公钥"),
+        (
+            Column(
+                "approver",
+                _l("Approver", "核准人", "审批人"),
+                ColumnType.TEXT,
+                required=True,
+                unique=True,
+            ),
+            Column("role", _l("Role", "職務", "职务"), ColumnType.TEXT, width=16),
+            # "ed25519:" and the 32-byte raw public key in base64, as `salesgoal keys new` prints.
+            Column(
+                "public_key",
+                _l("Public key", "公開金鑰", "公钥"),
+                ColumnType.TEXT,
+                required=True,
+                width=40,
+            ),
+            _NOTE,
+        ),
+        max_rows=10_000,
+        owned=False,
+        stamped=True,
+        key_columns=("approver",),
+    ),
+    Table(
+        "tblApprovedNumbers",
+        "approved",
+        _l("Numbers as approved", "核准時的數字", "审批时的数字"),
+        (
+            Column(
+                "approval_id",
+                _l("Approval ID", "核准編號", "审批编号"),
+                ColumnType.CODE,
+                Role.OUTPUT,
+                required=True,
+            ),
+            _out(_PERIOD),
+            _out(_REGION),
+            _out(_TEAM),
+            _out(_REP),
+            _out(_CHANNEL),
+            _out(_PRODUCT),
+            _out(Column("target", _l("Target", "目標", "目标"), ColumnType.MONEY, required=True)),
+        ),
+        max_rows=1_000_000,
+        write_order=("approval_id",),
+    ),
+    Table(
+        "tblCommits",
+        "commits",
+        _l("Commits", "業務承諾", "销售承诺"),
+        (
+            _REP,
+            _out(_REP_NAME),
+            _PERIOD,
+            _out(Column("target", _l("Target", "目標", "目标"), ColumnType.MONEY)),
+            Column("commit", _l("Commit", "承諾數", "承诺数"), ColumnType.MONEY),
+            Column("comment", _l("Comment", "說明", "说明"), ColumnType.TEXT, width=30),
+            Column(
+                "committed_by", _l("Committed by", "承諾人", "承诺人"), ColumnType.TEXT, width=16
+            ),
+        ),
+        max_rows=1_000_000,
+        owned=False,
+        stamped=True,
+        key_columns=("rep_id", "period"),
+    ),
+    Table(
+        "tblReconciliation",
+        "commits",
+        _l("Top-down against bottom-up", "由上而下對照由下而上", "自上而下对照自下而上"),
+        (
+            Column(
+                "level",
+                _l("Level", "層級", "层级"),
+                ColumnType.CODE,
+                Role.OUTPUT,
+                choices=RECONCILIATION_LEVELS,
+                width=10,
+            ),
+            Column("code", _l("Code", "代碼", "代码"), ColumnType.CODE, Role.OUTPUT),
+            Column("name", _l("Name", "名稱", "名称"), ColumnType.TEXT, Role.OUTPUT, width=20),
+            _out(_PERIOD),
+            _out(Column("target", _l("Target", "目標", "目标"), ColumnType.MONEY)),
+            _out(Column("commit", _l("Commit", "承諾數", "承诺数"), ColumnType.MONEY)),
+            Column(
+                "gap",
+                _l("Gap", "缺口", "缺口"),
+                ColumnType.MONEY,
+                Role.FORMULA,
+                # Commit minus target; blank where nobody has committed yet.
+                formula='=IF(COUNT({commit})=0,"",N({commit})-N({target}))',
+            ),
+            _out(
+                Column(
+                    "committed_by",
+                    _l("Committed by", "承諾人", "承诺人"),
+                    ColumnType.TEXT,
+                    width=16,
+                )
+            ),
+        ),
+        max_rows=1_000_000,
     ),
     Table(
         "tblChecks",
@@ -1581,13 +1699,34 @@ SHEETS: Final[tuple[Sheet, ...]] = (
         ),
     ),
     Sheet(
+        "commits",
+        _l("Commits", "業務承諾", "销售承诺"),
+        ("tblCommits", "tblReconciliation"),
+        _l(
+            "Bottom-up commits per rep and month, as managers return them, against the targets.",
+            "各業務每月由下而上的承諾數（主管回傳），與目標對照。",
+            "各销售每月自下而上的承诺数（主管回传），与目标对照。",
+        ),
+    ),
+    Sheet(
         "approvals",
         _l("Approvals", "核准", "审批"),
-        ("tblApprovals",),
+        ("tblApprovals", "tblApprovers"),
         _l(
-            "Who approved which scope and version, when, and the fingerprint approved.",
-            "誰在何時核准了哪個範圍與版本，以及核准時的數字指紋。",
-            "谁在何时审批了哪个范围与版本，以及审批时的数字指纹。",
+            "Who approved which scope and version, when, the fingerprint approved and its "
+            "signature; the approvers' public keys.",
+            "誰在何時核准了哪個範圍與版本、核准時的數字指紋與簽章；以及核准人的公開金鑰。",
+            "谁在何时审批了哪个范围与版本、审批时的数字指纹与签名；以及审批人的公钥。",
+        ),
+    ),
+    Sheet(
+        "approved",
+        _l("Approved numbers", "核准數字", "审批数字"),
+        ("tblApprovedNumbers",),
+        _l(
+            "The leaf targets exactly as each approval saw them, so verify can name what changed.",
+            "每筆核准當下的明細目標原樣保存，供驗證時指出哪個數字變了。",
+            "每笔审批当时的明细目标原样保存，供验证时指出哪个数字变了。",
         ),
     ),
     Sheet(
