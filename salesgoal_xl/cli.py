@@ -332,6 +332,116 @@ def adjust(
     views.show_adjustments(summary, as_json=json_out)
 
 
+ROUND_TRIPS = "Approvals and emailed round trips"
+
+
+@app.command(rich_help_panel=ROUND_TRIPS)
+def approve(
+    path: Annotated[Path, typer.Argument(help="The planning workbook.")],
+    scope: Annotated[
+        str, typer.Option(help="What is approved: all, region:CODE, team:CODE or rep:ID.")
+    ],
+    by: Annotated[str, typer.Option("--by", help="The approver's name.")],
+    role: Annotated[str, typer.Option(help="The approver's role (e.g. 'VP Sales').")] = "",
+    comment: Annotated[str, typer.Option(help="A note kept with the approval.")] = "",
+    sign: Annotated[
+        Path | None,
+        typer.Option("--sign", help="Sign with this private key file (from `keys new`)."),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(help="Compute and report without writing.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Record an approval of the targets in scope, bound to a fingerprint of those numbers."""
+    from salesgoal_xl import views
+    from salesgoal_xl.commands.approvals import run_approve
+    from salesgoal_xl.commands.keys import read_private_key
+
+    key = console.run_command(lambda: read_private_key(sign)) if sign else None
+    with console.progress_bar(not json_out) as report:
+        summary = console.run_command(
+            lambda: run_approve(
+                views.file_port(path, report),
+                scope,
+                by,
+                role=role,
+                comment=comment,
+                private_key=key,
+                dry_run=dry_run,
+            ),
+            path=str(path),
+            as_json=json_out,
+        )
+    views.show_approval(summary, as_json=json_out)
+
+
+@app.command(rich_help_panel=ROUND_TRIPS)
+def verify(
+    path: Annotated[Path, typer.Argument(help="The planning workbook.")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Recompute every approval's fingerprint and signature; name each cell changed since."""
+    from salesgoal_xl import views
+    from salesgoal_xl.commands.approvals import run_verify
+
+    with console.progress_bar(not json_out) as report:
+        summary = console.run_command(
+            lambda: run_verify(views.file_port(path, report)), path=str(path), as_json=json_out
+        )
+    views.show_verification(summary, str(path), as_json=json_out)
+    if summary.problems:
+        raise typer.Exit(console.EXIT_PROBLEMS)
+
+
+keys_app = typer.Typer(
+    name="keys",
+    help="Approvers' Ed25519 signing keys: make a pair, list the public key in a plan.",
+    no_args_is_help=True,
+)
+app.add_typer(keys_app, name="keys", rich_help_panel=ROUND_TRIPS)
+
+
+@keys_app.command("new")
+def keys_new(
+    name: Annotated[str, typer.Argument(help="The approver's name, as in tblApprovals.")],
+    out: Annotated[Path, typer.Option(help="Folder for NAME.key and NAME.pub.")] = Path("."),
+    force: Annotated[bool, typer.Option(help="Replace existing key files.")] = False,
+) -> None:
+    """Make a key pair: NAME.key (private, keep it to yourself) and NAME.pub (public)."""
+    from salesgoal_xl.commands.keys import new_keys
+
+    pair = console.run_command(lambda: new_keys(name, out, force=force))
+    console.out.print(f"private key written: {pair.private_path} (readable by you only)")
+    console.out.print(f"public key written:  {pair.public_path}")
+    console.out.print(f"public key: {pair.public_key}", markup=False, highlight=False)
+
+
+@keys_app.command("add")
+def keys_add(
+    path: Annotated[Path, typer.Argument(help="The planning workbook.")],
+    name: Annotated[str, typer.Argument(help="The approver's name.")],
+    public_key: Annotated[str, typer.Argument(help="A .pub file, or the 'ed25519:...' text.")],
+    role: Annotated[str, typer.Option(help="The approver's role.")] = "",
+    replace: Annotated[bool, typer.Option(help="Replace a key already listed for NAME.")] = False,
+) -> None:
+    """List an approver's public key in the plan's tblApprovers (Approvals sheet)."""
+    from salesgoal_xl import views
+    from salesgoal_xl.commands.keys import add_approver, read_public_key
+
+    key = console.run_command(lambda: read_public_key(public_key))
+    with console.progress_bar() as report:
+        written = console.run_command(
+            lambda: add_approver(
+                views.file_port(path, report), name, key, role=role, replace=replace
+            ),
+            path=str(path),
+        )
+    console.out.print(
+        f"{name}'s public key listed in tblApprovers of {path}"
+        if written
+        else f"{name}'s public key was already listed in {path}; nothing written"
+    )
+
+
 @app.command(rich_help_panel=OTHER)
 def version() -> None:
     """Print the salesgoal_xl version."""

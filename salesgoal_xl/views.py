@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Callable, Hashable, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -10,6 +12,7 @@ from typing import Any
 
 from salesgoal_xl import console
 from salesgoal_xl.commands.adjust import AdjustSummary
+from salesgoal_xl.commands.approvals import ApproveSummary, VerifySummary
 from salesgoal_xl.commands.demo import DemoActualsSummary
 from salesgoal_xl.commands.evaluate import EvaluateSummary
 from salesgoal_xl.commands.imports import ImportSummary
@@ -17,6 +20,7 @@ from salesgoal_xl.commands.propose import ProposeSummary, scope_label
 from salesgoal_xl.commands.split import SplitSummary
 from salesgoal_xl.core.backtest import Backtest, method_name, parameters_text
 from salesgoal_xl.core.money import round_half_up, to_fraction
+from salesgoal_xl.core.problems import problems_to_json
 from salesgoal_xl.core.proposal import Proposal
 from salesgoal_xl.workbook.package_port import PackagePort
 
@@ -373,6 +377,8 @@ def show_adjustments(summary: AdjustSummary | None, *, as_json: bool) -> None:
         )
         return
     console.out.print(summary.text, markup=False, highlight=False)
+    for note in summary.notes:
+        console.out.print(f"[yellow]warning:[/yellow] {note}")
     if summary.applied and summary.waiting:
         console.out.print(f"Still waiting for approval: {', '.join(summary.waiting)}")
     if summary.applied:
@@ -415,3 +421,76 @@ def show_demo_actuals(summary: DemoActualsSummary) -> None:
     console.out.print(
         f"demo CRM export written: {summary.path} ({len(deals.deals):,} deal rows, {periods})"
     )
+
+
+def show_approval(summary: ApproveSummary | None, *, as_json: bool) -> None:
+    """One line for the approval recorded (and the ones it superseded)."""
+    if summary is None:
+        return
+    if as_json:
+        console.print_json(dataclasses.asdict(summary))
+        return
+    signed = "signed" if summary.signed else "not signed (hash only)"
+    done = "written." if summary.written else "dry run: nothing was written."
+    console.out.print(
+        f"{summary.approval_id}: {summary.approver} approved {summary.scope} of version "
+        f"{summary.version} ({summary.leaves:,} leaf targets), fingerprint "
+        f"{summary.fingerprint}, {signed}; {done}",
+        markup=False,
+        highlight=False,
+    )
+    if summary.superseded:
+        console.out.print(f"superseded: {', '.join(summary.superseded)}")
+
+
+def show_verification(summary: VerifySummary | None, path: str, *, as_json: bool) -> None:
+    """A table of the standing approvals, then every cell changed since, with its problem."""
+    if summary is None:
+        return
+    if as_json:
+        console.print_json(
+            {
+                "approvals": [
+                    {
+                        "approval_id": r.approval_id,
+                        "scope": r.scope,
+                        "approver": r.approver,
+                        "version": r.version,
+                        "holds": r.holds,
+                        "form": r.form,
+                        "changes": [
+                            {k: v for k, v in c.items() if k != "source"} for c in r.changes
+                        ],
+                    }
+                    for r in summary.results
+                ],
+                "problems": json.loads(problems_to_json(summary.problems, path)),
+            }
+        )
+        return
+    if not summary.results:
+        console.out.print(
+            f"{path}: no standing approvals to verify"
+            + (f" ({summary.skipped} superseded or revoked)" if summary.skipped else "")
+        )
+        return
+    forms = {"signed": "signed, valid", "hash": "hash only", "invalid signature": "INVALID"}
+    console.table(
+        f"Approvals in {Path(path).name}",
+        ["Approval", "Scope", "Approver", "Version", "Form", "Holds"],
+        [
+            [
+                r.approval_id,
+                r.scope,
+                r.approver,
+                r.version,
+                forms[r.form],
+                "yes" if r.holds else "NO",
+            ]
+            for r in summary.results
+        ],
+    )
+    if summary.problems:
+        console.show_problems(summary.problems, path, to=console.out)
+    else:
+        console.out.print(f"{len(summary.results)} approval(s) hold.")

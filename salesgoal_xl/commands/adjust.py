@@ -19,7 +19,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from salesgoal_xl.commands.inputs import cell_amount, load_settings, period_text
+from salesgoal_xl.commands.approvals import supersede_broken
+from salesgoal_xl.commands.inputs import cell_amount, load_settings
 from salesgoal_xl.core.adjustment import (
     ADJUSTMENT_LEVELS,
     CHAIN_FIELDS,
@@ -36,7 +37,7 @@ from salesgoal_xl.core.adjustment import (
     scope_mask,
     verify_chain,
 )
-from salesgoal_xl.core.calendar import FiscalCalendar
+from salesgoal_xl.core.calendar import FiscalCalendar, period_text
 from salesgoal_xl.core.money import from_units, is_int_amount, to_fraction, unit_fraction
 from salesgoal_xl.core.problems import (
     Category,
@@ -184,6 +185,21 @@ def run_adjust(
     new_leaves = leaves.copy()
     new_leaves["target"] = pd.Series(_money_column(current, unit, as_int), dtype=object)
     text = change_text(changes, port.label)
+    ids = ", ".join(r.adjustment.adj_id for r in results)
+    superseded = supersede_broken(
+        port, leaves, new_leaves, f"superseded by {ids} on {day}", write=not dry_run
+    )
+    notes = [
+        f"approval {approval_id} no longer holds after {ids}: "
+        + (
+            "marked superseded; approve the new numbers again"
+            if not dry_run
+            else "it would be marked superseded"
+        )
+        for approval_id in superseded
+    ]
+    for note in notes:
+        port.message(note, level="warning")
     if not dry_run:
         port.progress(0.8, "writing the targets and the log")
         port.write_table("tblTargets", new_leaves)
@@ -197,7 +213,7 @@ def run_adjust(
             port.write_table(REP_PLAN, rep_plan)
         port.commit()
     port.progress(1.0, "done")
-    return AdjustSummary(applied_info, changes, waiting, text, not dry_run, logged)
+    return AdjustSummary(applied_info, changes, waiting, text, not dry_run, logged, notes)
 
 
 def _put(frame: pd.DataFrame, row: int, key: str, value: Any) -> None:

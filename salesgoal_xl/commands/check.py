@@ -100,7 +100,8 @@ plan that propose and split accept is ready, so they do not make `check` exit 1.
 
 
 def command_problems(port: WorkbookPort, known: Sequence[Problem]) -> list[Problem]:
-    """What propose, split, evaluate and adjust would refuse, run as dry runs on this very workbook.
+    """What propose, split, evaluate and adjust would refuse, run as dry runs on this very
+    workbook, and the approvals `verify` finds broken.
 
     `check` is the commands' dry run: the same code reads the inputs, so whatever they would
     refuse is reported here first, with the same code at the same cell. Problems the table
@@ -108,6 +109,7 @@ def command_problems(port: WorkbookPort, known: Sequence[Problem]) -> list[Probl
     is an info row naming the table to fill.
     """
     from salesgoal_xl.commands.adjust import run_adjust
+    from salesgoal_xl.commands.approvals import verify_problems
     from salesgoal_xl.commands.evaluate import run_evaluate
     from salesgoal_xl.commands.propose import run_propose
     from salesgoal_xl.commands.split import run_split
@@ -115,8 +117,10 @@ def command_problems(port: WorkbookPort, known: Sequence[Problem]) -> list[Probl
     seen = {_same_place(p) for p in known}
     found: list[Problem] = []
     quiet = _Quiet(port)
-    for command in (run_propose, run_split, run_evaluate, run_adjust):
+    for command in (run_propose, run_split, run_evaluate, run_adjust, None):
         try:
+            if command is None:
+                raise ProblemsFound(verify_problems(quiet), port.label)
             command(quiet, dry_run=True)
         except ProblemsFound as refused:
             for problem in refused.problems:
@@ -149,6 +153,11 @@ class _Quiet:
 
     def has_table(self, name: str) -> bool:
         return self._port.has_table(name)
+
+    def properties(self) -> dict[str, str | int]:
+        """The wrapped port's document properties (none for a port that keeps none)."""
+        properties = getattr(self._port, "properties", None)
+        return dict(properties()) if properties is not None else {}
 
     def read_table(self, name: str) -> TableData:
         return self._port.read_table(name)

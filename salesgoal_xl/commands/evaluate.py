@@ -24,9 +24,8 @@ from salesgoal_xl.commands.inputs import (
     cell_number,
     history_amounts,
     load_settings,
-    period_text,
 )
-from salesgoal_xl.core.calendar import month_days, working_days
+from salesgoal_xl.core.calendar import month_days, period_text, working_days
 from salesgoal_xl.core.evaluation import (
     FairnessBands,
     Kpi,

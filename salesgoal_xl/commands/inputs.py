@@ -235,14 +235,6 @@ def history_periods(data: TableData, problems: list[Problem]) -> list[object]:
 _BAD: Final = object()
 
 
-def period_text(value: object) -> str:
-    """A period cell as its label: a first-of-month date reads as its month ('2026-07'), text
-    trimmed, blank as ''; whether the label is a valid period is the caller's check."""
-    if isinstance(value, dt.datetime | dt.date) and value.day == 1:
-        return f"{value.year:04d}-{value.month:02d}"
-    return "" if is_blank(value) else str(value).strip()
-
-
 def _month_label(value: object) -> object:
     if is_blank(value):
         return None

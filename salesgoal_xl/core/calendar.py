@@ -259,3 +259,14 @@ def split_months_into_weeks(
         for (week, days), part in zip(weights.items(), parts, strict=True):
             rows.append({"month": label, "iso_week": week, "working_days": days, "amount": part})
     return pd.DataFrame(rows, columns=["month", "iso_week", "working_days", "amount"])
+
+
+def period_text(value: object) -> str:
+    """A period cell as its label: a first-of-month date reads as its month ('2026-07'), text
+    trimmed, blank (None, NaN, '') as ''; whether the label is a valid period is the caller's
+    check. Excel turns a typed '2026-07' into such a date, so both spellings agree."""
+    if isinstance(value, dt.datetime | dt.date) and value.day == 1:
+        return f"{value.year:04d}-{value.month:02d}"
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).strip()

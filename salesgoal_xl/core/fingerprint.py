@@ -27,6 +27,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from salesgoal_xl.core.adjustment import canonical_value, scope_mask
+from salesgoal_xl.core.calendar import period_text
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -87,13 +88,16 @@ def parse_scope(text: object) -> Scope:
 
 
 def leaf_entries(leaves: pd.DataFrame, mask: npt.NDArray[np.bool_]) -> dict[LeafKey, str]:
-    """Each leaf in `mask` by its key, with its target as exact text ('' when blank).
+    """Each leaf in `mask` by its key, with its target as exact text ('' when blank); a period
+    reads as its label whether the cell holds '2026-07' or the date Excel made of it.
 
     A key that occurs twice (the same rep, period, channel and product on two rows) gets a
     '#2' suffix on its product so no figure is lost from the fingerprint.
     """
     columns = [
-        leaves[k].map(canonical_value).tolist() if k in leaves else [""] * len(leaves)
+        leaves[k].map(period_text if k == "period" else canonical_value).tolist()
+        if k in leaves
+        else [""] * len(leaves)
         for k in LEAF_KEYS
     ]
     targets = leaves["target"].map(canonical_value).tolist()

@@ -118,6 +118,7 @@ class ProblemCode(Enum):
     ADJUSTMENT_INFEASIBLE = "ADJUSTMENT_INFEASIBLE"
     LOG_TAMPERED = "LOG_TAMPERED"
     # Approvals, signatures and emailed round trips.
+    NOT_A_PLAN = "NOT_A_PLAN"
     BAD_SCOPE = "BAD_SCOPE"
     APPROVAL_BROKEN = "APPROVAL_BROKEN"
     SIGNATURE_INVALID = "SIGNATURE_INVALID"
