@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from salesgoal_xl.commands.approvals import supersede_broken
+from salesgoal_xl.commands.approvals import stage_new_version, supersede_broken
 from salesgoal_xl.commands.inputs import cell_amount, load_settings
 from salesgoal_xl.core.adjustment import (
     ADJUSTMENT_LEVELS,
@@ -203,6 +203,7 @@ def run_adjust(
     if not dry_run:
         port.progress(0.8, "writing the targets and the log")
         port.write_table("tblTargets", new_leaves)
+        stage_new_version(port, leaves, new_leaves)
         port.write_table(LOG, log_frame)
         if port.has_table(CHANGES):
             port.write_table(CHANGES, changes)

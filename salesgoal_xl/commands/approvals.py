@@ -45,7 +45,12 @@ from salesgoal_xl.core.problems import (
     warning,
 )
 from salesgoal_xl.workbook.cells import choice_code, is_blank
-from salesgoal_xl.workbook.identity import APPROVAL_PREFIX, PlanIdentity, identity_of
+from salesgoal_xl.workbook.identity import (
+    APPROVAL_PREFIX,
+    PLAN_VERSION,
+    PlanIdentity,
+    identity_of,
+)
 from salesgoal_xl.workbook.port import PropertiesPort, TableData, WorkbookPort
 from salesgoal_xl.workbook.schema import APPROVAL_STATUSES
 
@@ -54,6 +59,7 @@ APPROVERS: Final = "tblApprovers"
 SNAPSHOT: Final = "tblApprovedNumbers"
 TARGETS: Final = "tblTargets"
 APPROVED, SUPERSEDED, REVOKED = "approved", "superseded", "revoked"
+GUIDE_FINGERPRINT: Final = "PlanFingerprint"  # the Guide's cell for the latest approval
 SHOWN_CHANGES: Final = 200  # cells named per broken approval; the count says how many more
 
 
@@ -180,6 +186,18 @@ def _status(value: object) -> str:
     return choice_code(APPROVAL_STATUSES, value) or ""
 
 
+@dataclass(frozen=True)
+class ApprovalRequest:
+    """One approval to record: who approves which scope, with what note (and key)."""
+
+    scope: str
+    approver: str
+    role: str = ""
+    comment: str = ""
+    private_key: bytes | None = None
+    approved_at: dt.datetime | None = None
+
+
 def run_approve(
     port: PropertiesPort,
     scope_text: str,
@@ -193,64 +211,89 @@ def run_approve(
 ) -> ApproveSummary:
     """Record `approver`'s approval of the leaf targets in scope, as they are now."""
     port.progress(0.0, "reading the targets")
-    name = approver.strip()
-    if not name:
-        raise ProblemsFound(
-            [error(ProblemCode.BLANK_VALUE, "an approval needs the approver's name (--by)")],
-            port.label,
-        )
-    identity = plan_identity(port)
-    targets = _split_targets(port)
-    scope = _scope_or_refuse(scope_text, targets.frame, port.label)
-    entries = leaf_entries(targets.frame, scope.mask(targets.frame))
-    print_ = fingerprint(identity.plan_id, identity.version, scope, entries)
-    log = port.read_table(APPROVALS)
-    frame = log.frame.copy()
-    approval_id = _next_id(frame)
-    signature = ""
-    if private_key is not None:
-        signature = _signature(port, approval_id, name, print_, private_key)
-    stamp = (now or dt.datetime.now()).replace(microsecond=0)
-    superseded = [
-        str(frame.at[i, "approval_id"]).strip()
-        for i in range(len(frame))
-        if _status(frame.at[i, "status"]) == APPROVED and _same_scope(frame.at[i, "scope"], scope)
-    ]
-    for i in range(len(frame)):
-        if str(frame.at[i, "approval_id"]).strip() in superseded:
-            frame.at[i, "status"] = SUPERSEDED
-            frame.at[i, "note"] = _joined(frame.at[i, "note"], f"superseded by {approval_id}")
-    row = {
-        "approval_id": approval_id,
-        "scope": scope.text,
-        "version": identity.version,
-        "approver": name,
-        "role": role.strip() or None,
-        "approved_at": stamp,
-        "fingerprint": print_,
-        "signature": signature or None,
-        "status": APPROVED,
-        "note": comment.strip() or None,
-    }
-    frame = pd.concat([frame, pd.DataFrame([row], dtype=object)], ignore_index=True)
+    request = ApprovalRequest(scope_text, approver, role, comment, private_key, now)
+    (summary,) = stage_approvals(port, [request], write=not dry_run)
     if not dry_run:
         port.progress(0.6, "writing the approval")
-        port.write_table(APPROVALS, frame)
-        port.write_table(SNAPSHOT, _snapshot(port, approval_id, entries))
-        port.set_properties({f"{APPROVAL_PREFIX}{approval_id}": print_})
         port.commit()
     port.progress(1.0, "done")
-    return ApproveSummary(
-        approval_id,
-        scope.text,
-        identity.version,
-        name,
-        print_,
-        bool(signature),
-        len(entries),
-        superseded,
-        not dry_run,
-    )
+    return summary
+
+
+def stage_approvals(
+    port: PropertiesPort, requests: Sequence[ApprovalRequest], *, write: bool = True
+) -> list[ApproveSummary]:
+    """Check and stage (without committing) approvals of the numbers as they are now: their
+    rows in tblApprovals, the numbers they saw in tblApprovedNumbers, their fingerprints in the
+    document properties and the latest one on the Guide. `approve` records one; `collect`
+    records those a recipient typed into a returned copy, in the same commit as its merge."""
+    identity = plan_identity(port)
+    targets = _split_targets(port)
+    frame = port.read_table(APPROVALS).frame.copy()
+    snapshot = port.read_table(SNAPSHOT).frame if port.has_table(SNAPSHOT) else pd.DataFrame()
+    done: list[ApproveSummary] = []
+    prints: dict[str, str | int | None] = {}
+    for request in requests:
+        name = request.approver.strip()
+        if not name:
+            raise ProblemsFound(
+                [error(ProblemCode.BLANK_VALUE, "an approval needs the approver's name (--by)")],
+                port.label,
+            )
+        scope = _scope_or_refuse(request.scope, targets.frame, port.label)
+        entries = leaf_entries(targets.frame, scope.mask(targets.frame))
+        print_ = fingerprint(identity.plan_id, identity.version, scope, entries)
+        approval_id = _next_id(frame)
+        signature = ""
+        if request.private_key is not None:
+            signature = _signature(port, approval_id, name, print_, request.private_key)
+        stamp = (request.approved_at or dt.datetime.now()).replace(microsecond=0)
+        superseded = [
+            str(frame.at[i, "approval_id"]).strip()
+            for i in range(len(frame))
+            if _status(frame.at[i, "status"]) == APPROVED
+            and _same_scope(frame.at[i, "scope"], scope)
+        ]
+        for i in range(len(frame)):
+            if str(frame.at[i, "approval_id"]).strip() in superseded:
+                frame.at[i, "status"] = SUPERSEDED
+                frame.at[i, "note"] = _joined(frame.at[i, "note"], f"superseded by {approval_id}")
+        row = {
+            "approval_id": approval_id,
+            "scope": scope.text,
+            "version": identity.version,
+            "approver": name,
+            "role": request.role.strip() or None,
+            "approved_at": stamp,
+            "fingerprint": print_,
+            "signature": signature or None,
+            "status": APPROVED,
+            "note": request.comment.strip() or None,
+        }
+        frame = pd.concat([frame, pd.DataFrame([row], dtype=object)], ignore_index=True)
+        snapshot = _snapshot(snapshot, approval_id, entries)
+        prints[f"{APPROVAL_PREFIX}{approval_id}"] = print_
+        done.append(
+            ApproveSummary(
+                approval_id,
+                scope.text,
+                identity.version,
+                name,
+                print_,
+                bool(signature),
+                len(entries),
+                superseded,
+                write,
+            )
+        )
+    if write and done:
+        port.write_table(APPROVALS, frame)
+        port.write_table(SNAPSHOT, snapshot)
+        port.set_properties(prints)
+        last = done[-1]
+        shown = f"{last.approval_id} ({last.scope}, version {last.version}): {last.fingerprint}"
+        port.set_named_values({GUIDE_FINGERPRINT: shown})
+    return done
 
 
 def _joined(note: object, text: str) -> str:
@@ -319,9 +362,8 @@ def _approver_keys(port: WorkbookPort, problems: list[Problem]) -> dict[str, tup
     return keys
 
 
-def _snapshot(port: WorkbookPort, approval_id: str, entries: Mapping[LeafKey, str]) -> pd.DataFrame:
+def _snapshot(kept: pd.DataFrame, approval_id: str, entries: Mapping[LeafKey, str]) -> pd.DataFrame:
     """tblApprovedNumbers with this approval's leaves added to those kept for the others."""
-    kept = port.read_table(SNAPSHOT).frame if port.has_table(SNAPSHOT) else pd.DataFrame()
     columns = ["approval_id", *LEAF_KEYS, "target"]
     rows = [[approval_id, *key, _amount(amount)] for key, amount in entries.items()]
     new = pd.DataFrame(rows, columns=columns, dtype=object)
@@ -593,6 +635,33 @@ def _change_problems(
             )
         )
     return problems
+
+
+# --- versions -----------------------------------------------------------------------------
+
+
+def stage_new_version(
+    port: WorkbookPort, old_leaves: pd.DataFrame, new_leaves: pd.DataFrame
+) -> int | None:
+    """When leaf targets that existed change, stage the next plan version (document property and the
+    Guide's Plan version cell) for the command's commit; return it, or None when nothing
+    changed or the port keeps no plan identity. Split and adjust call this: a copy exported
+    or an approval given at an earlier version is then known to be older."""
+    properties = getattr(port, "properties", None)
+    if properties is None:
+        return None
+    identity = identity_of(properties())
+    if not identity.plan_id:
+        return None
+    everything = Scope("all")
+    before = leaf_entries(old_leaves, everything.mask(old_leaves)) if "target" in old_leaves else {}
+    after = leaf_entries(new_leaves, everything.mask(new_leaves))
+    if not before or before == after:
+        return None  # the first split makes version 1's numbers; an unchanged one, no new version
+    version = identity.version + 1
+    port.set_properties({PLAN_VERSION: version})  # type: ignore[attr-defined]
+    port.set_named_values({PLAN_VERSION: version})  # type: ignore[attr-defined]
+    return version
 
 
 # --- adjust -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from fractions import Fraction
 
 import pandas as pd
 
+from salesgoal_xl.commands.approvals import stage_new_version
 from salesgoal_xl.commands.inputs import (
     PlanSettings,
     cell_amount,
@@ -76,6 +77,7 @@ def run_split(port: WorkbookPort, *, dry_run: bool = False) -> SplitSummary:
         port.write_table("tblTargets", result.leaves)
         if result.rep_plan is not None and port.has_table(REP_PLAN):
             port.write_table(REP_PLAN, result.rep_plan)
+        stage_new_version(port, previous, result.leaves)
         port.commit()
     port.progress(1.0, "done")
     return SplitSummary(

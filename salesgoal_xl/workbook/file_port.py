@@ -20,7 +20,7 @@ from salesgoal_xl.core.problems import (
 from salesgoal_xl.workbook.door import save_atomically
 from salesgoal_xl.workbook.fill import fill_table
 from salesgoal_xl.workbook.gate import open_workbook
-from salesgoal_xl.workbook.identity import set_custom_properties
+from salesgoal_xl.workbook.identity import set_custom_properties, set_named_values
 from salesgoal_xl.workbook.port import (
     MessageCallback,
     ProgressCallback,
@@ -91,11 +91,13 @@ class FilePort(StagedWrites):
 
     def commit(self) -> None:
         """Write every staged table into the workbook, then save atomically with a backup."""
-        if not self._staged and not self._staged_properties:
+        if not self._staged and not self._staged_properties and not self._staged_names:
             return
         staged, self._staged = self._staged, {}
         updates, self._staged_properties = self._staged_properties, {}
         set_custom_properties(self._wb, updates)
+        names, self._staged_names = self._staged_names, {}
+        set_named_values(self._wb, names)
         for i, (name, frame) in enumerate(staged.items()):
             self.progress(i / (len(staged) + 1), f"writing {name}")
             located = find_table(self._wb, name)

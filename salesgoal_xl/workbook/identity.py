@@ -183,3 +183,15 @@ def set_custom_properties(wb: Workbook, updates: Mapping[str, Value | None]) -> 
             )
             kept.append(made)
         props.props = kept
+
+
+def set_named_values(wb: Workbook, values: Mapping[str, Value]) -> None:
+    """Write `values` into the cells an openpyxl workbook's one-cell names point at (a name the
+    workbook lacks is skipped: an older workbook simply shows no such cell)."""
+    for name, value in values.items():
+        defined = wb.defined_names.get(name)
+        if defined is None:
+            continue
+        for title, ref in defined.destinations:
+            if title in wb.sheetnames:
+                wb[title][ref.replace("$", "")].value = value

@@ -511,3 +511,50 @@ def force_full_calculation(workbook_xml: bytes) -> bytes:
             return re.sub(rb'fullCalcOnLoad="[^"]*"', b'fullCalcOnLoad="1"', workbook_xml)
         return workbook_xml.replace(b"<calcPr", b'<calcPr fullCalcOnLoad="1"', 1)
     return workbook_xml.replace(b"</workbook>", b'<calcPr fullCalcOnLoad="1"/></workbook>', 1)
+
+
+def named_cells(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
+    """Workbook-level names that point at one cell: name -> (sheet part, 'B7')."""
+    workbook = SafeET.fromstring(archive.read("xl/workbook.xml"))
+    wb_rels = _rels(archive, "xl/workbook.xml")
+    parts = {
+        sheet.get("name", ""): wb_rels.get(sheet.get(f"{_REL}id", ""), "")
+        for sheet in workbook.iter(f"{_MAIN}sheet")
+    }
+    found: dict[str, tuple[str, str]] = {}
+    for defined in workbook.iter(f"{_MAIN}definedName"):
+        if defined.get("localSheetId") is not None:
+            continue
+        match = _ONE_CELL.fullmatch((defined.text or "").strip())
+        if not match:
+            continue
+        title = match.group(1) or match.group(2)
+        part = parts.get(title.replace("''", "'"), "")
+        if part:
+            found[defined.get("name", "")] = (part, f"{match.group(3)}{match.group(4)}")
+    return found
+
+
+_ONE_CELL = re.compile(r"(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)")
+
+
+def set_cell_values(sheet_xml: bytes, values: Mapping[str, Any]) -> bytes:
+    """`sheet_xml` with the cells at the given addresses holding new values (text or number),
+    each keeping its style. A cell that is not in the XML raises NotFastPath (the general
+    writer then adds it)."""
+    body = sheet_xml
+    for ref, value in values.items():
+        column = re.match(r"[A-Z]+", ref)
+        letters = column.group(0) if column else ""
+        pattern = re.compile(
+            rb'<c\b([^>]*?\br="' + ref.encode() + rb'"[^>]*?)(?:/>|>(.*?)</c>)', re.S
+        )
+        found = pattern.search(body)
+        if found is None or not letters:
+            raise NotFastPath(f"cell {ref} is not in the sheet")
+        style = _ATTR_S.search(found.group(1))
+        cell = f'<c r="{ref}' + _cell_tail(value, int(style.group(1)) if style else None)
+        if value is None and not style:
+            cell = ""
+        body = body[: found.start()] + cell.encode() + body[found.end() :]
+    return body

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -198,14 +198,16 @@ class PackagePort(StagedWrites):
 
     def commit(self) -> None:
         """Rewrite the staged tables' parts (or hand them to FilePort) in one atomic save."""
-        if not self._staged and not self._staged_properties:
+        if not self._staged and not self._staged_properties and not self._staged_names:
             return
         staged, self._staged = self._staged, {}
         try:
             parts = self._new_parts(staged)
+            parts.update(self._named_parts(parts))
         except package.NotFastPath as reason:
             self._commit_with_openpyxl(staged, str(reason))
             return
+        self._staged_names = {}
         if self._staged_properties:
             updates, self._staged_properties = self._staged_properties, {}
             parts.update(properties_parts(self._archive.read, self._archive.namelist(), updates))
@@ -251,6 +253,21 @@ class PackagePort(StagedWrites):
         # result over the new rows and keeps Excel's recalculation on open.
         return parts
 
+    def _named_parts(self, parts: Mapping[str, bytes]) -> dict[str, bytes]:
+        """Sheet parts with the staged one-cell names' cells rewritten."""
+        if not self._staged_names:
+            return {}
+        where = package.named_cells(self._archive)
+        by_part: dict[str, dict[str, Any]] = {}
+        for name, value in self._staged_names.items():
+            if name in where:
+                part, ref = where[name]
+                by_part.setdefault(part, {})[ref] = value
+        return {
+            part: package.set_cell_values(parts.get(part) or self._archive.read(part), values)
+            for part, values in by_part.items()
+        }
+
     def _commit_with_openpyxl(self, staged: dict[str, pd.DataFrame], reason: str) -> None:
         from salesgoal_xl.workbook.file_port import FilePort
 
@@ -265,7 +282,8 @@ class PackagePort(StagedWrites):
         for name, frame in staged.items():
             port.write_table(name, frame)
         port.set_properties(self._staged_properties)
-        self._staged_properties = {}
+        port.set_named_values(self._staged_names)
+        self._staged_properties, self._staged_names = {}, {}
         port.commit()
         self.last_save = port.last_save
         self._reopen()

@@ -106,6 +106,10 @@ class PropertiesPort(WorkbookPort, Protocol):
         """Stage properties to set (None removes one) for the next commit."""
         ...
 
+    def set_named_values(self, values: Mapping[str, str | int]) -> None:
+        """Stage new values for one-cell defined names (the Guide's identity cells)."""
+        ...
+
 
 ProgressCallback = Callable[[float, str], None]
 MessageCallback = Callable[[str, str], None]
@@ -139,11 +143,17 @@ class StagedWrites:
         self._allow_feature_loss = allow_feature_loss
         self._staged: dict[str, pd.DataFrame] = {}
         self._staged_properties: dict[str, str | int | None] = {}
+        self._staged_names: dict[str, str | int] = {}
         self.last_save: SaveReport | None = None
 
     def set_properties(self, updates: Mapping[str, str | int | None]) -> None:
         """Stage custom document properties to set (None removes one) at the next commit."""
         self._staged_properties.update(updates)
+
+    def set_named_values(self, values: Mapping[str, str | int]) -> None:
+        """Stage values for the one-cell names the builder made (PlanVersion, PlanFingerprint
+        on the Guide) for the next commit; a name the workbook lacks is skipped."""
+        self._staged_names.update(values)
 
     @property
     def label(self) -> str:
@@ -178,7 +188,9 @@ class MemoryPort:
         self.progress_log: list[tuple[float, str]] = []
         self.commits = 0
         self.document_properties: dict[str, str | int] = {}
+        self.named_values: dict[str, str | int] = {}
         self._staged_properties: dict[str, str | int | None] = {}
+        self._staged_names: dict[str, str | int] = {}
 
     def properties(self) -> dict[str, str | int]:
         """The committed custom document properties."""
@@ -186,6 +198,9 @@ class MemoryPort:
 
     def set_properties(self, updates: Mapping[str, str | int | None]) -> None:
         self._staged_properties.update(updates)
+
+    def set_named_values(self, values: Mapping[str, str | int]) -> None:
+        self._staged_names.update(values)
 
     @property
     def label(self) -> str:
@@ -236,4 +251,6 @@ class MemoryPort:
             else:
                 self.document_properties[name] = value
         self._staged_properties = {}
+        self.named_values.update(self._staged_names)
+        self._staged_names = {}
         self.commits += 1

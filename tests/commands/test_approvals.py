@@ -224,6 +224,20 @@ def test_adjust_supersedes_the_approvals_it_breaks_and_says_so() -> None:
     assert [r.approval_id for r in run_verify(port).broken] == ["APR-002"]
 
 
+def test_changed_numbers_make_a_new_plan_version_and_unchanged_ones_do_not() -> None:
+    """adjust moves targets: version 3 becomes 4 in the properties and on the Guide's cell; a
+    re-split that gives the same numbers keeps version 4; a dry run changes nothing."""
+    from salesgoal_xl.commands.split import run_split
+
+    port = _port()
+    run_adjust(port, dry_run=True)
+    assert port.properties()["PlanVersion"] == 3
+    run_adjust(port, today=dt.date(2026, 7, 2))
+    assert port.properties()["PlanVersion"] == 4 and port.named_values["PlanVersion"] == 4
+    run_split(port)
+    assert port.properties()["PlanVersion"] == 4
+
+
 def test_an_adjust_dry_run_says_which_approvals_it_would_supersede_and_writes_nothing() -> None:
     """adjust --dry-run lists the approval it would break and leaves tblApprovals as it was."""
     port = _port()
