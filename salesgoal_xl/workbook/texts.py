@@ -77,12 +77,12 @@ WORKFLOW: Final[tuple[tuple[Label, Label, tuple[str, ...]], ...]] = (
     (
         _l("3. Track", "3. 追蹤", "3. 跟踪"),
         _l(
-            "Paste actuals into the Actuals table (or press Import actuals), then press Track: "
+            "Paste actuals into the Actuals table (or run import-actuals), then press Evaluate: "
             "attainment, seasonal pace, projected landing, gap, required run rate and risk.",
-            "將實績貼入實績表（或按「匯入實績」），再按「追蹤」：達成率、季節性進度、預估達成、"
-            "缺口、所需月均與風險。",
-            "将实际业绩粘贴到实际业绩表（或按“导入实际业绩”），再按“跟踪”：达成率、季节性进度、预估达成、"
-            "缺口、所需月均与风险。",
+            "將實績貼入實績表（或執行 import-actuals），再按「評估」："
+            "達成率、季節性進度、預估達成、缺口、所需月均與風險。",
+            "将实际业绩粘贴到实际业绩表（或运行 import-actuals），再按“评估”：达成率、季节性进度、"
+            "预估达成、缺口、所需月均与风险。",
         ),
         ("actuals", "tracking", "dashboard"),
     ),
@@ -114,9 +114,10 @@ BUTTON: Final = _l("Button", "按鈕", "按钮")
 COMMAND: Final = _l("Command line", "命令列", "命令行")
 WHAT_IT_DOES: Final = _l("What it does", "功能", "功能")
 
-# (button, CLI command, what it does)
-BUTTONS: Final[tuple[tuple[Label, str, Label], ...]] = (
+# (ribbon button id, button, CLI command, what it does)
+BUTTONS: Final[tuple[tuple[str, Label, str, Label], ...]] = (
     (
+        "new",
         _l("New workbook", "新活頁簿", "新工作簿"),
         "salesgoal new",
         _l(
@@ -126,6 +127,7 @@ BUTTONS: Final[tuple[tuple[Label, str, Label], ...]] = (
         ),
     ),
     (
+        "propose",
         _l("Propose target", "提出目標", "提出目标"),
         "salesgoal propose",
         _l(
@@ -135,6 +137,7 @@ BUTTONS: Final[tuple[tuple[Label, str, Label], ...]] = (
         ),
     ),
     (
+        "split",
         _l("Split targets", "分解目標", "分解目标"),
         "salesgoal split",
         _l(
@@ -144,6 +147,7 @@ BUTTONS: Final[tuple[tuple[Label, str, Label], ...]] = (
         ),
     ),
     (
+        "import_actuals",
         _l("Import actuals", "匯入實績", "导入实际业绩"),
         "salesgoal import-actuals",
         _l(
@@ -153,24 +157,18 @@ BUTTONS: Final[tuple[tuple[Label, str, Label], ...]] = (
         ),
     ),
     (
-        _l("Track", "追蹤", "跟踪"),
-        "salesgoal track",
-        _l(
-            "Attainment, pace, projection, gap, run rate and risk per rep.",
-            "每位業務的達成率、進度、預估、缺口、月均需求與風險。",
-            "每位销售的达成率、进度、预估、缺口、月均需求与风险。",
-        ),
-    ),
-    (
+        "evaluate",
         _l("Evaluate", "評估", "评估"),
         "salesgoal evaluate",
         _l(
-            "Scorecards, ranks, bands and fairness figures.",
-            "計分卡、排名、等級與公平性指標。",
-            "计分卡、排名、等级与公平性指标。",
+            "Tracking (attainment, pace, projection, gap, run rate, risk per rep), scorecards, "
+            "ranks, bands and fairness figures.",
+            "追蹤（每位業務的達成率、進度、預估、缺口、月均需求與風險）、計分卡、排名、等級與公平性指標。",
+            "跟踪（每位销售的达成率、进度、预估、缺口、月均需求与风险）、计分卡、排名、等级与公平性指标。",
         ),
     ),
     (
+        "check",
         _l("Check", "檢查", "检查"),
         "salesgoal check",
         _l(
@@ -180,6 +178,7 @@ BUTTONS: Final[tuple[tuple[Label, str, Label], ...]] = (
         ),
     ),
     (
+        "adjust",
         _l("Adjust", "調整", "调整"),
         "salesgoal adjust",
         _l(
@@ -189,6 +188,7 @@ BUTTONS: Final[tuple[tuple[Label, str, Label], ...]] = (
         ),
     ),
     (
+        "approve",
         _l("Approve", "核准", "审批"),
         "salesgoal approve",
         _l(
@@ -198,6 +198,7 @@ BUTTONS: Final[tuple[tuple[Label, str, Label], ...]] = (
         ),
     ),
     (
+        "verify",
         _l("Verify", "驗證", "验证"),
         "salesgoal verify",
         _l(
@@ -207,6 +208,7 @@ BUTTONS: Final[tuple[tuple[Label, str, Label], ...]] = (
         ),
     ),
     (
+        "export",
         _l("Export copies", "匯出副本", "导出副本"),
         "salesgoal export",
         _l(
@@ -216,6 +218,7 @@ BUTTONS: Final[tuple[tuple[Label, str, Label], ...]] = (
         ),
     ),
     (
+        "collect",
         _l("Collect returns", "收回副本", "收回副本"),
         "salesgoal collect",
         _l(
@@ -225,6 +228,11 @@ BUTTONS: Final[tuple[tuple[Label, str, Label], ...]] = (
         ),
     ),
 )
+
+RIBBON_LATER: Final = frozenset({"import_actuals", "approve", "verify", "export", "collect"})
+"""Buttons the Excel ribbon shows but does not run yet (the command line does): the Guide says
+so beside each; a test holds this to the add-in's own list (`addin.ribbon.ACTIONS`)."""
+COMMAND_LINE_ONLY: Final = _l("(command line for now)", "（目前請用命令列）", "（目前请用命令行）")
 
 LEGEND_TITLE: Final = _l("Colours", "顏色說明", "颜色说明")
 LEGEND_INPUT: Final = _l(

@@ -188,3 +188,29 @@ def test_evaluate_button_reports_the_risk_counts() -> None:
     assert outcome.status is Status.DONE, outcome.message
     tracking = port.tables["tblTracking"]
     assert f"for {len(tracking)} reps" in outcome.message and port.commits == 1
+
+
+def test_the_guide_marks_exactly_the_buttons_the_ribbon_does_not_run_yet() -> None:
+    """Every button the Guide lists is a ribbon button; the Guide says "command line for now"
+    beside exactly those whose ribbon action is not built, and names a command that exists."""
+    import typer
+
+    from salesgoal_xl.cli import app
+    from salesgoal_xl.workbook import texts
+    from salesgoal_xl.workbook.builder import build_workbook
+
+    listed = [control for control, *_ in texts.BUTTONS]
+    assert set(listed) <= set(ribbon.ACTIONS)
+    later = {c for c in listed if ribbon.ACTIONS[c].run is None}
+    assert later == texts.RIBBON_LATER
+    commands = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    for _, _, command, _ in texts.BUTTONS:
+        assert command.split()[1] in commands, command
+    wb = build_workbook("zh-Hant", fiscal_year=2026)
+    guide = wb.worksheets[0]
+    shown = [str(c.value) for c in guide["A"] if c.value]
+    mark = texts.COMMAND_LINE_ONLY.get("zh-Hant")
+    for control, button, _, _ in texts.BUTTONS:
+        text = button.get("zh-Hant")
+        assert (f"{text} {mark}" in shown) == (control in later)
+        assert text in shown or f"{text} {mark}" in shown
