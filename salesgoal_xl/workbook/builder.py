@@ -416,6 +416,7 @@ def _targets_checks(wb: Workbook, ws: Worksheet, matrix: Worksheet, lang: str) -
         (texts.FINAL_TARGET, final, "money", fin),
         (texts.DIFFERENCE, f"={total}-{fin}", "money", None),
         (texts.ALLOWED_OVER, f"={fin}*OverAssignment", "money", None),
+        (texts.OVER_SHARE, f'=IF(N({fin})=0,"",{total}/{fin}-1)', "percent", None),
         (
             texts.TARGET_CHECK,
             # The allowance is itself rounded to the rounding unit by the split.
@@ -437,7 +438,10 @@ def _targets_checks(wb: Workbook, ws: Worksheet, matrix: Worksheet, lang: str) -
         row = lay.HEADER_ROW + i
         ws.cell(row, col, label.get(lang)).font = styles.bold_font()
         cell = ws.cell(row, col + 1, formula)
-        number_format = styles.number_format_for(ColumnType.MONEY) if kind == "money" else "@"
+        number_format = {
+            "money": styles.number_format_for(ColumnType.MONEY),
+            "percent": styles.number_format_for(ColumnType.PERCENT),
+        }.get(kind, "@")
         cell.style = styles.ensure_cell_style(wb, Role.FORMULA, number_format)
         if name:
             ref = lay.absolute(ws.title, col + 1, row)
@@ -450,6 +454,33 @@ def _targets_checks(wb: Workbook, ws: Worksheet, matrix: Worksheet, lang: str) -
 
 
 # --- dashboard ------------------------------------------------------------------------------
+
+BASIS_COL: Final = 16  # P..Q, right of the region block
+
+
+def _target_basis(ws: Worksheet, lang: str, money: str, percent: str) -> None:
+    """The final target, the quota sum the months and regions add up to, and the
+    over-assignment between them, shown apart so nobody reads the uplift as the target."""
+    _block_header(
+        ws,
+        BASIS_COL,
+        texts.TARGET_BASIS_TITLE.get(lang),
+        [texts.BASIS_ITEM, texts.BASIS_VALUE],
+        lang,
+    )
+    fin, total = FINAL_TARGET_NAME, LEAF_TOTAL_NAME
+    rows = (
+        (texts.FINAL_TARGET, f"={fin}", money),
+        (texts.QUOTA_SUM, f"={total}", money),
+        (texts.OVER_SHARE, f'=IF(N({fin})=0,"",{total}/{fin}-1)', percent),
+    )
+    for i, (label, formula, style) in enumerate(rows):
+        r = lay.FIRST_DATA_ROW + i
+        ws.cell(r, BASIS_COL, label.get(lang)).font = styles.bold_font()
+        ws.cell(r, BASIS_COL + 1, formula).style = style
+    ws.column_dimensions[get_column_letter(BASIS_COL)].width = 42
+    ws.column_dimensions[get_column_letter(BASIS_COL + 1)].width = 16
+
 
 BY_MONTH_FIRST_ROW: Final = lay.FIRST_DATA_ROW
 BY_MONTH_TOTAL_ROW: Final = BY_MONTH_FIRST_ROW + MONTHS
@@ -549,6 +580,7 @@ def _dashboard(wb: Workbook, ws: Worksheet, matrix: Worksheet, lang: str, n_regi
     widths |= {9: 14, 10: 15, 11: 15, 12: 12, 13: 15, 14: 12}
     for c, w in widths.items():
         ws.column_dimensions[get_column_letter(c)].width = w
+    _target_basis(ws, lang, money, percent)
     _charts(ws, lang, n_regions)
     board.evaluation_blocks(wb, ws, lang)
     shown = [f"G{first}:G{t}"]

@@ -287,6 +287,17 @@ LEAF_TOTAL: Final = _l("Total of leaf targets", "明細目標合計", "明细目
 FINAL_TARGET: Final = _l("Final target (company)", "最終目標（公司）", "最终目标（公司）")
 DIFFERENCE: Final = _l("Difference", "差異", "差异")
 ALLOWED_OVER: Final = _l("Allowed over-assignment", "允許超額分配", "允许超额分配")
+OVER_SHARE: Final = _l(
+    "Over-assignment (quota sum vs final target)",
+    "超額分配（配額合計對最終目標）",
+    "超额分配（配额合计对最终目标）",
+)
+TARGET_BASIS_TITLE: Final = _l(
+    "Final target and quota sum", "最終目標與配額合計", "最终目标与配额合计"
+)
+QUOTA_SUM: Final = _l("Quota sum (leaf targets)", "配額合計（明細目標）", "配额合计（明细目标）")
+BASIS_ITEM: Final = _l("Figure", "項目", "项目")
+BASIS_VALUE: Final = _l("Value", "數值", "数值")
 TARGET_CHECK: Final = _l("Targets add up", "目標加總相符", "目标汇总相符")
 MATRIX_TOTAL: Final = _l("Rep x Month total", "業務x月份合計", "销售x月份合计")
 MATRIX_CHECK: Final = _l("Matrix matches targets", "矩陣與明細相符", "矩阵与明细相符")
