@@ -182,6 +182,7 @@ def build_request(port: WorkbookPort, settings: PlanSettings) -> SplitRequest:
         over_assignment=Fraction(settings["over_assignment"]),
         over_assignment_source=settings.where("over_assignment"),
         max_rise=Fraction(settings["max_rise"]),
+        blend_history=Fraction(settings["blend_history"]),
         max_cut=Fraction(settings["max_cut"]),
         total_source=total_source,
         granularity=str(settings["granularity"]),

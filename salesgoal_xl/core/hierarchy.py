@@ -37,16 +37,57 @@ from salesgoal_xl.core.problems import (
     error,
 )
 
-SPLIT_METHODS = ("equal", "weights", "history", "potential", "capacity")
+SPLIT_METHODS = ("equal", "weights", "history", "potential", "capacity", "blend")
 """How a node's amount is shared among its children."""
+
+BLEND_PARTS: tuple[str, str] = ("blend_history", "blend_potential")
+"""What "blend" mixes (keys of the weight columns): each child's share of its siblings'
+history and of their potential."""
+DEFAULT_BLEND: Fraction = Fraction(7, 10)
+"""The history part of a blend unless told otherwise (the rest is potential)."""
+
+
+def blend_name(history_part: Fraction) -> str:
+    """How a blend is named in the method column: 'blend 70% history / 30% potential'."""
+    return f"blend {_percent(history_part)} history / {_percent(1 - history_part)} potential"
+
+
+def _percent(part: Fraction) -> str:
+    value = part * 100
+    return f"{int(value)}%" if value.denominator == 1 else f"{float(value):.1f}%"
+
+
+def blend_weights(
+    history: Sequence[Fraction | int], potential: Sequence[Fraction | int], history_part: Fraction
+) -> tuple[list[Fraction], str]:
+    """Children's blended weights, exact: history_part x their share of the siblings' history
+    plus the rest x their share of the siblings' potential. A part with nothing to go on (no
+    sibling has history, or none has potential) gives its weight to the other; the second
+    value names what was used."""
+    total_h, total_p = sum(history), sum(potential)
+    if total_h == 0 and total_p == 0:
+        return [Fraction(0)] * len(history), ""
+    if total_p == 0:
+        return [Fraction(h) / total_h for h in history], "history (no potential)"
+    if total_h == 0:
+        return [Fraction(p) / total_p for p in potential], "potential (no history)"
+    weights = [
+        history_part * Fraction(h) / total_h + (1 - history_part) * Fraction(p) / total_p
+        for h, p in zip(history, potential, strict=True)
+    ]
+    return weights, ""
+
 
 DEFAULT_WEIGHT_COLUMNS: Mapping[str, str] = {
     "weights": "weight",
     "history": "history",
     "potential": "potential",
     "capacity": "capacity",
+    "blend_history": "history",
+    "blend_potential": "potential",
 }
-"""The leaf column each weighted method reads, unless ``weight_columns`` says otherwise."""
+"""The leaf column each weighted method reads (a blend reads two), unless ``weight_columns``
+says otherwise."""
 
 
 def locked_units(
@@ -137,6 +178,7 @@ def split_hierarchy(
     weight_columns: Mapping[str, str] | None = None,
     node_weights: Mapping[str, Mapping[str, Weight]] | None = None,
     locks: Sequence[NodeLock] = (),
+    blend: Fraction = DEFAULT_BLEND,
 ) -> pd.DataFrame:
     """Split ``total`` top-down through ``levels`` so every node adds up to its parent.
 
@@ -188,8 +230,18 @@ def split_hierarchy(
     method_of = _methods_by_level(methods, levels)
     columns = {**DEFAULT_WEIGHT_COLUMNS, **(weight_columns or {})}
     by_code = dict(node_weights or {})
+    if not 0 <= blend <= 1:
+        raise AllocationError(f"the history part of a blend must be 0-100% (got {blend}).")
     for level, method in method_of.items():
         reads_codes = method == "weights" and level in by_code
+        if method == "blend":
+            for mixed_in in BLEND_PARTS:
+                if columns[mixed_in] not in leaves.columns:
+                    raise AllocationError(
+                        f"level {level!r} is split by blend but leaves has no "
+                        f"{columns[mixed_in]!r} column."
+                    )
+            continue
         if method != "equal" and not reads_codes and columns[method] not in leaves.columns:
             raise AllocationError(
                 f"level {level!r} is split by {method} but leaves has no {columns[method]!r} "
@@ -229,27 +281,49 @@ def split_hierarchy(
     leaf_weights: dict[str, list[int]] = {}
     for depth, level in enumerate(levels):
         method = method_of[level]
-        if method == "equal" or (method == "weights" and level in by_code):
-            weight_values = None
-        else:
-            column = columns[method]
+
+        def weights_of(column: str) -> list[int]:
             if column not in leaf_weights:
                 # One common denominator for the column keeps every node sum an exact int.
                 leaf_weights[column] = _leaf_weights(leaves[column], column)
-            weight_values = leaf_weights[column]
-        children_of = _children_of(key_rows, depth, method, weight_values, by_code.get(level))
+            return leaf_weights[column]
+
+        second: dict[tuple[object, ...], dict[tuple[object, ...], Fraction | int]] = {}
+        if method == "blend":
+            history_col, potential_col = (columns[mixed_in] for mixed_in in BLEND_PARTS)
+            children_of = _children_of(key_rows, depth, method, weights_of(history_col), None)
+            second = _children_of(key_rows, depth, method, weights_of(potential_col), None)
+        elif method == "equal" or (method == "weights" and level in by_code):
+            children_of = _children_of(key_rows, depth, method, None, by_code.get(level))
+        else:
+            children_of = _children_of(
+                key_rows, depth, method, weights_of(columns[method]), by_code.get(level)
+            )
         method_used: dict[tuple[object, ...], tuple[str, bool]] = {}
         for parent, children in children_of.items():
             target = over_assigned_units(amount_of[parent], rates.get(level, Fraction(0)))
             node_locks = [locked.get((level, str(child[-1]))) for child in children]
             fixed = [None if lock is None else lock[0] for lock in node_locks]
             weights: list[Fraction | int] = list(children.values())
+            name = method
+            if method == "blend":
+                # Shares among the children still open: a locked sibling's figures do not
+                # dilute the others'.
+                free = [lock is None for lock in fixed]
+                mixed, note = blend_weights(
+                    [w if f else 0 for w, f in zip(weights, free, strict=True)],
+                    [w if f else 0 for w, f in zip(second[parent].values(), free, strict=True)],
+                    blend,
+                )
+                weights = list(mixed)
+                name = note or blend_name(blend)
             free_weight = sum(w for w, lock in zip(weights, fixed, strict=True) if lock is None)
             # Nothing to go on (no history yet, no potential set): equal is the honest fallback.
             fallback = free_weight == 0 and None in fixed
             if fallback:
                 weights = [1] * len(weights)
-            used = (f"equal (fallback: no {method})" if fallback else method, fallback)
+            what = "history or potential" if method == "blend" else method
+            used = (f"equal (fallback: no {what})" if fallback else name, fallback)
             if parent in failed:
                 trouble: list[Problem] = []
             else:

@@ -179,7 +179,16 @@ def _l(en: str, hant: str, hans: str) -> Label:
 
 
 # Shared list values (codes stay English in every language so files can be merged).
-METHODS: Final = ("history", "equal", "weights", "seasonal", "potential", "capacity", "matrix")
+METHODS: Final = (
+    "history",
+    "equal",
+    "weights",
+    "seasonal",
+    "potential",
+    "capacity",
+    "matrix",
+    "blend",
+)
 SPLIT_LEVELS: Final = ("time", "region", "team", "rep", "channel", "product")
 REASON_CATEGORIES: Final = ("market", "resources", "difficulty", "other")
 ADJUSTMENT_STATUSES: Final = ("draft", "requested", "approved", "rejected", "applied")
@@ -210,6 +219,7 @@ CHOICE_LABELS: Final = MappingProxyType(
             ("potential", "潛力", "潜力"),
             ("capacity", "產能", "产能"),
             ("matrix", "矩陣", "矩阵"),
+            ("blend", "混合", "混合"),
             # levels (split, tracking, scorecards)
             ("time", "時間", "时间"),
             ("company", "公司", "公司"),
@@ -1834,6 +1844,21 @@ SETTINGS: Final[tuple[Setting, ...]] = (
             "their usual monthly rate); the rest of the team gives up what the floor keeps.",
             "兩年皆在職的業務，目標最多比去年（以其平常月均）減少此幅度；保底所需由同團隊其他人讓出。",
             "两年都在职的销售，目标最多比去年（按其平常月均）减少此幅度；保底所需由同团队其他人让出。",
+        ),
+    ),
+    Setting(
+        "blend_history",
+        _l("Blend: history part", "混合法：歷史占比", "混合法：历史占比"),
+        ColumnType.PERCENT,
+        0.7,
+        "BlendHistory",
+        minimum=0,
+        maximum=1,
+        help=_l(
+            "A level split by blend gives each unit this part by its share of the siblings' "
+            "history and the rest by its share of their potential (tblReps Potential).",
+            "以「混合」分解的層級，每個單位依此比例按其在同層中的歷史占比分配，其餘按潛力占比分配（業務人員表的潛力）。",
+            "以“混合”分解的层级，每个单位按此比例依其在同层中的历史占比分配，其余依潜力占比分配（销售人员表的潜力）。",
         ),
     ),
     Setting(

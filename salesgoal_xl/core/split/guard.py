@@ -289,6 +289,7 @@ _METHOD_WORDS = {
     "potential": "share of the team's potential",
     "equal": "equal share of the team",
     "weights": "custom weights",
+    "blend": "share of the team's history and potential, for the months active",
 }
 
 

@@ -12,7 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from salesgoal_xl.core.errors import AllocationError
-from salesgoal_xl.core.hierarchy import split_hierarchy
+from salesgoal_xl.core.hierarchy import blend_name, split_hierarchy
 from salesgoal_xl.core.money import Amount, to_units, unit_fraction
 from salesgoal_xl.core.problems import Problem
 from salesgoal_xl.core.split.guard import usual_rate_weights
@@ -101,6 +101,9 @@ def split_org(
             "potential": [as_float(v, 0.0) for v in reps["potential"]],
         }
     )
+    # Potential is a yearly figure: a blend counts it for the months the rep is active, so a
+    # leaver's or a new hire's year is never packed into fewer months.
+    leaves["potential_active"] = leaves["potential"] * leaves["capacity"]
     _check_org(leaves, rules, issues)
     if issues:
         return None
@@ -120,6 +123,8 @@ def split_org(
             over_assignment_pct={level: rate * 100 for level, rate in rates.items()},
             node_weights=by_code,
             locks=annual_org_locks(request.locks),
+            blend=request.blend_history,
+            weight_columns={"blend_potential": "potential_active"},
         )
     except SplitInfeasible as exc:
         issues.extend(exc.problems)
@@ -127,7 +132,7 @@ def split_org(
     except AllocationError as exc:
         issues.append(infeasible(f"cannot split the organisation: {exc}"))
         return None
-    return _org_result(cascade, rules, request.unit, rates)
+    return _org_result(cascade, rules, request.unit, rates, request.blend_history)
 
 
 def _check_org(leaves: pd.DataFrame, rules: dict[str, LevelRule], issues: list[Problem]) -> None:
@@ -138,17 +143,17 @@ def _check_org(leaves: pd.DataFrame, rules: dict[str, LevelRule], issues: list[P
     for rep in leaves["rep"][leaves["rep"].duplicated()].unique():
         issues.append(infeasible(f"rep {rep} is listed more than once in the organisation"))
     for level, rule in rules.items():
-        if rule.method not in _WEIGHT_COLUMNS:
-            continue
-        negative = leaves[leaves[rule.method] < 0]
-        for rep, value in zip(negative["rep"], negative[rule.method], strict=True):
-            issues.append(
-                infeasible(
-                    f"{level}s are split by {rule.method}, but rep {rep} has a negative "
-                    f"{rule.method} ({value:g})",
-                    rule.source,
+        read = ("history", "potential") if rule.method == "blend" else (rule.method,)
+        for column in (c for c in read if c in _WEIGHT_COLUMNS):
+            negative = leaves[leaves[column] < 0]
+            for rep, value in zip(negative["rep"], negative[column], strict=True):
+                issues.append(
+                    infeasible(
+                        f"{level}s are split by {rule.method}, but rep {rep} has a negative "
+                        f"{column} ({value:g})",
+                        rule.source,
+                    )
                 )
-            )
 
 
 def _org_result(
@@ -156,6 +161,7 @@ def _org_result(
     rules: dict[str, LevelRule],
     unit: Amount,
     rates: dict[str, Fraction],
+    blend: Fraction,
 ) -> OrgSplit:
     exact_unit = unit_fraction(unit)
 
@@ -166,6 +172,8 @@ def _org_result(
     totals: dict[str, pd.DataFrame] = {}
     for depth, level in enumerate(ORG_LEVELS):
         method = rules[level].method
+        if method == "blend":
+            method = blend_name(blend)
         used = {
             f"{method}->equal" if fallback else method for fallback in cascade[f"{level}_fallback"]
         }

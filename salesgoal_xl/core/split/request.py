@@ -9,13 +9,13 @@ from fractions import Fraction
 
 import pandas as pd
 
-from salesgoal_xl.core.hierarchy import SplitInfeasible, infeasible
+from salesgoal_xl.core.hierarchy import DEFAULT_BLEND, SplitInfeasible, infeasible
 from salesgoal_xl.core.money import Amount, Money
 from salesgoal_xl.core.problems import NOWHERE, Problem, Source
 from salesgoal_xl.core.ramp import DEFAULT_RAMP
 
 ORG_LEVELS = ("region", "team", "rep")
-ORG_METHODS = ("history", "equal", "weights", "potential", "capacity")
+ORG_METHODS = ("history", "equal", "weights", "potential", "capacity", "blend")
 TIME_METHODS = ("seasonal", "history", "equal", "weights")
 MIX_METHODS = ("history", "equal", "matrix")
 
@@ -81,6 +81,7 @@ class SplitRequest:
     over_assignment_source: Source = NOWHERE  # the setting's cell
     max_rise: Fraction | None = None  # rep guard rails vs last year (None: no rail)
     max_cut: Fraction | None = None
+    blend_history: Fraction = DEFAULT_BLEND  # a blend's history part; the rest is potential
     ramp: Sequence[float] = DEFAULT_RAMP
     total_source: Source = NOWHERE
     granularity: str = "month"
