@@ -128,6 +128,7 @@ class ProblemCode(Enum):
     COPY_OUTDATED = "COPY_OUTDATED"
     COPY_TAMPERED = "COPY_TAMPERED"
     COLLECT_CONFLICT = "COLLECT_CONFLICT"
+    NO_PLAN_ID = "NO_PLAN_ID"
 
 
 @dataclass(frozen=True)
