@@ -14,7 +14,7 @@ from typing import Final
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Protection
+from openpyxl.styles import Alignment, Protection
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -97,7 +97,7 @@ def _stamp_guide(wb: Workbook, lang: str, stamp: CopyStamp) -> None:
         written._value, written.data_type = value, "s"  # user text is never a formula
     row += 1
     note = ws.cell(row, 2, texts.COPY_PROTECTION_NOTE.get(lang))
-    note.alignment = note.alignment.copy(wrap_text=True, vertical="top")
+    note.alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[row].height = 14 * 3  # LibreOffice does not auto-fit
 
 
