@@ -277,12 +277,18 @@ def opened(
     exported: dict[str, list[Path]], chinese: list[Path], tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, dict[Path, Path]]:
     """The region copies (English and Chinese) as stock LibreOffice shows them, and recalculated."""
-    files = [*exported["region"], *chinese]
-    stock = libreoffice.convert_as_stock(files, tmp_path_factory.mktemp("export-stock"))
-    forced = libreoffice.recalculate(files, tmp_path_factory.mktemp("export-forced"))
+    # Same file names in both languages: LibreOffice would write one output over the other.
+    renamed = tmp_path_factory.mktemp("export-zh-renamed")
+    originals = [*exported["region"], *chinese]
+    inputs = [
+        *exported["region"],
+        *(Path(shutil.copy(p, renamed / f"zh-{p.name}")) for p in chinese),
+    ]
+    stock = libreoffice.convert_as_stock(inputs, tmp_path_factory.mktemp("export-stock"))
+    forced = libreoffice.recalculate(inputs, tmp_path_factory.mktemp("export-forced"))
     return {
-        "stock": dict(zip(files, stock, strict=True)),
-        "forced": dict(zip(files, forced, strict=True)),
+        "stock": dict(zip(originals, stock, strict=True)),
+        "forced": dict(zip(originals, forced, strict=True)),
     }
 
 
@@ -316,4 +322,5 @@ def test_a_traditional_chinese_copy_opens_with_chinese_sheet_names(
     expected = [s.label.get("zh-Hant") for s in schema.SHEETS]
     for path in chinese:
         assert _properties(path)[identity.LANGUAGE] == "zh-Hant"
-        assert openpyxl.load_workbook(opened["forced"][path], read_only=True).sheetnames == expected
+        shown = openpyxl.load_workbook(opened["forced"][path], read_only=True)
+        assert shown.sheetnames == expected
