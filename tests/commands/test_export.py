@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from salesgoal_xl.cli import app
-from salesgoal_xl.commands.export import run_export
+from salesgoal_xl.commands.export import commit_rows, run_export
 from salesgoal_xl.commands.inputs import load_settings
 from salesgoal_xl.core.adjustment import canonical_value
 from salesgoal_xl.core.fingerprint import Scope, fingerprint, leaf_entries
@@ -205,6 +205,42 @@ def test_only_the_commit_cells_are_unlocked_and_approvals_stay_open(
         assert unlocked == (allowed if ws.title == commits_sheet else set()), ws.title
     target_cell = data.cell(0, "target").replace("$", "")
     assert wb[commits_sheet][target_cell].protection.locked
+
+
+def test_a_commit_already_in_the_master_travels_with_the_copy() -> None:
+    """commit_rows sums a rep's leaves per month exactly (Decimal cents included) and carries
+    the master's commit, comment and committed-by for that rep and month, blank elsewhere."""
+    leaves = pd.DataFrame(
+        {
+            "rep_id": ["R1", "R1", "R1", "R2"],
+            "rep_name": ["Ann", "Ann", "Ann", "Bo"],
+            "month": ["2026-01", "2026-01", "2026-02", "2026-01"],
+            "target": [100.10, "200.25", 300, 50],
+        }
+    )
+    master = pd.DataFrame(
+        {
+            "rep_id": ["R1", "R9"],
+            "rep_name": ["Ann", "Zed"],
+            "period": ["2026-01", "2026-01"],
+            "target": [300, 1],
+            "commit": [320, 5],
+            "comment": ["new account", "gone"],
+            "committed_by": ["Jane Doe", "Someone"],
+        }
+    )
+    rows = commit_rows(leaves, master).to_dict("records")
+    assert [(r["rep_id"], r["period"], Fraction(str(r["target"]))) for r in rows] == [
+        ("R1", "2026-01", Fraction("300.35")),
+        ("R1", "2026-02", Fraction(300)),
+        ("R2", "2026-01", Fraction(50)),
+    ]
+    assert (rows[0]["commit"], rows[0]["comment"], rows[0]["committed_by"]) == (
+        320,
+        "new account",
+        "Jane Doe",
+    )
+    assert all(canonical_value(rows[i][k]) == "" for i in (1, 2) for k in EDITABLE_COLUMNS)
 
 
 def test_a_template_and_an_unsplit_plan_are_refused(tmp_path: Path) -> None:
