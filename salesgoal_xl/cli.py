@@ -451,6 +451,35 @@ def version() -> None:
 # --- commands are registered below this line, one block each ---
 
 
+@app.command(rich_help_panel=STEPS)
+def export(
+    path: Annotated[Path, typer.Argument(help="The split planning workbook (the master).")],
+    by: Annotated[str, typer.Option("--by", help="One copy per region, team or manager.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the copies (default: the plan's).")
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(help="Copies' language (default: the plan's): en, zh-Hant, zh-Hans."),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace copies that already exist.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Write one protected copy per recipient holding only their slice, with a fingerprint."""
+    from salesgoal_xl import views
+    from salesgoal_xl.commands.export import run_export
+
+    with console.progress_bar(not json_out) as report:
+        summary = console.run_command(
+            lambda: run_export(
+                views.file_port(path, report), path, by, out, lang=lang, force=force
+            ),
+            path=str(path),
+            as_json=json_out,
+        )
+    views.show_export(summary, as_json=json_out)
+
+
 @app.command(rich_help_panel=OTHER)
 def templates(
     directory: Annotated[Path, typer.Argument(help="Folder for the three templates.")],

@@ -15,6 +15,7 @@ from salesgoal_xl.commands.adjust import AdjustSummary
 from salesgoal_xl.commands.approvals import ApproveSummary, VerifySummary
 from salesgoal_xl.commands.demo import DemoActualsSummary
 from salesgoal_xl.commands.evaluate import EvaluateSummary
+from salesgoal_xl.commands.export import ExportSummary
 from salesgoal_xl.commands.imports import ImportSummary
 from salesgoal_xl.commands.propose import ProposeSummary, scope_label
 from salesgoal_xl.commands.split import SplitSummary
@@ -494,3 +495,46 @@ def show_verification(summary: VerifySummary | None, path: str, *, as_json: bool
         console.show_problems(summary.problems, path, to=console.out)
     else:
         console.out.print(f"{len(summary.results)} approval(s) hold.")
+
+
+def show_export(summary: ExportSummary | None, *, as_json: bool) -> None:
+    """One line per copy written: file, recipient, reps, leaf rows and fingerprint prefix."""
+    if summary is None:
+        return
+    if as_json:
+        console.print_json(
+            {
+                "plan_id": summary.plan_id,
+                "version": summary.version,
+                "language": summary.language,
+                "copies": [
+                    {
+                        "file": str(c.path),
+                        "recipient": c.recipient,
+                        "scope": c.scope,
+                        "reps": c.reps,
+                        "leaf_rows": c.leaf_rows,
+                        "commit_rows": c.commit_rows,
+                        "fingerprint": c.fingerprint,
+                    }
+                    for c in summary.copies
+                ],
+                "left_out": summary.left_out,
+            }
+        )
+        return
+    for c in summary.copies:
+        console.out.print(
+            f"{c.path}  {c.scope}  {c.reps} reps  {c.leaf_rows} leaf rows  {c.fingerprint[:19]}",
+            markup=False,
+            highlight=False,
+        )
+    console.out.print(
+        f"{len(summary.copies)} copies of plan {summary.plan_id} version {summary.version} "
+        f"written ({summary.language})."
+    )
+    if summary.left_out:
+        console.out.print(
+            f"No copy holds {len(summary.left_out)} rep(s) without a manager: "
+            + ", ".join(summary.left_out[:10])
+        )

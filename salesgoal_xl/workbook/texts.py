@@ -330,3 +330,22 @@ TOP_BOTTOM_TITLE: Final = _l(
 )
 POSITION: Final = _l("Position", "名次", "名次")
 TABLE_ROW: Final = _l("Row in Tracking", "追蹤表列號", "跟踪表行号")
+
+# --- exported copies (salesgoal export) ------------------------------------------------------
+
+COPY_TITLE: Final = _l("This copy", "本副本", "本副本")
+COPY_SENT_TO: Final = _l("Sent to", "寄送對象", "发送对象")
+COPY_SCOPE: Final = _l("Covers", "涵蓋範圍", "涵盖范围")
+COPY_FINGERPRINT: Final = _l("Fingerprint of the numbers sent", "寄出數字指紋", "发出数字指纹")
+COPY_EXPORTED_AT: Final = _l("Exported at", "匯出時間", "导出时间")
+COPY_PROTECTION_NOTE: Final = _l(
+    "Only the Commit, Comment and Committed by cells on the Commits sheet can be typed into. "
+    "The protection guards against accidents, not intent (it has no password); when the copy "
+    "comes back, collect checks its numbers against the fingerprint above.",
+    "只有「業務承諾」工作表的承諾數、說明與承諾人欄位可以輸入。"
+    "保護只防止誤改，並不防止蓄意修改（沒有密碼）；副本交回時，"
+    "collect 會以上方的指紋核對其中的數字。",
+    "只有“销售承诺”工作表的承诺数、说明与承诺人列可以输入。"
+    "保护只防止误改，并不防止蓄意修改（没有密码）；副本交回时，"
+    "collect 会用上方的指纹核对其中的数字。",
+)
