@@ -332,6 +332,36 @@ def adjust(
     views.show_adjustments(summary, as_json=json_out)
 
 
+@app.command(rich_help_panel=STEPS)
+def collect(
+    master: Annotated[Path, typer.Argument(help="The master planning workbook.")],
+    returned: Annotated[list[Path], typer.Argument(help="The returned copies.")],
+    dry_run: Annotated[bool, typer.Option(help="Show the changes without writing.")] = False,
+    skip_rejected: Annotated[
+        bool, typer.Option(help="Apply the accepted copies even when others are refused.")
+    ] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Merge commits and comments from returned copies; refuse tampered or foreign copies."""
+    from salesgoal_xl import views
+    from salesgoal_xl.commands.collect import run_collect
+
+    with console.progress_bar(not json_out) as report:
+        summary = console.run_command(
+            lambda: run_collect(
+                views.file_port(master, report),
+                returned,
+                dry_run=dry_run,
+                skip_rejected=skip_rejected,
+            ),
+            path=str(master),
+            as_json=json_out,
+        )
+    views.show_collect(summary, str(master), as_json=json_out)
+    if summary.refused:
+        raise typer.Exit(console.EXIT_PROBLEMS)
+
+
 @app.command(rich_help_panel=OTHER)
 def version() -> None:
     """Print the salesgoal_xl version."""
