@@ -422,7 +422,7 @@ def show_collect(summary: CollectSummary | None, master: str, *, as_json: bool) 
         return
     if changes:
         console.table(
-            "Changes in the returned copies",
+            "Changes in the returned copies" + ("" if summary.written else " (not written)"),
             ["Copy", "Sheet", "Cell", "Old", "New", "Who"],
             [[Path(c.copy).name, c.sheet, c.cell, c.old, c.new, c.who] for c in changes],
         )
