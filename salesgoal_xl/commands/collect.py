@@ -258,7 +258,9 @@ def _check_copy(port: PropertiesPort, name: str, master: _Master) -> CopyResult:
     recomputed = fingerprint(identity.plan_id, identity.version, scope, copy_entries)
     if recomputed != exported_fp:
         problems += _tampered_targets(copy_targets, master_entries, copy_entries)
-    elif identity.version != master.version:
+    else:
+        # The copy is as sent; it still counts if the master's numbers for its scope are the
+        # ones it was sent (at the copy's version), whatever version the master is at now.
         at_copy = fingerprint(identity.plan_id, identity.version, scope, master_entries)
         if identity.version > master.version or at_copy != exported_fp:
             problems.append(
@@ -359,9 +361,14 @@ def _outdated(
             "this is not the current master"
         )
     else:
+        now = (
+            "is still at that version but"
+            if copy_version == master_version
+            else f"is at version {master_version} and"
+        )
         message = (
-            f"the copy was exported at version {copy_version}; the master is at version "
-            f"{master_version} and {len(moved)} of the copy's targets have changed since"
+            f"the copy was exported at version {copy_version}; the master {now} "
+            f"{len(moved)} of the copy's targets have changed since"
         )
         if moved:
             first = moved[0]
@@ -404,9 +411,10 @@ def _commit_changes(
     seen: dict[tuple[str, str], int] = {}
     found: list[CopyChange] = []
     for i in range(len(frame)):
-        if all(is_blank(frame.at[i, key]) for key in EDITABLE):
-            continue  # a row nobody filled says nothing, whatever the master holds
         rep, period = _key_of(frame, i)
+        old_row = master_rows.get((rep, period))
+        if old_row is None and all(is_blank(frame.at[i, key]) for key in EDITABLE):
+            continue  # a blank row the master has no row for: nothing to merge
         if rep not in reps:
             problems.append(
                 _refuse(
@@ -441,7 +449,6 @@ def _commit_changes(
         seen[(rep, period)] = i
         amount = _commit_amount(data, i, master.unit, problems)
         who = canonical_value(frame.at[i, "committed_by"]) or exported_to
-        old_row = master_rows.get((rep, period))
         old_by = None if old_row is None else master.commits.at[old_row, "committed_by"]
         new_values = {
             "commit": amount,

@@ -26,18 +26,21 @@ from salesgoal_xl.workbook.reader import find_table
 
 
 def make_copy(master: Path, scope: Scope, path: Path) -> Path:
-    """Write `path`: the master's workbook holding the scope's leaf targets, blank commit rows
-    for each of its reps and months, and ExportScope, ExportFingerprint and ExportedTo set as
+    """Write `path`: the master's workbook holding the scope's leaf targets, a commit row for
+    each of its reps and months (the master's commit, comment and committer when it has them),
+    and ExportScope, ExportFingerprint and ExportedTo set as
     the contract says export sets them."""
     source = PackagePort(master)
     identity = identity_of(source.properties())
     leaves = source.read_table("tblTargets").frame
     reps = source.read_table("tblReps").frame
+    current = source.read_table("tblCommits").frame
     source.close()
     mask = scope.mask(leaves)
     sliced = leaves[mask].reset_index(drop=True)
     names = dict(zip(reps["rep_id"], reps["rep_name"], strict=True))
     targets = rep_month_targets(sliced)
+    held = {(str(r["rep_id"]), str(r["period"])): r for r in current.to_dict("records")}
     commits = pd.DataFrame(
         [
             {
@@ -45,9 +48,10 @@ def make_copy(master: Path, scope: Scope, path: Path) -> Path:
                 "rep_name": names.get(rep, ""),
                 "period": month,
                 "target": target,
-                "commit": None,
-                "comment": None,
-                "committed_by": None,
+                **{
+                    key: held.get((rep, month), {}).get(key)
+                    for key in ("commit", "comment", "committed_by")
+                },
             }
             for (rep, month), target in sorted(targets.items())
         ],

@@ -206,15 +206,15 @@ def test_a_copy_of_another_plan_is_refused_naming_both_ids(files: Path) -> None:
     assert "otherplan42" in problem.message and str(master_id) in problem.message
 
 
-def _bump_master(folder: Path, *, change_north: bool) -> None:
-    """The master at version 2, with or without one NORTH target changed since the export."""
+def _bump_master(folder: Path, *, change_north: bool, version: int = 2) -> None:
+    """The master at `version`, with or without one NORTH target changed since the export."""
     port = PackagePort(folder / "plan.xlsx")
     if change_north:
         leaves = port.read_table("tblTargets").frame
         row = int(leaves.index[leaves["region"] == "NORTH"][0])
         leaves.at[row, "target"] = int(leaves.at[row, "target"]) + 100
         port.write_table("tblTargets", leaves)
-    port.set_properties({PLAN_VERSION: 2})
+    port.set_properties({PLAN_VERSION: version})
     port.commit()
     port.close()
 
@@ -230,6 +230,15 @@ def test_an_older_copy_is_refused_when_its_numbers_changed_since(files: Path) ->
     assert [p.code for p in summary.problems] == [ProblemCode.COPY_OUTDATED]
     assert "version 1" in summary.problems[0].message
     assert _hash(files / "plan.xlsx") == before
+
+
+def test_numbers_changed_at_the_same_version_make_the_copy_outdated(files: Path) -> None:
+    """A copy whose NORTH numbers moved in the master without a version change is
+    COPY_OUTDATED too: the recipient committed against numbers that are no longer the plan."""
+    _bump_master(files, change_north=True, version=1)
+    summary = _collect(files, ["NORTH"])
+    assert [p.code for p in summary.problems] == [ProblemCode.COPY_OUTDATED]
+    assert "still at that version" in summary.problems[0].message
 
 
 def test_an_older_copy_with_equal_numbers_is_accepted(files: Path) -> None:
@@ -354,6 +363,21 @@ def test_a_manager_copy_is_read_with_the_managers_reps(files: Path) -> None:
     summary = _collect(files, ["manager"])
     assert not summary.refused and summary.written
     assert summary.copies[0].scope == f"manager:{manager}"
+
+
+def test_a_cleared_commit_is_a_change_against_the_masters(files: Path) -> None:
+    """After a first collect, a fresh copy carries the master's commit; clearing it in the copy
+    arrives as a change from that commit to blank."""
+    north = files / "NORTH.xlsx"
+    cell = _cell(north, "tblCommits", 0, "commit")
+    edit_cells(north, "tblCommits", {cell: 6000})
+    assert _collect(files, ["NORTH"]).written
+    again = make_copy(files / "plan.xlsx", Scope("region", "NORTH"), files / "again.xlsx")
+    assert _commits(again)["commit"][0] == 6000
+    edit_cells(again, "tblCommits", {cell: None})
+    summary = _collect(files, ["again"])
+    assert [(c.column, c.old, c.new) for c in summary.copies[0].changes] == [("commit", 6000, None)]
+    assert pd.isna(_commits(files / "plan.xlsx")["commit"][0])
 
 
 def test_cli_exits_1_naming_the_tampered_cell(files: Path) -> None:
