@@ -215,6 +215,8 @@ def _read_copy(path: Path, opener: CopyOpener, master: _Master) -> CopyResult:
 
 
 def _check_copy(port: PropertiesPort, name: str, master: _Master) -> CopyResult:
+    """Identity, plan, fingerprint and version first (a copy failing one is not read further),
+    then its commit cells."""
     props = port.properties()
     identity = identity_of(props)
     scope_text = str(props.get(EXPORT_SCOPE, "") or "").strip()
