@@ -72,7 +72,8 @@ app = typer.Typer(
         "import-history bring in your organisation and past sales; propose suggests the "
         "company target; type or pick the final target; split turns it into exact leaf "
         "targets; import-actuals loads what was sold; evaluate tracks and scores it; adjust "
-        "applies approved target changes from the adjustment log. check lists what is "
+        "applies approved target changes from the adjustment log; collect merges the commits of "
+        "returned copies. check lists what is "
         "wrong, or what "
         "is still to do, at any step.\n\n"
         "Exit codes: 0 done (or clean); 1 the workbook has problems or a step still to do "
@@ -440,6 +441,36 @@ def keys_add(
         if written
         else f"{name}'s public key was already listed in {path}; nothing written"
     )
+
+
+@app.command(rich_help_panel=STEPS)
+def collect(
+    master: Annotated[Path, typer.Argument(help="The master planning workbook.")],
+    returned: Annotated[list[Path], typer.Argument(help="The returned copies.")],
+    dry_run: Annotated[bool, typer.Option(help="Show the changes without writing.")] = False,
+    skip_rejected: Annotated[
+        bool, typer.Option(help="Apply the accepted copies even when others are refused.")
+    ] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Merge commits and comments from returned copies; refuse tampered or foreign copies."""
+    from salesgoal_xl import views
+    from salesgoal_xl.commands.collect import run_collect
+
+    with console.progress_bar(not json_out) as report:
+        summary = console.run_command(
+            lambda: run_collect(
+                views.file_port(master, report),
+                returned,
+                dry_run=dry_run,
+                skip_rejected=skip_rejected,
+            ),
+            path=str(master),
+            as_json=json_out,
+        )
+    views.show_collect(summary, str(master), as_json=json_out)
+    if summary.refused:
+        raise typer.Exit(console.EXIT_PROBLEMS)
 
 
 @app.command(rich_help_panel=OTHER)

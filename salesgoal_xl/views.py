@@ -13,6 +13,7 @@ from typing import Any
 from salesgoal_xl import console
 from salesgoal_xl.commands.adjust import AdjustSummary
 from salesgoal_xl.commands.approvals import ApproveSummary, VerifySummary
+from salesgoal_xl.commands.collect import CollectSummary
 from salesgoal_xl.commands.demo import DemoActualsSummary
 from salesgoal_xl.commands.evaluate import EvaluateSummary
 from salesgoal_xl.commands.export import ExportSummary
@@ -538,3 +539,62 @@ def show_export(summary: ExportSummary | None, *, as_json: bool) -> None:
             f"No copy holds {len(summary.left_out)} rep(s) without a manager: "
             + ", ".join(summary.left_out[:10])
         )
+
+
+def show_collect(summary: CollectSummary | None, master: str, *, as_json: bool) -> None:
+    """The changes per copy (copy, sheet, cell, old, new, who), then the refused copies with
+    their problems at their cells, then what was written."""
+    if summary is None:
+        return
+    changes = [c for result in summary.copies if not result.refused for c in result.changes]
+    if as_json:
+        console.print_json(
+            {
+                "written": summary.written,
+                "applied": summary.applied,
+                "copies": [
+                    {
+                        "path": r.path,
+                        "scope": r.scope,
+                        "refused": r.refused,
+                        "changes": [
+                            {
+                                "sheet": c.sheet,
+                                "cell": c.cell,
+                                "rep_id": c.rep_id,
+                                "period": c.period,
+                                "column": c.column,
+                                "old": _plain(c.old),
+                                "new": _plain(c.new),
+                                "who": c.who,
+                            }
+                            for c in r.changes
+                        ],
+                        "problems": [p.to_json() for p in r.problems],
+                    }
+                    for r in summary.copies
+                ],
+            }
+        )
+        return
+    if changes:
+        console.table(
+            "Changes in the returned copies" + ("" if summary.written else " (not written)"),
+            ["Copy", "Sheet", "Cell", "Old", "New", "Who"],
+            [[Path(c.copy).name, c.sheet, c.cell, c.old, c.new, c.who] for c in changes],
+        )
+    if summary.refused:
+        console.show_problems(summary.problems, master)
+    quiet = [Path(r.path).name for r in summary.copies if not r.refused and not r.changes]
+    if quiet:
+        console.out.print(f"No changes in {', '.join(quiet)}.")
+    refused = len(summary.refused)
+    if summary.written:
+        done = f"{len(summary.applied)} copy(ies) applied to {master}; written."
+    elif refused and not summary.applied:
+        done = f"{refused} copy(ies) refused: nothing was written; {master} is unchanged."
+    else:
+        done = "dry run: nothing was written." if summary.applied else "Nothing to apply."
+    if refused and summary.applied:
+        done += f" {refused} refused copy(ies) were skipped."
+    console.out.print(done)
