@@ -9,6 +9,7 @@ fingerprint rule is `core.fingerprint`'s; the reconciliation rule is `core.recon
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -19,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from salesgoal_xl.commands.approvals import ApprovalRequest, stage_approvals
 from salesgoal_xl.commands.inputs import cell_amount, load_settings
 from salesgoal_xl.core.adjustment import canonical_value
 from salesgoal_xl.core.calendar import period_text
@@ -42,7 +44,7 @@ from salesgoal_xl.core.problems import (
     error,
 )
 from salesgoal_xl.core.reconcile import reconciliation, rep_month_targets
-from salesgoal_xl.workbook.cells import format_number, is_blank, parse_period
+from salesgoal_xl.workbook.cells import choice_code, format_number, is_blank, parse_period
 from salesgoal_xl.workbook.identity import (
     EXPORT_FINGERPRINT,
     EXPORT_SCOPE,
@@ -52,8 +54,10 @@ from salesgoal_xl.workbook.identity import (
 )
 from salesgoal_xl.workbook.package_port import PackagePort
 from salesgoal_xl.workbook.port import PropertiesPort, TableData
+from salesgoal_xl.workbook.schema import APPROVAL_STATUSES
 
 COMMITS: Final = "tblCommits"
+APPROVALS: Final = "tblApprovals"
 RECONCILIATION: Final = "tblReconciliation"
 TARGETS: Final = "tblTargets"
 EDITABLE: Final = ("commit", "comment", "committed_by")
@@ -89,6 +93,7 @@ class CopyResult:
     exported_to: str = ""
     changes: list[CopyChange] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    approvals: list[ApprovalRequest] = field(default_factory=list)
 
     @property
     def refused(self) -> bool:
@@ -173,9 +178,14 @@ def run_collect(
     table = reconciliation(state.leaves, state.commits, _names(master))
     if refused and not skip_rejected:
         return CollectSummary(results, [], table, False)
-    merged = _merged_commits(state, [c for r in accepted for c in r.changes], master)
+    cells = [c for r in accepted for c in r.changes if c.column != APPROVAL_COLUMN]
+    merged = _merged_commits(state, cells, master)
     table = reconciliation(state.leaves, merged, _names(master))
+    approvals = _new_approvals(master, state, [a for r in accepted for a in r.approvals])
     written = not dry_run and bool(accepted)
+    if approvals:
+        # Checked (scope, approver) even on a dry run; staged only when writing.
+        stage_approvals(master, approvals, write=written)
     if written:
         master.progress(0.9, "writing the commits and the reconciliation")
         master.write_table(COMMITS, merged)
@@ -273,7 +283,116 @@ def _check_copy(port: PropertiesPort, name: str, master: _Master) -> CopyResult:
         return CopyResult(name, scope.text, exported_to, problems=_in_copy(problems, name))
     reps = {key[LEAF_KEYS.index("rep_id")] for key in copy_entries}
     found = _commit_changes(port, name, reps, exported_to, master, problems)
-    return CopyResult(name, scope.text, exported_to, found, _in_copy(problems, name))
+    requests, typed = _copy_approvals(port, name, scope, master, problems)
+    return CopyResult(
+        name, scope.text, exported_to, found + typed, _in_copy(problems, name), requests
+    )
+
+
+APPROVAL_COLUMN: Final = "approval"
+
+
+def _copy_approvals(
+    port: PropertiesPort, name: str, scope: Scope, master: _Master, problems: list[Problem]
+) -> tuple[list[ApprovalRequest], list[CopyChange]]:
+    """Approvals a recipient typed into the copy's tblApprovals (approver, and a scope inside
+    the copy's; blank means the copy's own), as requests for `approve`'s one recorder. Their
+    fingerprint is taken over the master's numbers, which equal the copy's (checked above)."""
+    if not port.has_table(APPROVALS):
+        return [], []
+    data = port.read_table(APPROVALS)
+    frame = data.frame
+    requests: list[ApprovalRequest] = []
+    typed: list[CopyChange] = []
+    inside = scope.mask(master.leaves)
+    for i in range(len(frame)):
+        approver = "" if is_blank(frame.at[i, "approver"]) else str(frame.at[i, "approver"]).strip()
+        if not approver:
+            continue
+        status = choice_code(APPROVAL_STATUSES, frame.at[i, "status"])
+        if not is_blank(frame.at[i, "status"]) and status != "approved":
+            continue  # a row the recipient marked revoked or superseded approves nothing
+        raw = frame.at[i, "scope"]
+        text = scope.text if is_blank(raw) else str(raw).strip()
+        try:
+            wanted = parse_scope(text)
+        except ScopeError as exc:
+            hint = "write all, region:CODE, team:CODE or rep:ID, or leave it blank"
+            if scope.level == MANAGER and is_blank(raw):
+                hint = "a manager's copy is approved by team:CODE or rep:ID; write one"
+            problems.append(_refuse(ProblemCode.BAD_SCOPE, str(exc), hint, data.source(i, "scope")))
+            continue
+        mask = wanted.mask(master.leaves)
+        if not mask.any() or (mask & ~inside).any():
+            problems.append(
+                _refuse(
+                    ProblemCode.BAD_SCOPE,
+                    f"the approval's scope {wanted.text} is not inside this copy's "
+                    f"{scope.text}: a copy can only approve the numbers it holds",
+                    "leave the scope blank (the copy's own) or name a part of it",
+                    data.source(i, "scope"),
+                )
+            )
+            continue
+        when = frame.at[i, "approved_at"]
+        note = f"approved in a returned copy ({Path(name).name}, exported to {scope.text})"
+        if not is_blank(frame.at[i, "note"]):
+            note = f"{str(frame.at[i, 'note']).strip()}; {note}"
+        role = "" if is_blank(frame.at[i, "role"]) else str(frame.at[i, "role"]).strip()
+        requests.append(
+            ApprovalRequest(
+                wanted.text,
+                approver,
+                role,
+                note,
+                approved_at=when if isinstance(when, dt.datetime) else None,
+            )
+        )
+        source = data.source(i, "approver")
+        typed.append(
+            CopyChange(
+                name,
+                source.sheet,
+                source.cell,
+                "",
+                "",
+                APPROVAL_COLUMN,
+                None,
+                f"approved {wanted.text}",
+                approver,
+            )
+        )
+    return requests, typed
+
+
+def _new_approvals(
+    master: PropertiesPort, state: _Master, requests: list[ApprovalRequest]
+) -> list[ApprovalRequest]:
+    """The requests that add something: an approval still standing in the master by the same
+    approver, of the same scope and of the same numbers (its fingerprint is the one those
+    numbers have now) already says it, so collecting a copy twice records its approvals once."""
+    log = master.read_table(APPROVALS).frame if master.has_table(APPROVALS) else pd.DataFrame()
+    standing = {
+        (str(a).strip().casefold(), str(sc).strip().casefold(), str(fp).strip())
+        for a, sc, fp, st in zip(
+            log.get("approver", []),
+            log.get("scope", []),
+            log.get("fingerprint", []),
+            log.get("status", []),
+            strict=False,
+        )
+        if not is_blank(a) and choice_code(APPROVAL_STATUSES, st) == "approved"
+    }
+    fresh: list[ApprovalRequest] = []
+    for request in requests:
+        scope = parse_scope(request.scope)
+        entries = leaf_entries(state.leaves, scope.mask(state.leaves))
+        now = fingerprint(state.plan_id, state.version, scope, entries)
+        key = (request.approver.strip().casefold(), scope.text.casefold(), now)
+        if key not in standing:
+            fresh.append(request)
+            standing.add(key)
+    return fresh
 
 
 def _all_rows(frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
