@@ -45,10 +45,12 @@ def key_file_stem(name: str) -> str:
 
 
 def new_keys(name: str, folder: str | Path = ".", *, force: bool = False) -> KeyPair:
-    """Write NAME.key (private, PEM, mode 0600) and NAME.pub (the public key line) in `folder`."""
+    """Write NAME.key (private, PEM, mode 0600) and NAME.pub (the public key line) in `folder`,
+    made when it does not exist yet."""
     directory = Path(folder)
-    if not directory.is_dir():
-        raise KeyFileError(f"{directory} is not a folder")
+    if directory.exists() and not directory.is_dir():
+        raise KeyFileError(f"{directory} is a file, not a folder: pass a folder for the keys")
+    directory.mkdir(parents=True, exist_ok=True)
     stem = key_file_stem(name)
     private_path, public_path = directory / f"{stem}.key", directory / f"{stem}.pub"
     if not force:

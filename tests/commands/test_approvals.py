@@ -264,18 +264,22 @@ def split_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_keys_approve_sign_edit_verify_and_check_on_a_file(
     split_plan: Path, tmp_path: Path
 ) -> None:
-    """keys new writes a private key only its owner reads; keys add lists the public key;
+    """keys new writes a private key only its owner reads (making its folder); keys add lists
+    the public key;
     approve --sign records a signed approval; verify exits 0 and says signed. After a manager
     edits one SOUTH target with openpyxl, verify exits 1 naming Targets!<cell>, and check
     reports APPROVAL_BROKEN at the same cell."""
     plan = tmp_path / "plan.xlsx"
     shutil.copy(split_plan, plan)
-    made = runner.invoke(app, ["keys", "new", "Ann Lee", "--out", str(tmp_path)])
+    folder = tmp_path / "keys"
+    made = runner.invoke(app, ["keys", "new", "Ann Lee", "--out", str(folder)])
     assert made.exit_code == 0, made.output
-    private, public = tmp_path / "ann-lee.key", tmp_path / "ann-lee.pub"
+    private, public = folder / "ann-lee.key", folder / "ann-lee.pub"
     assert private.stat().st_mode & 0o077 == 0 and public.read_text().startswith("ed25519:")
-    again = runner.invoke(app, ["keys", "new", "Ann Lee", "--out", str(tmp_path)])
+    again = runner.invoke(app, ["keys", "new", "Ann Lee", "--out", str(folder)])
     assert again.exit_code != 0 and "already exists" in again.output
+    onto_file = runner.invoke(app, ["keys", "new", "Ann Lee", "--out", str(public)])
+    assert onto_file.exit_code != 0 and "is a file, not a folder" in onto_file.output
     added = runner.invoke(app, ["keys", "add", str(plan), "Ann Lee", str(public), "--role", "VP"])
     assert added.exit_code == 0, added.output
     approved = runner.invoke(
