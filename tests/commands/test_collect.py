@@ -16,9 +16,11 @@ from typer.testing import CliRunner
 
 from salesgoal_xl.cli import app
 from salesgoal_xl.commands.collect import CollectSummary, run_collect
+from salesgoal_xl.commands.export import run_export
 from salesgoal_xl.core.fingerprint import Scope
 from salesgoal_xl.core.problems import ProblemCode
-from salesgoal_xl.workbook.identity import PLAN_ID, PLAN_VERSION
+from salesgoal_xl.workbook import schema
+from salesgoal_xl.workbook.identity import APPROVAL_PREFIX, PLAN_ID, PLAN_VERSION
 from salesgoal_xl.workbook.package_port import PackagePort
 from salesgoal_xl.workbook.reader import find_table
 from tests.commands.roundtrip_files import edit_cells, make_copy
@@ -401,3 +403,61 @@ def test_cli_exits_1_naming_the_tampered_cell(files: Path) -> None:
     clean = runner.invoke(app, ["collect", str(master), str(south)])
     assert clean.exit_code == 0, clean.output
     assert "SOUTH.xlsx" in clean.output and "written" in clean.output
+
+
+def _north_team(folder: Path) -> str:
+    port = PackagePort(folder / "plan.xlsx")
+    leaves = port.read_table("tblTargets").frame
+    port.close()
+    return str(leaves.loc[leaves["region"] == "NORTH", "team"].iloc[0])
+
+
+def test_a_team_copy_and_a_traditional_chinese_copy_arrive(files: Path, tmp_path: Path) -> None:
+    """A copy exported by team and a region copy exported in Traditional Chinese (Chinese sheet
+    names and headers) are read by the same collect; both commits land in the master."""
+    team = _north_team(files)
+    team_copy = make_copy(files / "plan.xlsx", Scope("team", team), files / "team.xlsx")
+    edit_cells(team_copy, "tblCommits", {_cell(team_copy, "tblCommits", 0, "commit"): 4100})
+    out = tmp_path / "zh"
+    port = PackagePort(files / "plan.xlsx")
+    try:
+        summary = run_export(port, files / "plan.xlsx", "region", out, lang="zh-Hant")
+    finally:
+        port.close()
+    south = next(c.path for c in summary.copies if c.scope == "region:SOUTH")
+    shutil.copyfile(south, files / "south-zh.xlsx")
+    chinese = files / "south-zh.xlsx"
+    sheet = next(s for s in schema.SHEETS if "tblTargets" in s.tables)
+    targets_sheet = sheet.label.get("zh-Hant")
+    assert targets_sheet in load_workbook(chinese, read_only=True).sheetnames
+    edit_cells(chinese, "tblCommits", {_cell(chinese, "tblCommits", 0, "commit"): 5200})
+    collected = _collect(files, ["team", "south-zh"])
+    assert not collected.refused and collected.written, collected.problems
+    assert [c.scope for c in collected.copies] == [f"team:{team}", "region:SOUTH"]
+    commits = set(_commits(files / "plan.xlsx")["commit"].dropna())
+    assert {4100, 5200} <= commits
+
+
+def test_an_approval_typed_outside_the_copys_scope_is_refused_at_its_cell(files: Path) -> None:
+    """In the NORTH copy an approval of region:SOUTH is refused with BAD_SCOPE at the copy's
+    Approvals cell and nothing is written; an approval of one NORTH team is recorded with the
+    master's fingerprint of that team's numbers."""
+    north = files / "NORTH.xlsx"
+    approver = _cell(north, "tblApprovals", 0, "approver")
+    scope_cell = _cell(north, "tblApprovals", 0, "scope")
+    edit_cells(north, "tblApprovals", {approver: "North manager", scope_cell: "region:SOUTH"})
+    before = _hash(files / "plan.xlsx")
+    refused = _collect(files, ["NORTH"])
+    assert ("NORTH.xlsx", "BAD_SCOPE", scope_cell) in _codes(refused)
+    assert not refused.written and _hash(files / "plan.xlsx") == before
+    team = _north_team(files)
+    edit_cells(north, "tblApprovals", {scope_cell: f"team:{team}"})
+    taken = _collect(files, ["NORTH"])
+    assert taken.written and not taken.refused, taken.problems
+    port = PackagePort(files / "plan.xlsx")
+    log = port.read_table("tblApprovals").frame
+    props = port.properties()
+    port.close()
+    row = log[log["approver"] == "North manager"].iloc[0]
+    assert (row["scope"], row["status"]) == (f"team:{team}", "approved")
+    assert props[f"{APPROVAL_PREFIX}{row['approval_id']}"] == row["fingerprint"]
