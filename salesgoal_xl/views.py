@@ -31,7 +31,7 @@ def file_port(path: Path, report: Callable[[float, str], None]) -> PackagePort:
     """The file adapter of the workbook port, reporting progress to the CLI.
 
     The package adapter reads only the tables a command asks for and rewrites only the
-    parts it owns; it hands over to the openpyxl adapter when a table shares its sheet.
+    parts it writes; it hands over to the openpyxl adapter when something sits below a table.
     """
     return PackagePort(path, progress=report)
 

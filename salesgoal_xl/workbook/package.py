@@ -466,9 +466,9 @@ def replace_table_rows(
     sheet = sheet_xml[: match.start()] + b"<sheetData>" + b"".join(chunks) + b"</sheetData>"
     sheet += sheet_xml[match.end() :]
     new_ref = f"{column_letter(first_col)}{header_row}:{column_letter(last_col)}{new_last}"
-    sheet = _resize_ranges(sheet, header_row + 1, last_row, new_last)
+    sheet = _resize_ranges(sheet, (first_col, last_col), header_row + 1, new_last)
     sheet = re.sub(
-        rb'<dimension ref="[^"]*"/>',
+        rb'<dimension\s+ref="[^"]*"\s*/>',
         f'<dimension ref="A1:{column_letter(max_col)}{max_row}"/>'.encode(),
         sheet,
         count=1,
@@ -478,12 +478,19 @@ def replace_table_rows(
     return sheet, new_table
 
 
-def _resize_ranges(sheet: bytes, data_start: int, old_end: int, new_end: int) -> bytes:
-    """Stretch or shrink validation and formatting ranges that covered the old data rows."""
+def _resize_ranges(sheet: bytes, columns: tuple[int, int], data_start: int, new_end: int) -> bytes:
+    """Stretch or shrink the validation and formatting ranges of the table's data rows: those
+    inside its columns that start on its first data row now end on its last (the openpyxl
+    writer's rule, `fill.stretch_rules`). Ranges of a table beside it stay as they are."""
 
     def fix(match: re.Match[bytes]) -> bytes:
-        start_col, start_row, end_col, end_row = match.groups()
-        if int(start_row) == data_start and int(end_row) == old_end:
+        start_col, start_row, end_col, _ = match.groups()
+        inside = (
+            columns[0] <= column_index(start_col.decode())
+            and column_index(end_col.decode()) <= columns[1]
+            and int(start_row) == data_start
+        )
+        if inside:
             return start_col + start_row + b":" + end_col + str(new_end).encode()
         return match.group(0)
 

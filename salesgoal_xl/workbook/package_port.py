@@ -3,9 +3,10 @@
 `FilePort` loads the whole workbook with openpyxl and saves all of it again, which costs
 seconds per hundred thousand rows of history on every command. `PackagePort` reads only the
 tables a command asks for (streaming their sheet XML), and on `commit` rewrites only the
-sheet and table parts of the tables it owns, when each sits alone on its sheet; every other
-part is copied byte for byte through the door. When a table shares its sheet with anything
-else, the commit hands the staged tables to `FilePort`, so nothing a user added is ever lost.
+sheet and table parts of the tables it writes (cells, rows and tables beside them in other
+columns kept where they are); every other part is copied byte for byte through the door. When
+something sits below a table in its columns, or the table has columns of the user's, the
+commit hands the staged tables to `FilePort`, so nothing a user added is ever lost.
 Files pass the gate before anything is read.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -234,8 +235,9 @@ class PackagePort(StagedWrites):
             part = self._find(name)
             if part is None:
                 raise package.NotFastPath(f"{name} is missing")
-            if any(t.sheet_part == part.sheet_part for t in self._tables.values() if t != part):
-                raise package.NotFastPath(f"{name} shares its sheet with another table")
+            below = _table_below(part, self._tables.values())
+            if below is not None:
+                raise package.NotFastPath(f"{below} lies below {name}, in its columns")
             spec = table(name)
             keys, letters = self._columns(spec, part)
             if any(k not in spec.keys for k in keys):
@@ -287,6 +289,20 @@ class PackagePort(StagedWrites):
         port.commit()
         self.last_save = port.last_save
         self._reopen()
+
+
+def _table_below(part: package.TablePart, tables: Iterable[package.TablePart]) -> str | None:
+    """The table of the same sheet that sits below `part` in its columns, if any: a longer
+    `part` would run into it. Tables beside it (other columns) keep their cells, rows and
+    ranges through `package.replace_table_rows`."""
+    first_col, header_row, last_col, _ = part.bounds
+    for other in tables:
+        if other is part or other.sheet_part != part.sheet_part:
+            continue
+        o_first, o_header, o_last, _ = other.bounds
+        if o_first <= last_col and first_col <= o_last and o_header > header_row:
+            return other.name
+    return None
 
 
 def _table_rows(

@@ -107,6 +107,9 @@ def test_split_writes_targets_part_wise_and_openpyxl_reads_them(plan: Path) -> N
     assert sum(int(t) for t in written["target"]) == summary.total
     ws = openpyxl.load_workbook(plan)["Targets"]
     assert ws.tables["tblTargets"].ref.endswith(str(4 + summary.leaf_rows))
+    # Read-only readers trust the sheet's dimension: it must cover the new rows.
+    streamed = openpyxl.load_workbook(plan, read_only=True)["Targets"]
+    assert streamed.max_row == 4 + summary.leaf_rows
 
 
 def test_formula_column_is_written_for_every_row(plan: Path) -> None:
@@ -134,14 +137,60 @@ def test_a_note_beside_the_targets_survives_the_fast_write(plan: Path) -> None:
     assert openpyxl.load_workbook(plan)["Targets"]["Z7"].value == "ask Lee about Q3"
 
 
-def test_shared_sheet_falls_back_to_openpyxl(plan: Path) -> None:
-    """propose writes tables that share a sheet, so the openpyxl adapter does the save."""
+def _rules(path: Path, sheet: str) -> list[tuple[str, str]]:
+    """The sheet's validation and conditional-format ranges, as openpyxl reads them."""
+    ws = openpyxl.load_workbook(path)[sheet]
+    ranges = [("validation", str(dv.sqref)) for dv in ws.data_validations.dataValidation]
+    ranges += [("format", str(cf.sqref)) for cf in ws.conditional_formatting]
+    return sorted(ranges)
+
+
+def test_tables_side_by_side_are_written_part_wise_as_openpyxl_writes_them(
+    plan: Path, tmp_path: Path
+) -> None:
+    """propose writes three of the four tables that sit side by side on Target setting: part-wise
+    now, with the same rows, validation and formatting ranges as the openpyxl writer gives, and
+    tblMarket (not written) and a note typed beside the tables keep their cells."""
+    slow_copy = tmp_path / "slow.xlsx"
+    wb = openpyxl.load_workbook(plan)
+    wb["Target setting"]["AH40"] = "board wants 62M"
+    wb.save(plan)
+    slow_copy.write_bytes(plan.read_bytes())
+    market_before = FilePort(plan).read_table("tblMarket").frame
+    port = PackagePort(plan)
+    run_propose(port, final="stretch")
+    assert port.fast_writes == ["tblProposal", "tblSmart", "tblBacktest"]
+    run_propose(FilePort(slow_copy), final="stretch")
+    for name in ("tblProposal", "tblSmart", "tblBacktest", "tblMarket"):
+        fast, slow = FilePort(plan).read_table(name), FilePort(slow_copy).read_table(name)
+        formulas = {c.key for c in schema.table(name).columns if c.role is schema.Role.FORMULA}
+        columns = [c for c in slow.frame.columns if c not in formulas]
+        pd.testing.assert_frame_equal(
+            _normalised(fast.frame[columns]), _normalised(slow.frame[columns]), check_dtype=False
+        )
+    pd.testing.assert_frame_equal(
+        _normalised(FilePort(plan).read_table("tblMarket").frame), _normalised(market_before)
+    )
+    assert _rules(plan, "Target setting") == _rules(slow_copy, "Target setting")
+    assert openpyxl.load_workbook(plan)["Target setting"]["AH40"].value == "board wants 62M"
+    proposal = FilePort(plan).read_table("tblProposal").frame
+    assert int(proposal["final_target"][0]) == int(proposal["stretch"][0])
+
+
+def test_a_table_below_another_falls_back_to_openpyxl(plan: Path) -> None:
+    """A table the user put below tblProposal, in its columns, would be overrun by a longer
+    tblProposal: the openpyxl adapter does the save (and keeps the user's table)."""
+    wb = openpyxl.load_workbook(plan)
+    ws = wb["Target setting"]
+    ws["A40"], ws["B40"], ws["A41"], ws["B41"] = "Owner", "Step", "Lee", "review"
+    ws.add_table(openpyxl.worksheet.table.Table(displayName="tblMine", ref="A40:B41"))
+    wb.save(plan)
     port = PackagePort(plan)
     run_propose(port, final="stretch")
     assert port.fast_writes == []
     assert port.last_save is not None
-    proposal = FilePort(plan).read_table("tblProposal").frame
-    assert int(proposal["final_target"][0]) == int(proposal["stretch"][0])
+    kept = openpyxl.load_workbook(plan)["Target setting"]
+    assert "tblMine" in kept.tables and kept["A41"].value == "Lee"
 
 
 def test_missing_table_names_the_sheet(plan: Path) -> None:
