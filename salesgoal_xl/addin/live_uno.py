@@ -98,6 +98,14 @@ class UnoWorkbook:
         )
         return [list(row) for row in cells.getDataArray()]
 
+    def properties(self) -> dict[str, Any]:
+        """The user-defined document properties Calc loaded from docProps/custom.xml."""
+        user = self._doc.DocumentProperties.UserDefinedProperties
+        return {
+            str(prop.Name): user.getPropertyValue(prop.Name)
+            for prop in user.getPropertySetInfo().getProperties()
+        }
+
     def pause(self) -> object:
         doc = self._doc
         state = (bool(doc.isAutomaticCalculationEnabled()), self._status_text)

@@ -101,6 +101,12 @@ class XlwingsWorkbook:
         below = tbl.parent.range((top, left), (top + count - 1, left + cells.shape[1] - 1))
         return list(below.options(ndim=2).value)
 
+    def properties(self) -> dict[str, Any]:
+        """The workbook's custom document properties, through Excel's object model
+        (`Workbook.CustomDocumentProperties`, each with Name and Value): a COM call on
+        Windows; not yet confirmed in Excel for Mac (docs/addin-manual-test.md)."""
+        return {str(item.Name): item.Value for item in self._book.api.CustomDocumentProperties}
+
     def pause(self) -> object:
         app = self._app
         state = ExcelState(bool(app.screen_updating), str(app.calculation), app.status_bar)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final, Protocol, TypeVar
+from typing import TYPE_CHECKING, Final, Protocol, TypeVar, cast
 
 from salesgoal_xl import __version__
 from salesgoal_xl.addin.excel import ExcelHost, NewPlanRequest
@@ -24,6 +24,9 @@ from salesgoal_xl.console import problems_text
 from salesgoal_xl.core.errors import SalesgoalError
 from salesgoal_xl.core.problems import ProblemsFound
 from salesgoal_xl.workbook.port import WorkbookPort
+
+if TYPE_CHECKING:
+    from salesgoal_xl.commands.approvals import VerifySummary
 
 MAX_LINES_SHOWN: Final = 20
 SAVE_NOTE: Final = "Save the workbook to keep the result."
@@ -192,6 +195,42 @@ def _check(host: RibbonHost) -> str:
     return f"Check: {report}"
 
 
+def _verify(host: RibbonHost) -> str:
+    """`salesgoal verify` on the open workbook: which approvals hold, which cells changed."""
+    label, summary = host.run_on_workbook(_verified)
+    text = _verification_text(summary, label)
+    if summary.problems:
+        raise _ProblemsReportedError(text)
+    return text
+
+
+def _verified(port: WorkbookPort) -> tuple[str, VerifySummary]:
+    from salesgoal_xl.commands.approvals import run_verify
+    from salesgoal_xl.workbook.port import PropertiesPort
+
+    if not callable(getattr(port, "properties", None)):
+        raise SalesgoalError("this workbook's document properties cannot be read here")
+    return port.label, run_verify(cast(PropertiesPort, port))
+
+
+def _verification_text(summary: VerifySummary, label: str) -> str:
+    """One line per standing approval, then the changed cells as the CLI lists problems."""
+    if not summary.results:
+        skipped = f" ({summary.skipped} superseded or revoked)" if summary.skipped else ""
+        return f"Verify: no standing approvals in {label}{skipped}."
+    forms = {"signed": "signed, valid", "hash": "hash only", "invalid signature": "INVALID"}
+    lines = [
+        f"{r.approval_id} {r.scope} by {r.approver} (v{r.version}, {forms.get(r.form, r.form)}): "
+        + ("holds" if r.holds else "NO LONGER HOLDS")
+        for r in summary.results
+    ]
+    held = len(summary.results) - len(summary.broken)
+    lines.insert(0, f"Verify: {held} of {len(summary.results)} approval(s) hold.")
+    if summary.problems:
+        lines.append(problems_text(summary.problems, label, max_lines=MAX_LINES_SHOWN))
+    return "\n".join(lines)
+
+
 def _guide(_host: RibbonHost) -> str:
     return (
         "The target cycle: 1. New plan, then fill Settings and History (or import them). "
@@ -225,7 +264,7 @@ ACTIONS: Final[Mapping[str, Action]] = MappingProxyType(
         "adjust": Action("Adjust target", _adjust),
         "check": Action("Check", _check),
         "approve": Action("Approve"),
-        "verify": Action("Verify"),
+        "verify": Action("Verify", _verify),
         "export": Action("Export copies"),
         "collect": Action("Collect returns"),
         "guide": Action("Guide", _guide),

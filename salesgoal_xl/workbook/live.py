@@ -120,6 +120,11 @@ class LiveWorkbook(Protocol):
         read): what growing the table by `count` rows would take in."""
         ...
 
+    def properties(self) -> Mapping[str, Any]:
+        """The workbook's custom document properties (File > Properties > Custom): the plan
+        id, version and approval fingerprints (`workbook.identity`)."""
+        ...
+
     def pause(self) -> object:
         """Stop screen updating and automatic calculation; return the state to restore
         (screen updating, calculation mode and the status bar as they are now)."""
@@ -207,6 +212,19 @@ class LivePort:
 
     def read_table(self, name: str) -> TableData:
         return table_for_command(self.read_raw(name), self.label)
+
+    def properties(self) -> dict[str, str | int]:
+        """The custom document properties, as the file adapters read them (whole numbers as
+        int, the rest as text): what `verify` and `check` compare approvals with."""
+        found: dict[str, str | int] = {}
+        for key, value in self._book.properties().items():
+            if isinstance(value, bool) or value is None:
+                found[str(key)] = str(value or "")
+            elif isinstance(value, int | float) and float(value).is_integer():
+                found[str(key)] = int(value)
+            else:
+                found[str(key)] = str(value)
+        return found
 
     def write_table(self, name: str, frame: pd.DataFrame) -> None:
         """Stage new rows for a table the program owns (or the log adjust stamps); other user

@@ -229,7 +229,7 @@ BUTTONS: Final[tuple[tuple[str, Label, str, Label], ...]] = (
     ),
 )
 
-RIBBON_LATER: Final = frozenset({"import_actuals", "approve", "verify", "export", "collect"})
+RIBBON_LATER: Final = frozenset({"import_actuals", "approve", "export", "collect"})
 """Buttons the Excel ribbon shows but does not run yet (the command line does): the Guide says
 so beside each; a test holds this to the add-in's own list (`addin.ribbon.ACTIONS`)."""
 COMMAND_LINE_ONLY: Final = _l("(command line for now)", "（目前請用命令列）", "（目前请用命令行）")

@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 
 from salesgoal_xl.addin.live_uno import UnoWorkbook, api_formula, excel_formula
+from salesgoal_xl.addin.ribbon import Status, run_action
 from salesgoal_xl.commands.check import run_check
 from salesgoal_xl.commands.propose import run_propose
 from salesgoal_xl.commands.split import run_split
 from salesgoal_xl.core.problems import Problem, ProblemsFound
-from salesgoal_xl.workbook.live import LiveBlock, LiveTable, run_live
+from salesgoal_xl.workbook.live import LiveBlock, LivePort, LiveTable, run_live
 from salesgoal_xl.workbook.schema import TABLES
 from tests import libreoffice
 from tests.addin.live_plans import broken_plan
@@ -275,3 +276,64 @@ def test_propose_live_leaves_the_tables_the_cli_leaves(
     finally:
         live_doc.close(True)
         cli_doc.close(True)
+
+
+class UnoHost:
+    """The ribbon's host over a document open in LibreOffice: buttons run on it live."""
+
+    def __init__(self, book: UnoWorkbook) -> None:
+        self.book = book
+        self.alerts: list[tuple[str, str]] = []
+
+    def run_on_workbook(self, command: Any) -> Any:
+        return run_live(self.book, command)
+
+    def ask_new_plan(self) -> None:
+        return None
+
+    def open_workbook(self, path: Path) -> None:
+        raise AssertionError(f"verify opens nothing ({path})")
+
+    def alert(self, text: str, level: str) -> None:
+        self.alerts.append((level, text))
+
+
+def test_verify_live_reads_the_document_properties_and_names_the_changed_cell(
+    office: libreoffice.HeadlessOffice, demo_plan: Path, tmp_path: Path
+) -> None:
+    """A plan split and approved on file (region:NORTH), opened in LibreOffice: the Verify
+    button says the approval holds, reading its fingerprint from the document properties Calc
+    loaded; after one NORTH target is typed over in Calc, Verify reports APPROVAL_BROKEN at that
+    cell, and Check run live lists the same problem there."""
+    plan = tmp_path / "approved.xlsx"
+    shutil.copy(demo_plan, plan)
+    assert salesgoal("split", str(plan)).returncode == 0
+    done = salesgoal("approve", str(plan), "--scope", "region:NORTH", "--by", "Ann Lee")
+    assert done.returncode == 0, done.stderr
+    document, book = open_book(office, plan)
+    try:
+        props = LivePort(book).properties()
+        assert str(props["PlanId"]) and props["PlanVersion"] == 1
+        held = run_action("verify", UnoHost(book))
+        assert held.status is Status.DONE, held.message
+        assert "1 of 1 approval(s) hold" in held.message
+        assert "APR-001 region:NORTH by Ann Lee" in held.message
+
+        targets = book.read_table("tblTargets")
+        region = list(targets.values[0]).index("Region")
+        target = list(targets.values[0]).index("Target")
+        row = next(i for i, r in enumerate(targets.values[1:]) if r[region] == "NORTH")
+        cell = _cell_of(targets, row, "Target")
+        sheet = document.Sheets.getByName(targets.sheet)
+        sheet.getCellRangeByName(cell).setValue(float(targets.values[1 + row][target]) + 100)
+
+        broken = run_action("verify", UnoHost(book))
+        assert broken.status is Status.PROBLEMS, broken.message
+        assert "NO LONGER HOLDS" in broken.message
+        assert f"Targets!{cell}: APPROVAL_BROKEN" in broken.message
+        checked = run_live(book, run_check)
+        assert ("APPROVAL_BROKEN", "Targets", cell) in {
+            (p.code.value, p.sheet, p.cell) for p in checked.problems
+        }
+    finally:
+        document.close(True)

@@ -249,3 +249,39 @@ def test_a_button_in_excel_works_on_book_caller(
     assert outcome.status is Status.DONE, outcome.message
     assert [a["prompt"] for a in book.app.alerts] == [outcome.message]
     assert book.sheet("Targets").tables["tblTargets"].bottom > 1000
+
+
+class _BookHost:
+    """The ribbon's host over the double: buttons run live on it."""
+
+    def __init__(self, book: FakeBook) -> None:
+        self.book = XlwingsWorkbook(book)
+
+    def run_on_workbook(self, command: object) -> object:
+        return run_live(self.book, command)  # type: ignore[arg-type]
+
+    def ask_new_plan(self) -> None:
+        return None
+
+    def open_workbook(self, path: Path) -> None:
+        raise AssertionError(path)
+
+    def alert(self, text: str, level: str) -> None:
+        raise AssertionError((level, text))
+
+
+def test_verify_reads_excels_custom_document_properties(cli_split: Path, tmp_path: Path) -> None:
+    """Through Workbook.CustomDocumentProperties the live port reads the properties the file
+    adapter reads, and the Verify button finds the file's approval standing."""
+    from salesgoal_xl.addin.ribbon import run_action
+    from salesgoal_xl.commands.approvals import run_approve
+
+    plan = tmp_path / "approved.xlsx"
+    shutil.copy(cli_split, plan)
+    run_approve(PackagePort(plan), "team:N1", "Ann Lee")
+    on_file = PackagePort(plan).properties()
+    book = book_from_file(plan)
+    assert LivePort(XlwingsWorkbook(book)).properties() == on_file
+    outcome = run_action("verify", _BookHost(book))
+    assert outcome.status is Status.DONE, outcome.message
+    assert "APR-001 team:N1 by Ann Lee" in outcome.message and "holds" in outcome.message

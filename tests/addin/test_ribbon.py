@@ -25,7 +25,6 @@ NOT_BUILT = (
     "import_history",
     "import_org",
     "approve",
-    "verify",
     "export",
     "collect",
 )
@@ -102,6 +101,17 @@ def test_commands_not_built_yet_say_so(control_id: str) -> None:
     assert outcome.message.endswith("is not available in this version yet.")
     assert port.commits == 0
     assert host.alerts == [("error", outcome.message)]
+
+
+def test_verify_on_a_workbook_without_a_plan_id_says_what_to_do() -> None:
+    """Verify on a workbook whose properties carry no PlanId (made before plans had one)
+    reports NOT_A_PLAN with the way out, and writes nothing."""
+    port = demo_port()
+    host = FakeHost(port)
+    outcome = on_action("verify", host)
+    assert outcome.status is Status.PROBLEMS
+    assert "NOT_A_PLAN" in outcome.message and "PlanId" in outcome.message
+    assert port.commits == 0
 
 
 def test_new_button_builds_the_plan_where_the_host_says_and_opens_it(tmp_path: Path) -> None:

@@ -266,14 +266,30 @@ class FakeApp:
         return self.answer if buttons != "ok" else "ok"
 
 
+@dataclass
+class FakeProperty:
+    """One of Excel's DocumentProperty objects: Name and Value, spelled as Excel does."""
+
+    Name: str
+    Value: object
+
+
+class FakeBookApi:
+    """`book.api`, the Excel Workbook object: only its CustomDocumentProperties."""
+
+    def __init__(self) -> None:
+        self.CustomDocumentProperties: list[FakeProperty] = []
+
+
 class FakeBook:
-    """A workbook: its name, sheets (in order) and application."""
+    """A workbook: its name, sheets (in order), application and custom document properties."""
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.recorder = Recorder()
         self.app = FakeApp(self.recorder)
         self.sheets: list[FakeSheet] = []
+        self.api = FakeBookApi()
 
     def sheet(self, name: str) -> FakeSheet:
         return next(s for s in self.sheets if s.name == name)
@@ -299,4 +315,7 @@ def book_from_file(path: Path) -> FakeBook:
                     sheet.values[key] = cell.value
         for tbl in ws.tables.values():
             sheet.tables.items.append(FakeTable(sheet, tbl.name, str(tbl.ref)))
+    book.api.CustomDocumentProperties = [
+        FakeProperty(str(prop.name), prop.value) for prop in wb.custom_doc_props.props
+    ]
     return book
