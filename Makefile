@@ -76,6 +76,7 @@ bench: venv
 	$(BIN)/python benchmarks/bench_split.py
 	$(BIN)/python benchmarks/bench_udfs.py
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_evaluate.py
 	$(BIN)/python benchmarks/bench_live.py
 
 templates: venv
