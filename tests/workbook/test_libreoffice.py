@@ -151,8 +151,9 @@ def test_check_cells_say_ok(filled: dict[str, dict[str, Any]]) -> None:
     total = sample_data()["tblTargets"]["target"].sum()
     # The check block sits beside tblTargets: labels one gap column to its right, then values.
     value_col = get_column_letter(len(schema.table("tblTargets").columns) + 2 + lay.GAP_COLUMNS)
-    values = [checks[f"{value_col}{r}"] for r in range(4, 12)]
-    assert values == [total, total, 0, 0, "OK", total, "OK", "OK"]
+    values = [checks[f"{value_col}{r}"] for r in range(4, 13)]
+    # total, final, difference, allowed uplift, over-assignment %, then the three verdicts
+    assert values == [total, total, 0, 0, 0, "OK", total, "OK", "OK"]
 
 
 def test_dashboard_matches_python(filled: dict[str, dict[str, Any]]) -> None:
