@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from salesgoal_xl.commands.approvals import ApprovalRequest, stage_approvals
+from salesgoal_xl.commands.approvals import APPROVALS, ApprovalRequest, stage_approvals
 from salesgoal_xl.commands.inputs import cell_amount, load_settings
 from salesgoal_xl.core.adjustment import canonical_value
 from salesgoal_xl.core.calendar import period_text
@@ -57,7 +57,6 @@ from salesgoal_xl.workbook.port import PropertiesPort, TableData
 from salesgoal_xl.workbook.schema import APPROVAL_STATUSES
 
 COMMITS: Final = "tblCommits"
-APPROVALS: Final = "tblApprovals"
 RECONCILIATION: Final = "tblReconciliation"
 TARGETS: Final = "tblTargets"
 EDITABLE: Final = ("commit", "comment", "committed_by")

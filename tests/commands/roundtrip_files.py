@@ -15,6 +15,7 @@ from salesgoal_xl.commands.export import run_export
 from salesgoal_xl.core.fingerprint import Scope
 from salesgoal_xl.workbook.identity import EXPORT_SCOPE
 from salesgoal_xl.workbook.package_port import PackagePort
+from salesgoal_xl.workbook.port import TableData
 from salesgoal_xl.workbook.reader import find_table
 
 _EXPORTS: dict[tuple[str, str], Path] = {}
@@ -55,3 +56,12 @@ def edit_cells(path: Path, table_name: str, values: Mapping[str, object]) -> Non
     for cell, value in values.items():
         ws[cell] = value
     wb.save(path)
+
+
+def read_table(path: Path, name: str) -> TableData:
+    """Table `name` of the file at `path`, read as the commands read it."""
+    port = PackagePort(path)
+    try:
+        return port.read_table(name)
+    finally:
+        port.close()

@@ -27,8 +27,8 @@ from salesgoal_xl.workbook import identity, schema
 from salesgoal_xl.workbook.builder import MATRIX_TOTAL_NAME
 from salesgoal_xl.workbook.export_copy import EDITABLE_COLUMNS
 from salesgoal_xl.workbook.package_port import PackagePort
-from salesgoal_xl.workbook.port import TableData
 from tests import libreoffice
+from tests.commands.roundtrip_files import read_table
 
 runner = CliRunner()
 TEMPLATES = Path(__file__).resolve().parents[2] / "workbook_templates"
@@ -37,14 +37,6 @@ LEVELS = ("region", "team", "manager")
 
 def _run(*args: str) -> Any:
     return runner.invoke(app, list(args), catch_exceptions=False)
-
-
-def _table(path: Path, name: str) -> TableData:
-    port = PackagePort(path)
-    try:
-        return port.read_table(name)
-    finally:
-        port.close()
 
 
 def _properties(path: Path) -> dict[str, str | int]:
@@ -82,7 +74,7 @@ def exported(master: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str
 
 
 def _master_leaves(master: Path) -> pd.DataFrame:
-    return _table(master, "tblTargets").frame
+    return read_table(master, "tblTargets").frame
 
 
 def _scope_of(path: Path) -> Scope:
@@ -90,7 +82,7 @@ def _scope_of(path: Path) -> Scope:
     level, _, code = str(_properties(path)[identity.EXPORT_SCOPE]).partition(":")
     if level != "manager":
         return Scope(level, code)
-    reps = _table(path, "tblReps").frame
+    reps = read_table(path, "tblReps").frame
     ids = [canonical_value(r) for r, m in zip(reps["rep_id"], reps["manager"], strict=True)]
     names = [canonical_value(m) for m in reps["manager"]]
     return Scope(level, code, frozenset(i for i, n in zip(ids, names, strict=True) if n == code))
@@ -104,14 +96,14 @@ def test_one_copy_per_unit_named_by_plan_and_unit(
     name and the unit, and the copies together hold every leaf of the master once."""
     leaves = _master_leaves(master)
     if by == "manager":
-        reps = _table(master, "tblReps").frame
+        reps = read_table(master, "tblReps").frame
         units = {canonical_value(m) for m in reps["manager"]} - {""}
     else:
         units = {canonical_value(v) for v in leaves[by]}
     plan_name = str(load_settings(PackagePort(master))["plan_name"])
     names = {p.name for p in exported[by]}
     assert names == {f"{plan_name} - {by} {unit}.xlsx" for unit in units}
-    assert sum(len(_table(p, "tblTargets").frame) for p in exported[by]) == len(leaves)
+    assert sum(len(read_table(p, "tblTargets").frame) for p in exported[by]) == len(leaves)
 
 
 @pytest.mark.parametrize("by", LEVELS)
@@ -123,12 +115,14 @@ def test_each_copy_holds_exactly_its_units_master_rows(
     leaves = _master_leaves(master)
     for path in exported[by]:
         scope = _scope_of(path)
-        copy = _table(path, "tblTargets").frame
+        copy = read_table(path, "tblTargets").frame
         every = np.ones(len(copy), dtype=bool)
         assert leaf_entries(copy, every) == leaf_entries(leaves, scope.mask(leaves)), path.name
         in_scope = {canonical_value(r) for r in leaves.loc[scope.mask(leaves), "rep_id"]}
-        assert {canonical_value(r) for r in _table(path, "tblReps").frame["rep_id"]} == in_scope
-        assert {canonical_value(r) for r in _table(path, "tblHistory").frame["rep_id"]} <= in_scope
+        reps = read_table(path, "tblReps").frame["rep_id"]
+        history = read_table(path, "tblHistory").frame["rep_id"]
+        assert {canonical_value(r) for r in reps} == in_scope
+        assert {canonical_value(r) for r in history} <= in_scope
 
 
 @pytest.mark.parametrize("by", LEVELS)
@@ -145,7 +139,7 @@ def test_the_export_fingerprint_recomputes_from_the_copy_and_from_the_master(
         own = identity.identity_of(props)
         assert (own.plan_id, own.version) == (plan.plan_id, plan.version)
         scope = _scope_of(path)
-        copy = _table(path, "tblTargets").frame
+        copy = read_table(path, "tblTargets").frame
         from_copy = fingerprint(
             own.plan_id, own.version, scope, leaf_entries(copy, np.ones(len(copy), dtype=bool))
         )
@@ -166,13 +160,13 @@ def test_commit_targets_add_up_exactly_to_each_reps_leaf_targets(
     """Every tblCommits row's target is the exact sum of that rep's leaf targets that month,
     one row per rep and month, with the commit cells blank in a first export."""
     for path in exported[by]:
-        copy = _table(path, "tblTargets").frame
+        copy = read_table(path, "tblTargets").frame
         expected: dict[tuple[str, str], Fraction] = defaultdict(Fraction)
         for rep, month, target in zip(copy["rep_id"], copy["month"], copy["target"], strict=True):
             expected[(canonical_value(rep), canonical_value(month))] += Fraction(
                 canonical_value(target)
             )
-        commits = _table(path, "tblCommits").frame
+        commits = read_table(path, "tblCommits").frame
         got = {
             (canonical_value(r), canonical_value(p)): Fraction(canonical_value(t))
             for r, p, t in zip(commits["rep_id"], commits["period"], commits["target"], strict=True)
@@ -191,7 +185,7 @@ def test_only_the_commit_cells_are_unlocked_and_approvals_stay_open(
     assert wb.security is not None and wb.security.lockStructure
     approvals = schema.SHEETS_BY_KEY["approvals"].label.en
     commits_sheet = schema.SHEETS_BY_KEY["commits"].label.en
-    data = _table(path, "tblCommits")
+    data = read_table(path, "tblCommits")
     allowed = {
         data.cell(row, key).replace("$", "")
         for row in range(len(data.frame))
@@ -289,7 +283,7 @@ def test_copies_default_to_the_plans_folder_and_report_each_file(
     for path in copies:
         line = next(line for line in result.output.splitlines() if path.name in line)
         scope = str(_properties(path)[identity.EXPORT_SCOPE])
-        rows = len(_table(path, "tblTargets").frame)
+        rows = len(read_table(path, "tblTargets").frame)
         assert scope in line and f"{rows} leaf rows" in line
         assert str(_properties(path)[identity.EXPORT_FINGERPRINT])[:19] in line
 
@@ -344,7 +338,7 @@ def test_libreoffice_shows_the_copys_numbers_without_errors(
     total equals the copy's own tblTargets total."""
     for original, shown in opened[how].items():
         assert libreoffice.error_cells(shown) == [], original.name
-        targets = _table(original, "tblTargets").frame
+        targets = read_table(original, "tblTargets").frame
         total = sum(Fraction(canonical_value(t)) for t in targets["target"])
         assert Fraction(str(_matrix_total(original, shown))) == total, original.name
 

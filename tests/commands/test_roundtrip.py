@@ -16,22 +16,13 @@ from typer.testing import CliRunner
 from salesgoal_xl.cli import app
 from salesgoal_xl.core.fingerprint import Scope, fingerprint, leaf_entries
 from salesgoal_xl.workbook.package_port import PackagePort
-from salesgoal_xl.workbook.port import TableData
-from tests.commands.roundtrip_files import edit_cells
+from tests.commands.roundtrip_files import edit_cells, read_table
 
 runner = CliRunner()
 
 
 def _run(*args: str) -> object:
     return runner.invoke(app, list(args), catch_exceptions=False)
-
-
-def _table(path: Path, name: str) -> TableData:
-    port = PackagePort(path)
-    try:
-        return port.read_table(name)
-    finally:
-        port.close()
 
 
 def _scope_file(folder: Path, region: str) -> Path:
@@ -69,7 +60,7 @@ def test_the_whole_round_trip_from_the_command_line(plan: Path, tmp_path: Path) 
     assert exported.exit_code == 0, exported.output  # type: ignore[attr-defined]
     north, south = _scope_file(out, "NORTH"), _scope_file(out, "SOUTH")
 
-    commits = _table(north, "tblCommits")
+    commits = read_table(north, "tblCommits")
     first_rep = str(commits.frame.at[0, "rep_id"])
     edit_cells(
         north,
@@ -80,7 +71,7 @@ def test_the_whole_round_trip_from_the_command_line(plan: Path, tmp_path: Path) 
             commits.cell(0, "committed_by"): "North manager",
         },
     )
-    log = _table(north, "tblApprovals")
+    log = read_table(north, "tblApprovals")
     edit_cells(
         north,
         "tblApprovals",
@@ -90,7 +81,7 @@ def test_the_whole_round_trip_from_the_command_line(plan: Path, tmp_path: Path) 
             log.cell(0, "approved_at"): dt.datetime(2026, 12, 1, 10, 0),
         },
     )
-    targets = _table(south, "tblTargets")
+    targets = read_table(south, "tblTargets")
     forbidden = targets.cell(3, "target")
     edit_cells(south, "tblTargets", {forbidden: int(targets.frame.at[3, "target"]) + 999})
 
@@ -104,18 +95,18 @@ def test_the_whole_round_trip_from_the_command_line(plan: Path, tmp_path: Path) 
     assert taken.exit_code == 0, taken.output  # type: ignore[attr-defined]
     report = json.loads(taken.stdout)  # type: ignore[attr-defined]
     assert report["written"]
-    merged = _table(master, "tblCommits").frame
+    merged = read_table(master, "tblCommits").frame
     row = merged[merged["rep_id"] == first_rep].iloc[0]
     assert (row["commit"], row["comment"], row["committed_by"]) == (
         70_000,
         "two renewals slip to Q2",
         "North manager",
     )
-    reconciled = _table(master, "tblReconciliation").frame
+    reconciled = read_table(master, "tblReconciliation").frame
     rep_row = reconciled[(reconciled["level"] == "rep") & (reconciled["code"] == first_rep)]
     assert 70_000 in set(rep_row["commit"])
 
-    approvals = _table(master, "tblApprovals").frame
+    approvals = read_table(master, "tblApprovals").frame
     typed = approvals[approvals["approver"] == "North manager"].iloc[0]
     assert typed["scope"] == "region:NORTH" and typed["status"] == "approved"
     port = PackagePort(master)
@@ -132,11 +123,11 @@ def test_the_whole_round_trip_from_the_command_line(plan: Path, tmp_path: Path) 
     assert typed["fingerprint"] == expected
     again = _run("collect", str(master), str(north))
     assert again.exit_code == 0  # type: ignore[attr-defined]
-    twice = _table(master, "tblApprovals").frame
+    twice = read_table(master, "tblApprovals").frame
     assert list(twice["approver"]).count("North manager") == 1
 
     assert _run("verify", str(master)).exit_code == 0  # type: ignore[attr-defined]
-    all_targets = _table(master, "tblTargets")
+    all_targets = read_table(master, "tblTargets")
     at = int(all_targets.frame.index[all_targets.frame["region"] == "NORTH"][0])
     cell = all_targets.cell(at, "target")
     edit_cells(master, "tblTargets", {cell: int(all_targets.frame.at[at, "target"]) + 1})
