@@ -476,7 +476,6 @@ def show_verification(summary: VerifySummary | None, path: str, *, as_json: bool
             + (f" ({summary.skipped} superseded or revoked)" if summary.skipped else "")
         )
         return
-    forms = {"signed": "signed, valid", "hash": "hash only", "invalid signature": "INVALID"}
     console.table(
         f"Approvals in {Path(path).name}",
         ["Approval", "Scope", "Approver", "Version", "Form", "Holds"],
@@ -486,7 +485,7 @@ def show_verification(summary: VerifySummary | None, path: str, *, as_json: bool
                 r.scope,
                 r.approver,
                 r.version,
-                forms[r.form],
+                r.form_words,
                 "yes" if r.holds else "NO",
             ]
             for r in summary.results

@@ -218,9 +218,8 @@ def _verification_text(summary: VerifySummary, label: str) -> str:
     if not summary.results:
         skipped = f" ({summary.skipped} superseded or revoked)" if summary.skipped else ""
         return f"Verify: no standing approvals in {label}{skipped}."
-    forms = {"signed": "signed, valid", "hash": "hash only", "invalid signature": "INVALID"}
     lines = [
-        f"{r.approval_id} {r.scope} by {r.approver} (v{r.version}, {forms.get(r.form, r.form)}): "
+        f"{r.approval_id} {r.scope} by {r.approver} (v{r.version}, {r.form_words}): "
         + ("holds" if r.holds else "NO LONGER HOLDS")
         for r in summary.results
     ]

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Final
 
 import pandas as pd
@@ -59,6 +60,9 @@ APPROVERS: Final = "tblApprovers"
 SNAPSHOT: Final = "tblApprovedNumbers"
 TARGETS: Final = "tblTargets"
 APPROVED, SUPERSEDED, REVOKED = "approved", "superseded", "revoked"
+FORM_WORDS: Final = MappingProxyType(
+    {"signed": "signed, valid", "hash": "hash only", "invalid signature": "INVALID"}
+)
 GUIDE_FINGERPRINT: Final = "PlanFingerprint"  # the Guide's cell for the latest approval
 SHOWN_CHANGES: Final = 200  # cells named per broken approval; the count says how many more
 
@@ -89,6 +93,12 @@ class ApprovalResult:
     fingerprint: str
     holds: bool
     form: str  # 'signed' (a valid signature), 'hash' (no signature), or 'invalid signature'
+
+    @property
+    def form_words(self) -> str:
+        """The form as verify's table and the ribbon's message show it."""
+        return FORM_WORDS.get(self.form, self.form)
+
     changes: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
