@@ -85,6 +85,16 @@ def show_proposal(summary: ProposeSummary | None, *, as_json: bool) -> None:
             for p in rows
         ],
     )
+    if summary.regions and len(summary.backtests) == len(rows):
+        own = ", ".join(
+            f"{p.scope} {test.forecast.total:,}"
+            for p, test in zip(summary.regions, summary.backtests[1:], strict=True)
+        )
+        console.out.print(
+            "Region rows add up to the company row: forecast, conservative, base and stretch "
+            f"are the company's, split by each region's own forecast ({own}); baseline and "
+            "market are the regions' own sums."
+        )
     if summary.backtests:
         console.table(
             "Forecast back-test (last 12 months held out)",

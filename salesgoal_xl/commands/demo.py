@@ -36,13 +36,19 @@ DEFAULT_KPIS = (
 )
 
 
+DEMO_METHODS: dict[str, str] = {"region": "forecast"}
+"""Where the demo departs from a new plan's rules: regions share the final target as they
+share the forecast (each region's own trend), so a region whose history grows slowly is not
+asked for the company's growth (docs/split.md, "The demo's defaults")."""
+
+
 def split_rules_frame() -> pd.DataFrame:
-    """The default split rules as tblSplitRules rows."""
+    """The demo's split rules as tblSplitRules rows: the defaults, with DEMO_METHODS."""
     return pd.DataFrame(
         [
             {
                 "level": level,
-                "method": method,
+                "method": DEMO_METHODS.get(level, method),
                 "lookback": lookback,
                 "over_assignment": None,
                 "note": None,
@@ -93,12 +99,12 @@ def demo_tables(company: DemoCompany, language: str = "en") -> dict[str, pd.Data
     }
 
 
-SAMPLE_REGION, SAMPLE_NEW_TARGET = "SOUTH", 10_750_000
-"""The demo's one approved request: SOUTH's year cut from 11,697,400 (its split target) to
-10,750,000 from month seven, about 15% off its second half, with the other regions absorbing
-the difference so the company target the board agreed stays. The demo's half-year of deals
-(demo-actuals) puts 9 of SOUTH's 12 reps below 70%, which is what evaluate's re-targeting
-rule flags."""
+SAMPLE_REGION, SAMPLE_NEW_TARGET = "SOUTH", 9_830_000
+"""The demo's one approved request: SOUTH's year cut from 10,690,300 (its reps' split targets)
+to 9,830,000 from month seven, about 15% off its second half (5,768,400), with the other
+regions absorbing the difference so the company target the board agreed stays. The demo's
+half-year of deals (demo-actuals) puts 9 of SOUTH's 12 reps below 70%, which is what
+evaluate's re-targeting rule flags."""
 
 
 def sample_adjustment(company: DemoCompany) -> pd.DataFrame:

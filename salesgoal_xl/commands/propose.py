@@ -39,6 +39,7 @@ from salesgoal_xl.core.proposal import (
     ProposalSettings,
     build_proposal,
     is_company_scope,
+    reconcile_regions,
 )
 from salesgoal_xl.core.proposal_text import Language, message
 from salesgoal_xl.workbook.cells import is_blank
@@ -111,6 +112,8 @@ def run_propose(
         proposal, backtest = _proposal_for(region, mine, own, "keep", inputs)
         regions.append(proposal)
         backtests.append(backtest)
+    # The region rows add up to the company row; each region's own forecast stays in tblBacktest.
+    regions = list(reconcile_regions(company, regions, proposal_settings))
     if not dry_run:
         port.write_table("tblProposal", _proposal_frame(company, regions, language))
         port.write_table("tblSmart", _smart_frame(company, language))

@@ -145,7 +145,8 @@ def build_request(port: WorkbookPort, settings: PlanSettings) -> SplitRequest:
     proposal = port.read_table("tblProposal")
     total, total_source = _final_target(proposal, settings["rounding_unit"], problems)
     rules = _rules(port.read_table("tblSplitRules"), problems)
-    locks = read_locks(port.read_table("tblOverrides"), problems)
+    region_forecasts, region_finals = _region_rows(proposal, settings["rounding_unit"], problems)
+    locks = [*region_finals, *read_locks(port.read_table("tblOverrides"), problems)]
     rep_data = port.read_table("tblReps")
     reps = checked_numbers(rep_data, ("capacity", "potential"), problems)
     dates = checked_dates(rep_data, ("start_date", "end_date"), problems)
@@ -188,7 +189,53 @@ def build_request(port: WorkbookPort, settings: PlanSettings) -> SplitRequest:
         granularity=str(settings["granularity"]),
         country=str(settings["country"]).strip() or None,
         country_source=settings.where("country"),
+        region_forecasts=region_forecasts,
+        region_forecasts_source=proposal.source(),
     )
+
+
+def _region_rows(
+    proposal: TableData, unit: object, problems: list[Problem]
+) -> tuple[dict[str, int | Decimal], list[Lock]]:
+    """The region rows of tblProposal: each region's Trend forecast (what the "forecast" rule
+    weighs) and the final targets typed for regions, which the split keeps as annual region
+    locks (the rest of the company's target is split over the other regions by their rule)."""
+    forecasts: dict[str, int | Decimal] = {}
+    locks: list[Lock] = []
+    frame = proposal.frame
+    for row, scope in enumerate(frame["scope"]):
+        if is_blank(scope) or is_company_scope(scope):
+            continue
+        region = str(scope).strip()
+        forecast = cell_amount(proposal, row, "forecast", problems, label="Trend forecast")
+        if forecast is not None:
+            forecasts[region] = forecast
+        if is_blank(frame["final_target"][row]):
+            continue
+        amount = _multiple_of_unit(proposal, row, unit, problems)
+        if amount is not None:
+            locks.append(Lock("region", region, None, amount, proposal.source(row, "final_target")))
+    return forecasts, locks
+
+
+def _multiple_of_unit(
+    proposal: TableData, row: int, unit: object, problems: list[Problem]
+) -> int | Decimal | None:
+    """A final target cell, exact; unreadable or between rounding units is a problem at it."""
+    amount = cell_amount(proposal, row, "final_target", problems, label="Final target")
+    step = unit_fraction(unit)
+    if amount is not None and to_fraction(amount, "final target") % step:
+        problems.append(
+            error(
+                ProblemCode.NOT_WHOLE_UNITS,
+                f"final target must be a multiple of the rounding unit "
+                f"{format_number(float(step))} (got {format_number(float(amount))})",
+                source=proposal.source(row, "final_target"),
+                hint="type a multiple of the rounding unit, or change Rounding unit in Settings",
+            )
+        )
+        return None
+    return amount
 
 
 def _final_target(
@@ -213,21 +260,8 @@ def _final_target(
                 )
             )
             return 0, proposal.source(row, "final_target")
-        where = proposal.source(row, "final_target")
-        amount = cell_amount(proposal, row, "final_target", problems, label="Final target")
-        step = unit_fraction(unit)
-        if amount is not None and to_fraction(amount, "final target") % step:
-            problems.append(
-                error(
-                    ProblemCode.NOT_WHOLE_UNITS,
-                    f"final target must be a multiple of the rounding unit "
-                    f"{format_number(float(step))} (got {format_number(float(amount))})",
-                    source=where,
-                    hint="type a multiple of the rounding unit, or change Rounding unit in "
-                    "Settings",
-                )
-            )
-        return (0 if amount is None else amount), where
+        amount = _multiple_of_unit(proposal, row, unit, problems)
+        return (0 if amount is None else amount), proposal.source(row, "final_target")
     problems.append(
         error(
             ProblemCode.NO_TARGET,

@@ -28,7 +28,7 @@ Traditional or Simplified Chinese from ``proposal_text.MESSAGES``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -36,6 +36,7 @@ from numbers import Integral
 from types import MappingProxyType
 from typing import Final, TypeGuard
 
+from salesgoal_xl.core.allocation import allocate
 from salesgoal_xl.core.calendar import FiscalCalendar
 from salesgoal_xl.core.errors import ProposalError
 from salesgoal_xl.core.forecast import Forecast
@@ -348,6 +349,90 @@ def build_region_proposals(
         )
         for figures in regions
     )
+
+
+RECONCILED_FIGURES: Final = ("forecast", "conservative", "base", "stretch")
+"""The region columns made from the company's figure (top-down); baseline and market figure
+are the regions' own sums (bottom-up), the strategic input and final target what was typed."""
+
+
+def reconcile_regions(
+    company: Proposal, regions: Sequence[Proposal], settings: ProposalSettings
+) -> tuple[Proposal, ...]:
+    """The region rows made to add up to the company row, column by column.
+
+    Rule (top-down proportional): forecast, conservative, base and stretch of the regions are
+    the company's figure split over the regions by the shares of their own forecasts (each
+    region's forecast from its own history), exactly, in whole rounding units by largest
+    remainder (in whole units when the company figure is not a multiple of the rounding
+    unit). So every column sums to the company row, and a region's share of each is its
+    share of what its own history forecasts. Baseline and market figure are bottom-up: a
+    region's own last year and market, whose sums are the company's. With no forecast
+    anywhere the shares are the baselines', then equal. Flags and SMART checks are judged
+    again on the reconciled figures; a typed final target is kept as typed.
+    """
+    if not regions:
+        return ()
+    weights = [region.forecast for region in regions]
+    if not any(weights):
+        weights = [region.baseline for region in regions]
+    if not any(weights):
+        weights = [1] * len(regions)
+    unit = settings.rounding_unit
+    company_figures = {
+        "forecast": company.forecast,
+        "conservative": company.recommended.conservative,
+        "base": company.recommended.base,
+        "stretch": company.recommended.stretch,
+    }
+    parts = {
+        name: _top_down(total, weights, unit if total % unit == 0 else 1)
+        for name, total in company_figures.items()
+    }
+    reconciled = []
+    for index, region in enumerate(regions):
+        forecast = parts["forecast"][index]
+        recommended = RecommendedRange(
+            conservative=parts["conservative"][index],
+            base=parts["base"][index],
+            stretch=parts["stretch"][index],
+        )
+        entered = region.final_target_entered
+        target = region.final_target if entered else recommended.base
+        figures = _Figures(
+            scope=region.scope,
+            target=target,
+            forecast=forecast,
+            baseline=region.baseline,
+            market=region.market_figure,
+            strategic=region.strategic_input,
+            settings=settings,
+        )
+        reconciled.append(
+            replace(
+                region,
+                forecast=forecast,
+                recommended=recommended,
+                final_target=target,
+                challenge_ratio=_ratio(target, forecast),
+                growth_vs_baseline=_growth(target, region.baseline),
+                market_ratio=_ratio(target, region.market_figure),
+                flags=(figures.too_high_flag(), figures.too_low_flag(), figures.market_flag()),
+                smart=(
+                    figures.specific(entered),
+                    figures.measurable(),
+                    figures.achievable(),
+                    figures.relevant(),
+                    figures.time_bound(None),
+                ),
+            )
+        )
+    return tuple(reconciled)
+
+
+def _top_down(total: int, weights: Sequence[int], unit: int) -> list[int]:
+    """`total` over `weights` exactly in multiples of `unit` (the one allocation rule)."""
+    return [int(part) for part in allocate(total, weights, unit=unit)]
 
 
 @dataclass(frozen=True)

@@ -376,6 +376,14 @@ def _code_cell(value: Any) -> Any:
 
 
 def _day(value: Any) -> Any:
+    """A date cell as the day; one before Excel's day 0 (openpyxl turns a negative serial
+    into such a date) reads as the #VALUE! Excel shows, as `serial_date` reads its number."""
+    if isinstance(value, dt.date) and _as_day(value) < EXCEL_EPOCH:
+        return "#VALUE!"
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         return value.date()
     return value
+
+
+def _as_day(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value

@@ -188,6 +188,7 @@ METHODS: Final = (
     "capacity",
     "matrix",
     "blend",
+    "forecast",
 )
 SPLIT_LEVELS: Final = ("time", "region", "team", "rep", "channel", "product")
 REASON_CATEGORIES: Final = ("market", "resources", "difficulty", "other")
@@ -220,6 +221,7 @@ CHOICE_LABELS: Final = MappingProxyType(
             ("capacity", "產能", "产能"),
             ("matrix", "矩陣", "矩阵"),
             ("blend", "混合", "混合"),
+            ("forecast", "預測", "预测"),
             # levels (split, tracking, scorecards)
             ("time", "時間", "时间"),
             ("company", "公司", "公司"),
@@ -1611,9 +1613,10 @@ SHEETS: Final[tuple[Sheet, ...]] = (
         _l("Target setting", "目標制定", "目标制定"),
         ("tblProposal", "tblSmart", "tblMarket", "tblBacktest"),
         _l(
-            "The company-level proposal, the SMART checklist and market assumptions.",
-            "公司層級目標提案、SMART 檢核與市場假設。",
-            "公司层级目标提案、SMART 校验与市场假设。",
+            "The proposal for the company and each region (region rows add up to the Company "
+            "row), the SMART checklist, market assumptions and the forecast back-test.",
+            "全公司與各區域的目標提案（區域列加總等於全公司列）、SMART 檢核、市場假設與預測回測。",
+            "全公司与各区域的目标提案（区域行合计等于全公司行）、SMART 校验、市场假设与预测回测。",
         ),
     ),
     Sheet(

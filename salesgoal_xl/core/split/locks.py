@@ -29,6 +29,7 @@ def lock_units(
 ) -> dict[LockKey, int]:
     """Each readable lock in whole units; bad amounts and locks given twice are issues."""
     units: dict[LockKey, int] = {}
+    first: dict[LockKey, Source] = {}
     for lock in locks:
         key = lock_key(lock)
         what = f"locked {lock.level} {lock.code}"
@@ -36,13 +37,18 @@ def lock_units(
         if amount is None:
             continue
         if key in units:
+            # A region's final target typed in tblProposal is a lock too (commands.split).
+            where = f" (also at {first[key]})" if first[key] else ""
             issues.append(
                 infeasible(
-                    f"{lock.level} {lock.code} {lock.period or ''} is locked twice; keep one lock",
+                    f"{' '.join(filter(None, (lock.level, lock.code, lock.period)))} is "
+                    f"locked twice{where}; "
+                    "keep one lock",
                     lock.source,
                 )
             )
         units[key] = amount
+        first.setdefault(key, lock.source)
     return units
 
 

@@ -19,6 +19,7 @@ from salesgoal_xl.core.split.guard import usual_rate_weights
 from salesgoal_xl.core.split.inputs import as_float, custom_weights
 from salesgoal_xl.core.split.locks import annual_org_locks
 from salesgoal_xl.core.split.request import (
+    FORECAST_LEVELS,
     ORG_LEVELS,
     ORG_METHODS,
     LevelRule,
@@ -108,11 +109,17 @@ def split_org(
     if issues:
         return None
     methods = {level: rules[level].method for level in ORG_LEVELS}
-    by_code = {
+    by_code: dict[str, dict[str, float]] = {
         level: custom_weights(request.weights, level)
         for level in ORG_LEVELS
         if methods[level] == "weights"
     }
+    for level in [level for level in ORG_LEVELS if methods[level] == "forecast"]:
+        # The forecasts are node weights by code: the cascade's "weights" reads them.
+        by_code[level] = forecast_weights(request, leaves[level], rules[level], issues)
+        methods[level] = "weights"
+    if issues:
+        return None
     try:
         cascade = split_hierarchy(
             request.total,
@@ -133,6 +140,37 @@ def split_org(
         issues.append(infeasible(f"cannot split the organisation: {exc}"))
         return None
     return _org_result(cascade, rules, request.unit, rates, request.blend_history)
+
+
+def forecast_weights(
+    request: SplitRequest, codes: pd.Series, rule: LevelRule, issues: list[Problem]
+) -> dict[str, float]:
+    """The "forecast" rule's weights: each region's Trend forecast in tblProposal (so regions
+    share the final target as they share the forecast); a level propose does not forecast,
+    or a region without a forecast, is an issue at the rule or at tblProposal."""
+    if rule.level not in FORECAST_LEVELS:
+        issues.append(
+            infeasible(
+                f"method 'forecast' splits regions only (propose forecasts each region); "
+                f"the {rule.level} level needs another method",
+                rule.source,
+            )
+        )
+        return {}
+    weights: dict[str, float] = {}
+    for code in dict.fromkeys(str(c) for c in codes):
+        amount = request.region_forecasts.get(code)
+        if amount is None:
+            issues.append(
+                infeasible(
+                    f"regions are split by forecast, but region {code} has no Trend forecast "
+                    "in tblProposal; run propose",
+                    request.region_forecasts_source,
+                )
+            )
+            continue
+        weights[code] = float(amount)
+    return weights
 
 
 def _check_org(leaves: pd.DataFrame, rules: dict[str, LevelRule], issues: list[Problem]) -> None:

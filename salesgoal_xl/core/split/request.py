@@ -15,7 +15,9 @@ from salesgoal_xl.core.problems import NOWHERE, Problem, Source
 from salesgoal_xl.core.ramp import DEFAULT_RAMP
 
 ORG_LEVELS = ("region", "team", "rep")
-ORG_METHODS = ("history", "equal", "weights", "potential", "capacity", "blend")
+ORG_METHODS = ("history", "equal", "weights", "potential", "capacity", "blend", "forecast")
+FORECAST_LEVELS = ("region",)
+"""The levels "forecast" can split: the ones propose forecasts (tblProposal's region rows)."""
 TIME_METHODS = ("seasonal", "history", "equal", "weights")
 MIX_METHODS = ("history", "equal", "matrix")
 
@@ -87,6 +89,9 @@ class SplitRequest:
     granularity: str = "month"
     country: str | None = None
     country_source: Source = NOWHERE
+    region_forecasts: Mapping[str, Amount] = field(default_factory=dict)
+    """Each region's Trend forecast from tblProposal (what the "forecast" rule weighs)."""
+    region_forecasts_source: Source = NOWHERE  # tblProposal, where they are read
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,7 @@ def method_known(rule: LevelRule, allowed: Sequence[str], issues: list[Problem])
 
 __all__ = [
     "DEFAULT_RULES",
+    "FORECAST_LEVELS",
     "MIX_METHODS",
     "ORG_LEVELS",
     "ORG_METHODS",
