@@ -37,6 +37,7 @@ from salesgoal_xl.workbook.board import column_ref as _col_ref
 from salesgoal_xl.workbook.cells import choice_code, choice_text
 from salesgoal_xl.workbook.door import save_atomically
 from salesgoal_xl.workbook.fill import fill_table, stretch_rules
+from salesgoal_xl.workbook.plan_views import MatrixColumns, plan_views, quarter_label
 from salesgoal_xl.workbook.schema import (
     LANGUAGES,
     SETTINGS,
@@ -152,6 +153,7 @@ def build_workbook(
     _targets_checks(wb, sheets["targets"], sheets["matrix"], lang)
     regions = data.get("tblRegions")
     n_regions = 0 if regions is None else len(regions)
+    _views(wb, sheets["views"], sheets["matrix"], lang, data)
     _dashboard(wb, sheets["dashboard"], sheets["matrix"], lang, n_regions or REGION_MIN_ROWS)
     board.evaluation_charts(
         sheets["evaluation"], sheets["dashboard"], lang, REGION_COL, n_regions or REGION_MIN_ROWS
@@ -316,7 +318,10 @@ def _period_formula(month_index: int) -> str:
 
 MATRIX_FIRST_MONTH_COL: Final = 4  # A: #, B: rep id, C: rep name, D..O: months, P: total
 MATRIX_TOTAL_COL: Final = MATRIX_FIRST_MONTH_COL + MONTHS
-MATRIX_HELPER_COL: Final = MATRIX_TOTAL_COL + 1
+MATRIX_FIRST_QUARTER_COL: Final = MATRIX_TOTAL_COL + 1  # Q..T: fiscal quarters
+MATRIX_TEAM_COL: Final = MATRIX_FIRST_QUARTER_COL + 4  # U: the rep's team, V: region
+MATRIX_REGION_COL: Final = MATRIX_TEAM_COL + 1
+MATRIX_HELPER_COL: Final = MATRIX_REGION_COL + 1  # hidden: each rep block's first row
 MATRIX_TOTAL_ROW: Final = lay.FIRST_DATA_ROW
 MATRIX_FIRST_ROW: Final = lay.FIRST_DATA_ROW + 1
 
@@ -335,20 +340,27 @@ def _matrix_sheet(wb: Workbook, ws: Worksheet, lang: str, n_rows: int) -> None:
     target = _col_ref("tblTargets", "target", lang)
     rep = _col_ref("tblTargets", "rep_id", lang)
     rep_name = _col_ref("tblTargets", "rep_name", lang)
+    team = _col_ref("tblTargets", "team", lang)
+    region = _col_ref("tblTargets", "region", lang)
     headers = [texts.ROW_NO.get(lang), *_labels("tblTargets", ("rep_id", "rep_name"), lang)]
     for i, text in enumerate(headers):
         ws.cell(lay.HEADER_ROW, 1 + i, text)
     for m in range(1, MONTHS + 1):
         ws.cell(lay.HEADER_ROW, MATRIX_FIRST_MONTH_COL + m - 1, _period_formula(m))
     ws.cell(lay.HEADER_ROW, MATRIX_TOTAL_COL, texts.TOTAL.get(lang))
-    for col in range(1, MATRIX_TOTAL_COL + 1):
+    for q in range(4):
+        ws.cell(lay.HEADER_ROW, MATRIX_FIRST_QUARTER_COL + q, quarter_label(q + 1))
+    team_region = _labels("tblTargets", ("team", "region"), lang)
+    for col, text in zip((MATRIX_TEAM_COL, MATRIX_REGION_COL), team_region, strict=True):
+        ws.cell(lay.HEADER_ROW, col, text)
+    for col in range(1, MATRIX_REGION_COL + 1):
         cell = ws.cell(lay.HEADER_ROW, col)
         cell.font, cell.fill = styles.header_font(), styles.header_fill()
         cell.alignment = Alignment(horizontal="center", vertical="center")
     last = MATRIX_FIRST_ROW + n_rows - 1
     total_style = styles.ensure_cell_style(wb, Role.FORMULA, MONEY_OR_DASH)
     ws.cell(MATRIX_TOTAL_ROW, 2, texts.TOTAL.get(lang)).font = styles.bold_font()
-    for col in range(MATRIX_FIRST_MONTH_COL, MATRIX_TOTAL_COL + 1):
+    for col in range(MATRIX_FIRST_MONTH_COL, MATRIX_TEAM_COL):
         letter = get_column_letter(col)
         cell = ws.cell(MATRIX_TOTAL_ROW, col, f"=SUM({letter}{MATRIX_FIRST_ROW}:{letter}{last})")
         cell.style = total_style
@@ -362,7 +374,8 @@ def _matrix_sheet(wb: Workbook, ws: Worksheet, lang: str, n_rows: int) -> None:
         start = f"${helper}{row}"
         ws.cell(row, MATRIX_HELPER_COL, f"=IFERROR(MATCH($A{row}*100-0.5,{key},1),0)+1")
         in_block = f"INT(INDEX({key},{start})/100)=$A{row}"
-        for col, source in ((2, rep), (3, rep_name)):
+        sources = ((2, rep), (3, rep_name), (MATRIX_TEAM_COL, team), (MATRIX_REGION_COL, region))
+        for col, source in sources:
             formula = f'=IFERROR(IF({in_block},INDEX({source},{start})&"",""),"")'
             ws.cell(row, col, formula).style = text_style
         for m in range(1, MONTHS + 1):
@@ -375,19 +388,56 @@ def _matrix_sheet(wb: Workbook, ws: Worksheet, lang: str, n_rows: int) -> None:
         months = f"{get_column_letter(MATRIX_FIRST_MONTH_COL)}{row}:"
         months += f"{get_column_letter(MATRIX_TOTAL_COL - 1)}{row}"
         ws.cell(row, MATRIX_TOTAL_COL, f"=SUM({months})").style = money_style
+        for q in range(4):
+            a = get_column_letter(MATRIX_FIRST_MONTH_COL + 3 * q)
+            c = get_column_letter(MATRIX_FIRST_MONTH_COL + 3 * q + 2)
+            ws.cell(
+                row, MATRIX_FIRST_QUARTER_COL + q, f"=SUM({a}{row}:{c}{row})"
+            ).style = money_style
     ws.column_dimensions["A"].width = 6
     ws.column_dimensions["B"].width = 14
     ws.column_dimensions["C"].width = 20
     for col in range(MATRIX_FIRST_MONTH_COL, MATRIX_TOTAL_COL + 1):
         ws.column_dimensions[get_column_letter(col)].width = 11
     ws.column_dimensions[get_column_letter(MATRIX_TOTAL_COL)].width = 13
+    for col in range(MATRIX_FIRST_QUARTER_COL, MATRIX_TEAM_COL):
+        ws.column_dimensions[get_column_letter(col)].width = 12
+    for col in (MATRIX_TEAM_COL, MATRIX_REGION_COL):
+        ws.column_dimensions[get_column_letter(col)].width = 9
     ws.column_dimensions[helper].hidden = True
     ws.freeze_panes = f"{get_column_letter(MATRIX_FIRST_MONTH_COL)}{MATRIX_FIRST_ROW}"
     ws.print_title_rows = f"{lay.HEADER_ROW}:{MATRIX_TOTAL_ROW}"
     ws.print_title_cols = "A:C"
-    ws.print_area = f"A1:{get_column_letter(MATRIX_TOTAL_COL)}{last}"
+    ws.print_area = f"A1:{get_column_letter(MATRIX_REGION_COL)}{last}"
     total = lay.absolute(ws.title, MATRIX_TOTAL_COL, MATRIX_TOTAL_ROW)
     wb.defined_names[MATRIX_TOTAL_NAME] = DefinedName(MATRIX_TOTAL_NAME, attr_text=total)
+
+
+VIEW_MIN_ROWS: Final = {"tblRegions": 10, "tblTeams": 20, "tblChannels": 8, "tblProducts": 12}
+"""Rows (columns, for products) a template's Plan views blocks hold; a plan's own org and
+lists get theirs and 5 more, so a few added later still show."""
+
+
+def _views(
+    wb: Workbook, ws: Worksheet, matrix: Worksheet, lang: str, data: Mapping[str, pd.DataFrame]
+) -> None:
+    """Plan views: region and team by month and quarter from Rep x Month, channel by product."""
+    sheet = SHEETS_BY_KEY["views"]
+    _sheet_heading(ws, sheet.label.get(lang), sheet.purpose.get(lang))
+    rows = [
+        len(frame) + 5 if (frame := data.get(name)) is not None and len(frame) else minimum
+        for name, minimum in VIEW_MIN_ROWS.items()
+    ]
+    n_regions, n_teams, n_channels, n_products = rows
+    columns = MatrixColumns(
+        matrix.title,
+        MATRIX_FIRST_ROW,
+        MATRIX_FIRST_ROW + matrix_rows(data) - 1,
+        MATRIX_FIRST_MONTH_COL,
+        MATRIX_REGION_COL,
+        MATRIX_TEAM_COL,
+    )
+    plan_views(wb, ws, lang, columns, _period_formula, (n_regions, n_teams, n_channels, n_products))
 
 
 def _labels(table_name: str, keys: tuple[str, ...], lang: str) -> list[str]:

@@ -1661,6 +1661,17 @@ SHEETS: Final[tuple[Sheet, ...]] = (
         ),
     ),
     Sheet(
+        "views",
+        _l("Plan views", "規劃檢視", "规划视图"),
+        (),
+        _l(
+            "Region and team by month and quarter, and channel by product line, summed live "
+            "from Rep x Month and Targets; each block prints on its own page.",
+            "各區域與團隊的每月及每季目標、各通路與產品線目標，由業務x月份與明細目標即時加總；每個區塊各自分頁列印。",
+            "各区域与团队的每月及每季目标、各渠道与产品线目标，由销售x月份与明细目标实时汇总；每个区块各自分页打印。",
+        ),
+    ),
+    Sheet(
         "actuals",
         _l("Actuals", "實績", "实际业绩"),
         ("tblActuals",),

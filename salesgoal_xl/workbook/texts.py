@@ -309,6 +309,21 @@ BY_MONTH_TITLE: Final = _l(
     "Cumulative actual vs target by month", "每月累計實績對目標", "每月累计实际业绩对目标"
 )
 BY_REGION_TITLE: Final = _l("Attainment by region", "各區域達成率", "各区域达成率")
+REGION_BY_MONTH_TITLE: Final = _l(
+    "Target by region, month and quarter (live from Rep x Month)",
+    "各區域每月與每季目標（由業務x月份即時加總）",
+    "各区域每月与每季目标（由销售x月份实时汇总）",
+)
+TEAM_BY_MONTH_TITLE: Final = _l(
+    "Target by team, month and quarter (live from Rep x Month)",
+    "各團隊每月與每季目標（由業務x月份即時加總）",
+    "各团队每月与每季目标（由销售x月份实时汇总）",
+)
+CHANNEL_BY_PRODUCT_TITLE: Final = _l(
+    "Target by channel and product line, for the year (live from Targets)",
+    "各通路與產品線全年目標（由明細目標即時加總）",
+    "各渠道与产品线全年目标（由明细目标实时汇总）",
+)
 PERIOD: Final = _l("Period", "期間", "期间")
 TARGET: Final = _l("Target", "目標", "目标")
 ACTUAL: Final = _l("Actual", "實績", "实际业绩")
