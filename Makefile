@@ -46,8 +46,10 @@ demo: venv
 	$(BIN)/salesgoal evaluate $(DEMO) > /dev/null
 	@echo ""
 	@echo "The demo cycle is in $(DEMO); open it in Excel or LibreOffice:"
-	@echo "  Target setting  tblProposal: the proposed company and region targets, SMART checks"
+	@echo "  Target setting  tblProposal: the company and region targets (regions add up to the"
+	@echo "                  company), SMART checks, tblBacktest: each forecast's back-test"
 	@echo "  Targets         tblTargets: exact leaf targets (Rep plan and Rep x Month: readable views)"
+	@echo "  Plan views      region and team by month and quarter, channel by product line"
 	@echo "  Actuals         tblActuals: the deals of $(DEMO_DEALS), summed per leaf"
 	@echo "  Tracking        tblTracking (per rep), tblTrackingUnits (company, region, team,"
 	@echo "                  channel, product), tblWarnings (early warnings, re-targeting)"

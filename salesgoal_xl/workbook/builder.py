@@ -236,7 +236,8 @@ def _validations(ws: Worksheet, spec: Table, start: int, lang: str) -> None:
         else:
             dv = DataValidation(type="list", formula1=_choice_list(col.choices, lang))
             dv.errorStyle = "stop"
-        dv.error = _pick_from_list(lang)
+        dv.error = _pick_from_list(lang, col.choices, col.list_from)
+        dv.errorTitle = col.label.get(lang)[:32]
         dv.showErrorMessage = True
         dv.add(f"{get_column_letter(start + offset)}{lay.FIRST_DATA_ROW}")
         ws.add_data_validation(dv)
@@ -247,8 +248,60 @@ def _choice_list(choices: tuple[str, ...], lang: str) -> str:
     return '"' + ",".join(choice_text(code, lang) for code in choices) + '"'
 
 
-def _pick_from_list(lang: str) -> str:
-    return Label("Pick a value from the list.", "請從清單中選擇。", "请从列表中选择。").get(lang)
+def _pick_from_list(lang: str, choices: tuple[str, ...], list_from: str | None) -> str:
+    """What a list cell allows, said in the validation's error message."""
+    if list_from:
+        table, key = list_from.split(".")
+        what = TABLES_BY_NAME[table].column(key).label.get(lang)
+        where = TABLES_BY_NAME[table].title.get(lang)
+        return Label(
+            f"Pick a {what} from the list (the {where} table). A new code may be typed before "
+            "it is added there.",
+            f"請從清單選擇{what}（{where}表）；新代碼可先輸入再補入該表。",
+            f"请从列表选择{what}（{where}表）；新代码可先输入再补入该表。",
+        ).get(lang)
+    return _one_of(choices, lang)
+
+
+def _one_of(choices: tuple[str, ...], lang: str) -> str:
+    """'Allowed: month, week.' in the workbook's language and its choice words."""
+    shown = [choice_text(code, lang) for code in choices]
+    english, chinese = ", ".join(shown), "、".join(shown)
+    return Label(f"Allowed: {english}.", f"可選：{chinese}。", f"可选：{chinese}。").get(lang)
+
+
+def setting_allowed(setting: Setting, lang: str) -> str:
+    """What a setting's value cell accepts, in words (its validation's error message)."""
+    if setting.choices:
+        return _one_of(setting.choices, lang)
+    low, high = setting.minimum, setting.maximum
+    if low is None and high is None:
+        return ""
+
+    def shown(value: float) -> str:
+        if setting.type is ColumnType.PERCENT:
+            return f"{value * 100:g}%"
+        return f"{value:g}"
+
+    kind = {
+        ColumnType.INTEGER: Label("a whole number", "整數", "整数"),
+        ColumnType.PERCENT: Label("a percentage", "百分比", "百分比"),
+    }.get(setting.type, Label("a number", "數字", "数字"))
+    if low is not None and high is not None:
+        return Label(
+            f"Allowed: {kind.en} from {shown(low)} to {shown(high)}.",
+            f"可輸入：{shown(low)} 至 {shown(high)} 的{kind.get('zh-Hant')}。",
+            f"可输入：{shown(low)} 至 {shown(high)} 的{kind.get('zh-Hans')}。",
+        ).get(lang)
+    bound = low if low is not None else high
+    assert bound is not None
+    side = "at least" if low is not None else "at most"
+    hant, hans = ("至少", "至少") if low is not None else ("至多", "至多")
+    return Label(
+        f"Allowed: {kind.en} of {side} {shown(bound)}.",
+        f"可輸入：{hant} {shown(bound)} 的{kind.get('zh-Hant')}。",
+        f"可输入：{hans} {shown(bound)} 的{kind.get('zh-Hans')}。",
+    ).get(lang)
 
 
 def _settings_values(ws: Worksheet, values: Mapping[str, object], lang: str) -> None:
@@ -280,6 +333,8 @@ def setting_format(setting: Setting) -> str:
 
 
 def _setting_validation(ws: Worksheet, setting: Setting, coordinate: str, lang: str) -> None:
+    """The value cell's validation: its description as the input message shown when the cell
+    is selected, and what is allowed as the error message (every setting has both)."""
     if setting.choices:
         dv = DataValidation(type="list", formula1=_choice_list(setting.choices, lang))
     elif setting.minimum is not None or setting.maximum is not None:
@@ -288,9 +343,13 @@ def _setting_validation(ws: Worksheet, setting: Setting, coordinate: str, lang: 
         high = setting.maximum if setting.maximum is not None else 1e15
         dv = DataValidation(type=kind, operator="between", formula1=str(low), formula2=str(high))
     else:
-        return
-    dv.showErrorMessage = True
-    dv.error = setting.help.get(lang) or setting.label.get(lang)
+        dv = DataValidation()  # any value: the input message alone
+    title = setting.label.get(lang)[:32]  # Excel's limit for both titles
+    dv.promptTitle, dv.prompt, dv.showInputMessage = title, setting.help.get(lang), True
+    allowed = setting_allowed(setting, lang)
+    if allowed:
+        dv.showErrorMessage = True
+        dv.errorTitle, dv.error = title, f"{allowed} {setting.help.get(lang)}"[:255]
     dv.add(coordinate)
     ws.add_data_validation(dv)
 
@@ -729,10 +788,12 @@ def _conditional_formats(sheets: Mapping[str, Worksheet], lang: str) -> None:
 
 
 def _refill_rules(sheets: Mapping[str, Worksheet]) -> None:
-    """Rules were added after the tables were filled: stretch them over the current rows."""
+    """Rules were added after the tables were filled: stretch them over the current rows
+    (not tblSettings', where each row's value cell has its own setting's rule)."""
     for ws in sheets.values():
         for tbl in ws.tables.values():
-            stretch_rules(ws, str(tbl.ref))
+            if tbl.name != "tblSettings":
+                stretch_rules(ws, str(tbl.ref))
 
 
 def _attainment_scale(ws: Worksheet, cells: str) -> None:

@@ -1773,6 +1773,11 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "Sales plan",
         "PlanName",
         default_label=_l("Sales plan", "銷售目標計畫", "销售目标计划"),
+        help=_l(
+            "Shown on the Guide and in exported copies; any text.",
+            "顯示於指南與匯出的副本；可輸入任意文字。",
+            "显示于指南与导出的副本；可输入任意文字。",
+        ),
     ),
     Setting(
         "fiscal_year",
@@ -1796,8 +1801,25 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "FirstMonth",
         minimum=1,
         maximum=12,
+        help=_l(
+            "Calendar month the fiscal year starts in: 1 is January, 4 is April.",
+            "會計年度起始的月份：1 為一月，4 為四月。",
+            "会计年度起始的月份：1 为一月，4 为四月。",
+        ),
     ),
-    Setting("currency", _l("Currency", "幣別", "币种"), ColumnType.CODE, "USD", "Currency"),
+    Setting(
+        "currency",
+        _l("Currency", "幣別", "币种"),
+        ColumnType.CODE,
+        "USD",
+        "Currency",
+        help=_l(
+            "ISO code of the plan currency (USD, TWD, CNY); it labels amounts, "
+            "nothing is converted.",
+            "計畫幣別的 ISO 代碼（USD、TWD、CNY）；僅用於標示金額，不做換算。",
+            "计划币种的 ISO 代码（USD、TWD、CNY）；仅用于标示金额，不做换算。",
+        ),
+    ),
     Setting(
         "rounding_unit",
         _l("Rounding unit", "進位單位", "舍入单位"),
@@ -1805,6 +1827,12 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         100,
         "RoundingUnit",
         minimum=0.01,
+        help=_l(
+            "Every target is a whole multiple of this amount: 100 rounds to "
+            "hundreds, 0.01 to cents.",
+            "每個目標都是此金額的整數倍：100 取到百位，0.01 取到分。",
+            "每个目标都是此金额的整数倍：100 取到百位，0.01 取到分。",
+        ),
     ),
     Setting(
         "granularity",
@@ -1813,6 +1841,12 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "month",
         "Granularity",
         choices=GRANULARITIES,
+        help=_l(
+            "month: one target per rep, channel, product and month; week: each "
+            "month split further into ISO weeks by working days.",
+            "月：每位業務、通路、產品每月一個目標；週：每月再依工作日拆到 ISO 週。",
+            "月：每位销售、渠道、产品每月一个目标；周：每月再按工作日拆到 ISO 周。",
+        ),
     ),
     Setting(
         "country",
@@ -1820,6 +1854,12 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         ColumnType.CODE,
         "US",
         "HolidayCountry",
+        help=_l(
+            "Two-letter code of the country whose public holidays weekly "
+            "targets skip (US, TW, CN); blank skips weekends only.",
+            "週目標略過其國定假日的國家代碼（US、TW、CN）；留白則只略過週末。",
+            "周目标跳过其法定节假日的国家代码（US、TW、CN）；留空则只跳过周末。",
+        ),
     ),
     Setting(
         "over_assignment",
@@ -1829,6 +1869,12 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "OverAssignment",
         minimum=0,
         maximum=1,
+        help=_l(
+            "Each team's rep targets add up to the team's target plus this (5% "
+            "is a common cushion); 0% adds nothing.",
+            "每個團隊的業務目標加總為團隊目標再加上此比例（常見緩衝為 5%）；0% 表示不加。",
+            "每个团队的销售目标合计为团队目标再加上此比例（常见缓冲为 5%）；0% 表示不加。",
+        ),
     ),
     Setting(
         "max_rise",
@@ -1883,6 +1929,11 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "StretchPct",
         minimum=0,
         maximum=2,
+        help=_l(
+            "The stretch target is the base (the forecast) times 1 plus this.",
+            "挑戰目標 = 基準方案（預測）×（1 + 此比例）。",
+            "挑战目标 = 基准方案（预测）×（1 + 此比例）。",
+        ),
     ),
     Setting(
         "challenge_low",
@@ -1892,6 +1943,12 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "ChallengeLow",
         minimum=0,
         maximum=5,
+        help=_l(
+            "A final target below this multiple of the forecast is flagged too "
+            "low (100% is the forecast itself).",
+            "最終目標低於預測的此倍數即標示為過低（100% 即預測本身）。",
+            "最终目标低于预测的此倍数即标示为过低（100% 即预测本身）。",
+        ),
     ),
     Setting(
         "challenge_high",
@@ -1901,6 +1958,11 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "ChallengeHigh",
         minimum=0,
         maximum=5,
+        help=_l(
+            "A final target above this multiple of the forecast is flagged too high.",
+            "最終目標高於預測的此倍數即標示為過高。",
+            "最终目标高于预测的此倍数即标示为过高。",
+        ),
     ),
     Setting(
         "market_tolerance",
@@ -1910,6 +1972,12 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "MarketTolerance",
         minimum=0,
         maximum=5,
+        help=_l(
+            "A target further than this from the market-based figure, either "
+            "way, is flagged far from market.",
+            "目標與市場推估的差距（高或低）超過此比例即標示為偏離市場。",
+            "目标与市场测算的差距（高或低）超过此比例即标示为偏离市场。",
+        ),
     ),
     Setting(
         "amber_threshold",
@@ -1919,6 +1987,12 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "AmberThreshold",
         minimum=0,
         maximum=2,
+        help=_l(
+            "Amber when the actual to date is below this share of the seasonal "
+            "expectation (the pace).",
+            "累計實績低於季節性預期的此比例（進度）即為黃燈。",
+            "累计实际业绩低于季节性预期的此比例（进度）即为黄灯。",
+        ),
     ),
     Setting(
         "red_threshold",
@@ -1928,6 +2002,11 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "RedThreshold",
         minimum=0,
         maximum=2,
+        help=_l(
+            "Red when the pace is below this share; keep it below the amber threshold.",
+            "進度低於此比例即為紅燈；須低於黃燈門檻。",
+            "进度低于此比例即为红灯；须低于黄灯门槛。",
+        ),
     ),
     Setting(
         "reach_limit",
@@ -1955,6 +2034,11 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "WarnPeriods",
         minimum=1,
         maximum=60,
+        help=_l(
+            "An early warning when a unit has been behind pace this many periods in a row.",
+            "連續落後進度達此期數即發出預警。",
+            "连续落后进度达此期数即发出预警。",
+        ),
     ),
     Setting(
         "retarget_share",
@@ -1966,6 +2050,12 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "RetargetShare",
         minimum=0,
         maximum=1,
+        help=_l(
+            "Suggest re-targeting a region or team when more than this share of"
+            " its reps are below the attainment in the next setting.",
+            "區域或團隊中低於下一項達成率的業務比例超過此值時，建議重新調整目標。",
+            "区域或团队中低于下一项达成率的销售比例超过此值时，建议重新调整目标。",
+        ),
     ),
     Setting(
         "retarget_attainment",
@@ -1975,6 +2065,11 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "RetargetAttainment",
         minimum=0,
         maximum=5,
+        help=_l(
+            "The attainment below which a rep counts as behind for the re-targeting rule.",
+            "重新調整目標規則中，業務被視為落後的達成率門檻。",
+            "重新调整目标规则中，销售被视为落后的达成率门槛。",
+        ),
     ),
     Setting(
         "retarget_after",
@@ -1984,6 +2079,11 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "RetargetAfter",
         minimum=0,
         maximum=1,
+        help=_l(
+            "The re-targeting rule applies once this share of the year has passed.",
+            "年度經過此比例後才套用重新調整目標規則。",
+            "年度经过此比例后才应用重新调整目标规则。",
+        ),
     ),
     Setting(
         "band_a",
@@ -1993,6 +2093,11 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "BandA",
         minimum=0,
         maximum=10,
+        help=_l(
+            "Scorecard band A for a weighted score at or above this.",
+            "加權分數達此值以上為 A 級。",
+            "加权分数达此值以上为 A 级。",
+        ),
     ),
     Setting(
         "band_b",
@@ -2002,6 +2107,11 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "BandB",
         minimum=0,
         maximum=10,
+        help=_l(
+            "Band B for a score at or above this and below band A.",
+            "分數達此值以上且未達 A 級者為 B 級。",
+            "分数达此值以上且未达 A 级者为 B 级。",
+        ),
     ),
     Setting(
         "band_c",
@@ -2011,6 +2121,11 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "BandC",
         minimum=0,
         maximum=10,
+        help=_l(
+            "Band C for a score at or above this and below band B; below it is band D.",
+            "分數達此值以上且未達 B 級者為 C 級；低於此值為 D 級。",
+            "分数达此值以上且未达 B 级者为 C 级；低于此值为 D 级。",
+        ),
     ),
     Setting(
         "fair_quota_low",
@@ -2034,6 +2149,11 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "FairQuotaHigh",
         minimum=0,
         maximum=1,
+        help=_l(
+            "Upper end of the healthy share of reps at or above quota.",
+            "達成配額之業務比例的健康區間上限。",
+            "达成配额之销售比例的健康区间上限。",
+        ),
     ),
     Setting(
         "fair_median_low",
@@ -2043,6 +2163,11 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "FairMedianLow",
         minimum=0,
         maximum=5,
+        help=_l(
+            "Lower end of the healthy median attainment.",
+            "達成率中位數的健康區間下限。",
+            "达成率中位数的健康区间下限。",
+        ),
     ),
     Setting(
         "fair_median_high",
@@ -2052,6 +2177,11 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "FairMedianHigh",
         minimum=0,
         maximum=5,
+        help=_l(
+            "Upper end of the healthy median attainment.",
+            "達成率中位數的健康區間上限。",
+            "达成率中位数的健康区间上限。",
+        ),
     ),
     Setting(
         "fair_spread_max",
@@ -2065,6 +2195,12 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "FairSpreadMax",
         minimum=0,
         maximum=5,
+        help=_l(
+            "Largest healthy interquartile range of attainment: how far apart "
+            "the middle half of reps are.",
+            "達成率四分位距的健康上限：中間一半業務彼此的差距。",
+            "达成率四分位距的健康上限：中间一半销售彼此的差距。",
+        ),
     ),
     Setting(
         "fair_gini_max",
@@ -2074,6 +2210,11 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "FairGiniMax",
         minimum=0,
         maximum=1,
+        help=_l(
+            "Largest healthy Gini coefficient of attainment (0 means everyone attains the same).",
+            "達成率吉尼係數的健康上限（0 代表人人達成率相同）。",
+            "达成率基尼系数的健康上限（0 代表人人达成率相同）。",
+        ),
     ),
     Setting(
         "fair_correlation_max",
@@ -2087,6 +2228,12 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "FairCorrelationMax",
         minimum=0,
         maximum=1,
+        help=_l(
+            "Largest healthy correlation, either way, between target size and "
+            "attainment: large targets should not be harder to reach.",
+            "目標大小與達成率相關係數（正負皆計）的健康上限：大目標不應更難達成。",
+            "目标大小与达成率相关系数（正负皆计）的健康上限：大目标不应更难达成。",
+        ),
     ),
     Setting(
         "fair_difficulty_low",
@@ -2096,6 +2243,11 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "FairDifficultyLow",
         minimum=0,
         maximum=10,
+        help=_l(
+            "Lower end of the healthy median of each rep's target divided by their own last year.",
+            "每位業務目標 ÷ 本人去年實績之中位數的健康區間下限。",
+            "每位销售目标 ÷ 本人去年业绩之中位数的健康区间下限。",
+        ),
     ),
     Setting(
         "fair_difficulty_high",
@@ -2105,6 +2257,11 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "FairDifficultyHigh",
         minimum=0,
         maximum=10,
+        help=_l(
+            "Upper end of the healthy median of each rep's target divided by their own last year.",
+            "每位業務目標 ÷ 本人去年實績之中位數的健康區間上限。",
+            "每位销售目标 ÷ 本人去年业绩之中位数的健康区间上限。",
+        ),
     ),
     Setting(
         "language",
@@ -2113,6 +2270,12 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "en",
         "Language",
         choices=LANGUAGES,
+        help=_l(
+            "Language of labels and choice values (en, zh-Hant, zh-Hans); files"
+            " in any of the three read the same.",
+            "標籤與選項值的語言（en、zh-Hant、zh-Hans）；三種語言的檔案讀取結果相同。",
+            "标签与选项值的语言（en、zh-Hant、zh-Hans）；三种语言的文件读取结果相同。",
+        ),
     ),
 )
 
