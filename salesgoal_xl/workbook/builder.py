@@ -8,6 +8,7 @@ identity; `save_workbook` writes it atomically. Rows are written by `fill.fill_t
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,6 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table as ExcelTable
 from openpyxl.worksheet.table import TableColumn, TableStyleInfo
@@ -162,6 +164,8 @@ def build_workbook(
     _guide(wb, sheets["guide"], lang, plan_id, plan_version)
     for ws in wb.worksheets:
         _page_setup(ws)
+    for key in LONG_SHEETS:
+        _print_first_rows(sheets[key], lang)
     _identity(wb, lang, plan_id, plan_version, str(values["plan_name"]))
     wb.active = 0
     return wb
@@ -193,6 +197,8 @@ def _lay_out_tables(
     ws: Worksheet, specs: list[Table], lang: str, data: Mapping[str, pd.DataFrame]
 ) -> None:
     starts = lay.table_columns([len(s.columns) for s in specs])
+    for start in starts[1:]:
+        ws.col_breaks.append(Break(id=start - 1))  # a page break before each next table
     for spec, start in zip(specs, starts, strict=True):
         _create_table(ws, spec, start, lang)
         _validations(ws, spec, start, lang)
@@ -928,17 +934,69 @@ def _guide_row(ws: Worksheet, row: int, values: list[str], bold_first: bool = Fa
     return row + 1
 
 
+LONG_SHEETS: Final = ("history", "targets", "actuals", "approved")
+"""Sheets of leaf-level rows (tens of thousands): printing one prints its first rows unless
+the user clears the print area; Rep x Month and Plan views are the summaries to print."""
+LONG_PRINT_ROWS: Final = 50
+
+
+def _print_first_rows(ws: Worksheet, lang: str) -> None:
+    """Print area: the heading and the first LONG_PRINT_ROWS rows; the sheet says so."""
+    last = lay.FIRST_DATA_ROW + LONG_PRINT_ROWS - 1
+    ws.print_area = f"A1:{get_column_letter(ws.max_column)}{last}"
+    matrix, views = (SHEETS_BY_KEY[k].label.get(lang) for k in ("matrix", "views"))
+    note = Label(
+        f"Prints the first {LONG_PRINT_ROWS} rows; to print all, clear the print area (Page "
+        f"Layout > Print Area > Clear Print Area). {matrix} and {views} are the summaries to "
+        "print.",
+        f"列印時只印前 {LONG_PRINT_ROWS} 列；要全部列印，請清除列印範圍（版面配置 > 列印範圍 > "
+        f"清除列印範圍）。{matrix}與{views}是可列印的彙總。",
+        f"打印时只打印前 {LONG_PRINT_ROWS} 行；要全部打印，请取消打印区域（页面布局 > 打印区域 > "
+        f"取消打印区域）。{matrix}与{views}是可打印的汇总。",
+    ).get(lang)
+    purpose = ws.cell(lay.PURPOSE_ROW, 1)
+    purpose.value = f"{purpose.value} {note}" if purpose.value else note
+
+
+PRINT_WIDTH_POINTS: Final = (11.69 - 0.8) * 72
+"""What fits across a landscape A4 page inside 0.4-inch side margins."""
+
+
 def _page_setup(ws: Worksheet) -> None:
-    """Landscape A4, fitted to one page wide, as many tall as needed."""
+    """Landscape A4, as many pages tall as needed. A sheet with one block is fitted to one
+    page wide. A sheet whose blocks are separated by page breaks (tables side by side, the
+    Plan views blocks) gets a fixed scale at which its widest block fits a page's width:
+    Excel ignores manual breaks under "fit to", so each block would not start a page."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if ws.col_breaks.brk or ws.row_breaks.brk:
+        ws.page_setup.scale = _scale_to_fit(ws)
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+    else:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.gridLines = False
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
     ws.oddFooter.center.text = "&A - &P / &N"
+
+
+def _scale_to_fit(ws: Worksheet) -> int:
+    """The print scale (10-100%) at which the widest run of columns between two column
+    breaks fits across the page (a column of width w characters is about 7w + 5 pixels)."""
+    edges = [0, *sorted(b.id for b in ws.col_breaks.brk), ws.max_column]
+    widest = 0.0
+    for low, high in itertools.pairwise(edges):
+        points = 0.0
+        for col in range(low + 1, high + 1):
+            dimension = ws.column_dimensions[get_column_letter(col)]
+            width = 8.43 if dimension.width is None else dimension.width
+            points += 0 if dimension.hidden else (width * 7 + 5) * 0.75
+        widest = max(widest, points)
+    # 30% spare: LibreOffice draws a column about 1.2x as wide as Excel's 7 pixels a character.
+    fits = math.floor(PRINT_WIDTH_POINTS * 0.7 / widest * 100) if widest else 100
+    return max(10, min(100, fits))
 
 
 def _identity(wb: Workbook, lang: str, plan_id: str, plan_version: int, plan_name: str) -> None:

@@ -1,0 +1,129 @@
+"""Reading and printing (issue 9.7): every table and every Plan views block starts its own
+printed page, with nothing spilling onto a page of its own, in each language. The page setup is
+checked in the file; the pages themselves are printed to PDF by LibreOffice and read back."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pandas as pd
+import pytest
+
+from salesgoal_xl.workbook import layout as lay
+from salesgoal_xl.workbook import schema, texts
+from salesgoal_xl.workbook.builder import build_workbook, save_workbook
+from tests import libreoffice
+from tests.workbook.plan_data import FIRST_MONTH, FISCAL_YEAR, sample_data
+
+pytestmark = pytest.mark.libreoffice
+FOOTER = re.compile(r"^(.+) - (\d+) / (\d+)$")
+VIEW_TITLES = (
+    texts.REGION_BY_MONTH_TITLE,
+    texts.TEAM_BY_MONTH_TITLE,
+    texts.CHANNEL_BY_PRODUCT_TITLE,
+)
+
+
+def _blocks(lang: str) -> dict[str, list[str]]:
+    """Sheet title -> the titles of the blocks that must each start a page."""
+    blocks = {
+        s.label.get(lang): [schema.table(t).title.get(lang) for t in s.tables]
+        for s in schema.SHEETS
+        if len(s.tables) > 1
+    }
+    views = next(s for s in schema.SHEETS if s.key == "views").label.get(lang)
+    blocks[views] = [title.get(lang) for title in VIEW_TITLES]
+    return blocks
+
+
+@pytest.mark.parametrize("lang", schema.LANGUAGES)
+def test_side_by_side_tables_are_separated_by_page_breaks(lang: str) -> None:
+    """A column break before each next table, and a fixed scale (Excel ignores manual breaks
+    under fit-to-page); sheets with one block stay fitted to one page wide."""
+    wb = build_workbook(lang, fiscal_year=FISCAL_YEAR, first_month=FIRST_MONTH)
+    for sheet in schema.SHEETS:
+        ws = wb[sheet.label.get(lang)]
+        if len(sheet.tables) > 1:
+            starts = lay.table_columns([len(schema.table(t).columns) for t in sheet.tables])
+            assert sorted(b.id for b in ws.col_breaks.brk) == [s - 1 for s in starts[1:]]
+            assert not ws.sheet_properties.pageSetUpPr.fitToPage, sheet.key
+            assert 10 <= ws.page_setup.scale <= 100, sheet.key
+        elif sheet.key == "views":
+            assert len(ws.row_breaks.brk) == 2 and not ws.sheet_properties.pageSetUpPr.fitToPage
+        else:
+            assert ws.sheet_properties.pageSetUpPr.fitToPage, sheet.key
+            assert ws.page_setup.fitToWidth == 1, sheet.key
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[str, list[str]]]]:
+    """Each language's filled sample plan printed by LibreOffice: per page, its sheet (from
+    the footer) and its lines."""
+    folder = tmp_path_factory.mktemp("print")
+    paths = []
+    for lang in schema.LANGUAGES:
+        wb = build_workbook(
+            lang, fiscal_year=FISCAL_YEAR, first_month=FIRST_MONTH, data=sample_data()
+        )
+        paths.append(save_workbook(wb, folder / f"plan-{lang}.xlsx", backup=False))
+    # History four times over (240 rows at about 40 a page): still two pages at most.
+    data = sample_data()
+    data["tblHistory"] = pd.concat([data["tblHistory"]] * 4, ignore_index=True)
+    wb = build_workbook("en", fiscal_year=FISCAL_YEAR, first_month=FIRST_MONTH, data=data)
+    paths.append(save_workbook(wb, folder / "long-history.xlsx", backup=False))
+    pdfs = libreoffice.convert(paths, folder / "pdf", "pdf")
+    out = {}
+    for lang, pdf in zip([*schema.LANGUAGES, "long"], pdfs, strict=True):
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        pages = []
+        for page in text.split("\f"):
+            lines = [line.strip() for line in page.splitlines() if line.strip()]
+            footer = next(
+                (FOOTER.match(line) for line in reversed(lines) if FOOTER.match(line)), None
+            )
+            if footer:
+                pages.append((footer.group(1), lines))
+        out[lang] = pages
+    return out
+
+
+@pytest.mark.parametrize("lang", schema.LANGUAGES)
+def test_every_block_starts_a_printed_page_and_nothing_spills(
+    printed: dict[str, list[tuple[str, list[str]]]], lang: str
+) -> None:
+    """On the sheets with several blocks each block's title is at the top of its own page,
+    and every page of such a sheet starts with the sheet's or one of its blocks' titles (a
+    column that did not fit would start a page with nothing but numbers)."""
+    pages = printed[lang]
+    for sheet, titles in _blocks(lang).items():
+        mine = [lines for name, lines in pages if name == sheet]
+        assert mine, sheet
+        heads = [lines[:3] for lines in mine]
+        for title in titles:
+            starts = [i for i, head in enumerate(heads) if any(h.startswith(title) for h in head)]
+            assert starts, (sheet, title)
+        first_pages = {
+            title: next(i for i, h in enumerate(heads) if any(x.startswith(title) for x in h))
+            for title in titles
+        }
+        assert len(set(first_pages.values())) == len(titles), (sheet, first_pages)
+        for head in heads:
+            assert head[0].startswith((sheet, *titles)), (sheet, head)
+
+
+def test_long_data_sheets_print_their_first_rows_and_say_so(
+    printed: dict[str, list[tuple[str, list[str]]]],
+) -> None:
+    """History, Targets, Actuals and Approved numbers print the heading and the first 50 rows
+    by default (not hundreds of pages); the sheet's description says how to print all."""
+    wb = build_workbook("en", fiscal_year=FISCAL_YEAR, first_month=FIRST_MONTH)
+    for key in ("history", "targets", "actuals", "approved"):
+        ws = wb[schema.SHEETS_BY_KEY[key].label.en]
+        assert str(ws.print_area).endswith(f"${lay.FIRST_DATA_ROW + 49}"), key
+        assert "Clear Print Area" in str(ws.cell(lay.PURPOSE_ROW, 1).value), key
+    history = [lines for sheet, lines in printed["long"] if sheet == "History"]
+    assert 1 <= len(history) <= 2  # 54 rows of 240; the whole table prints on 5
+    assert any("Prints the first 50 rows" in line for line in history[0])
