@@ -164,6 +164,7 @@ def build_workbook(
     _guide(wb, sheets["guide"], lang, plan_id, plan_version)
     for ws in wb.worksheets:
         _page_setup(ws)
+        _header_heights(ws)
     for key in LONG_SHEETS:
         _print_first_rows(sheets[key], lang)
     _identity(wb, lang, plan_id, plan_version, str(values["plan_name"]))
@@ -932,6 +933,25 @@ def _guide_row(ws: Worksheet, row: int, values: list[str], bold_first: bool = Fa
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cell.font = styles.bold_font() if bold_first and i == 0 else styles.body_font()
     return row + 1
+
+
+def _header_heights(ws: Worksheet) -> None:
+    """A header row whose longest label does not fit its column gets the lines it needs, so
+    no header is cut ('Seasonal expectation' in a 16-wide column takes two lines)."""
+    lines_by_row: dict[int, int] = {}
+    for row in ws.iter_rows(min_row=lay.TABLE_TITLE_ROW, max_row=ws.max_row):
+        for cell in row:
+            if not isinstance(cell.value, str) or cell.value.startswith("="):
+                continue
+            if cell.fill is None or cell.fill.fgColor.rgb != styles.header_fill().fgColor.rgb:
+                continue
+            dimension = ws.column_dimensions[get_column_letter(cell.column)]
+            width = 8.43 if dimension.width is None else dimension.width
+            lines = math.ceil(lay.display_width(cell.value) / max(width - 1, 1))
+            lines_by_row[cell.row] = max(lines_by_row.get(cell.row, 1), lines)
+    for row, lines in lines_by_row.items():
+        if lines > 1:
+            ws.row_dimensions[row].height = 15 * min(lines, 4)
 
 
 LONG_SHEETS: Final = ("history", "targets", "actuals", "approved")

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from salesgoal_xl.workbook import layout as lay
-from salesgoal_xl.workbook import schema, texts
+from salesgoal_xl.workbook import schema, styles, texts
 from salesgoal_xl.workbook.builder import build_workbook, save_workbook
 from tests import libreoffice
 from tests.workbook.plan_data import FIRST_MONTH, FISCAL_YEAR, sample_data
@@ -127,3 +127,26 @@ def test_long_data_sheets_print_their_first_rows_and_say_so(
     history = [lines for sheet, lines in printed["long"] if sheet == "History"]
     assert 1 <= len(history) <= 2  # 54 rows of 240; the whole table prints on 5
     assert any("Prints the first 50 rows" in line for line in history[0])
+
+
+@pytest.mark.parametrize("lang", schema.LANGUAGES)
+def test_no_header_is_cut(lang: str) -> None:
+    """Every header-band cell's label fits in its column on the lines its row is tall (15
+    points a line; a CJK character takes two narrow ones): the Dashboard's 'Seasonal
+    expectation' takes two lines instead of being cut."""
+    wb = build_workbook(lang, fiscal_year=FISCAL_YEAR, first_month=FIRST_MONTH, data=sample_data())
+    band = styles.header_fill().fgColor.rgb
+    checked = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(min_row=lay.TABLE_TITLE_ROW):
+            for cell in row:
+                text = cell.value
+                if not isinstance(text, str) or text.startswith("=") or cell.fill is None:
+                    continue
+                if cell.fill.fgColor.rgb != band:
+                    continue
+                width = ws.column_dimensions[cell.column_letter].width or 8.43
+                lines = (ws.row_dimensions[cell.row].height or 15) // 15
+                assert lay.display_width(text) <= lines * (width - 1), (ws.title, cell.coordinate)
+                checked += 1
+    assert checked > 100
