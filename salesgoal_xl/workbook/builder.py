@@ -220,8 +220,9 @@ def _create_table(ws: Worksheet, spec: Table, start: int, lang: str) -> None:
         cell.font = styles.header_font()
         cell.fill = styles.header_fill()
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        width = max(col.width, lay.display_width(header) * 0.9 + 3)
-        ws.column_dimensions[get_column_letter(start + offset)].width = min(width, 60)
+        # A long header widens its column up to 60; the schema's own width always holds.
+        width = max(col.width, min(lay.display_width(header) * 0.9 + 3, 60))
+        ws.column_dimensions[get_column_letter(start + offset)].width = width
     end = get_column_letter(start + len(spec.columns) - 1)
     ref = f"{get_column_letter(start)}{lay.HEADER_ROW}:{end}{lay.FIRST_DATA_ROW}"
     tbl = ExcelTable(displayName=spec.name, ref=ref)

@@ -373,10 +373,10 @@ TABLES: Final[tuple[Table, ...]] = (
                 _l("Setting", "設定項目", "设置项"),
                 ColumnType.TEXT,
                 required=True,
-                width=34,
+                width=44,
                 unique=True,
             ),
-            Column("value", _l("Value", "值", "值"), ColumnType.TEXT, width=16),
+            Column("value", _l("Value", "值", "值"), ColumnType.TEXT, width=28),
         ),
         max_rows=200,
         owned=False,
@@ -668,7 +668,7 @@ TABLES: Final[tuple[Table, ...]] = (
                 _l("Forecast method", "預測方法", "预测方法"),
                 ColumnType.TEXT,
                 Role.OUTPUT,
-                width=26,
+                width=29,
             ),
             Column(
                 "held_out",
@@ -690,7 +690,7 @@ TABLES: Final[tuple[Table, ...]] = (
                 _l("Back-test parameters", "回測參數", "回测参数"),
                 ColumnType.TEXT,
                 Role.OUTPUT,
-                width=34,
+                width=40,
             ),
             Column("chosen", _l("Chosen", "採用", "采用"), ColumnType.TEXT, Role.OUTPUT, width=8),
             Column(
@@ -698,7 +698,7 @@ TABLES: Final[tuple[Table, ...]] = (
                 _l("Plan forecast parameters", "計畫預測參數", "计划预测参数"),
                 ColumnType.TEXT,
                 Role.OUTPUT,
-                width=34,
+                width=40,
             ),
             _out(
                 Column(
@@ -866,7 +866,7 @@ TABLES: Final[tuple[Table, ...]] = (
             _out(_CHANNEL),
             _out(_PRODUCT),
             _out(Column("target", _l("Target", "目標", "目标"), ColumnType.MONEY, required=True)),
-            Column("method", _l("Method", "方法", "方法"), ColumnType.TEXT, Role.OUTPUT, width=24),
+            Column("method", _l("Method", "方法", "方法"), ColumnType.TEXT, Role.OUTPUT, width=56),
             Column(
                 "matrix_key",
                 _l("Matrix key", "矩陣索引", "矩阵索引"),
@@ -1285,8 +1285,10 @@ TABLES: Final[tuple[Table, ...]] = (
                 width=16,
             ),
             Column("description", _l("Description", "說明", "说明"), ColumnType.TEXT, width=40),
-            Column("requested_by", _l("Requested by", "申請人", "申请人"), ColumnType.TEXT),
-            Column("approved_by", _l("Approved by", "核准人", "审批人"), ColumnType.TEXT),
+            Column(
+                "requested_by", _l("Requested by", "申請人", "申请人"), ColumnType.TEXT, width=24
+            ),
+            Column("approved_by", _l("Approved by", "核准人", "审批人"), ColumnType.TEXT, width=24),
             Column(
                 "status",
                 _l("Status", "狀態", "状态"),
@@ -1321,7 +1323,7 @@ TABLES: Final[tuple[Table, ...]] = (
                 _l("Chain hash", "鏈結雜湊", "链式哈希"),
                 ColumnType.TEXT,
                 Role.OUTPUT,
-                width=20,
+                width=66,  # 64 hex digits, shown whole
             ),
         ),
         max_rows=100_000,
@@ -1389,7 +1391,11 @@ TABLES: Final[tuple[Table, ...]] = (
                     width=14,
                 )
             ),
-            _out(Column("head_hash", _l("Last hash", "最後雜湊", "最后哈希"), ColumnType.TEXT)),
+            _out(
+                Column(
+                    "head_hash", _l("Last hash", "最後雜湊", "最后哈希"), ColumnType.TEXT, width=66
+                )
+            ),
             _out(Column("sealed_on", _l("Sealed on", "封存日期", "封存日期"), ColumnType.DATE)),
         ),
         max_rows=1,
