@@ -308,18 +308,22 @@ def show_import(summary: ImportSummary | None, path: str, *, as_json: bool) -> N
             ["Table", "Created", "Updated", "Unchanged"],
             [[t, c["created"], c["updated"], c["unchanged"]] for t, c in summary.org.items()],
         )
+    console.out.print(import_result_line(summary, path))
+
+
+def import_result_line(summary: ImportSummary, path: str) -> str:
+    """What an import did, in one sentence (the CLI's last line, the ribbon's message)."""
     done = "written" if summary.written else "dry run: nothing was written"
     rows = f"{summary.good_rows:,} of {summary.source_rows:,} export rows imported"
     skipped = f" ({summary.bad_rows:,} bad rows skipped)" if summary.bad_rows else ""
     if summary.table:
         first, last = (summary.periods[0], summary.periods[-1]) if summary.periods else ("", "")
-        console.out.print(
+        return (
             f"{rows} into {summary.table} of {path}{skipped}: {summary.rows:,} rows for "
             f"{len(summary.periods)} period(s) {first}..{last}; {summary.replaced:,} existing "
             f"rows of those periods replaced, {summary.kept:,} rows of other periods kept; {done}."
         )
-    else:
-        console.out.print(f"{rows} into the org tables of {path}{skipped}; {done}.")
+    return f"{rows} into the org tables of {path}{skipped}; {done}."
 
 
 def show_evaluation(summary: EvaluateSummary | None, *, as_json: bool) -> None:

@@ -163,6 +163,48 @@ def _split(host: RibbonHost) -> str:
     )
 
 
+def _importer(setting: str, command: str) -> Callable[[RibbonHost], str]:
+    """A ribbon import: the command line's import (`commands.imports.<command>`) of the file
+    named in Settings `setting` (xlwings' open-source part has no file dialog on both
+    systems, so the workbook names the file)."""
+
+    def press(host: RibbonHost) -> str:
+        from salesgoal_xl.commands import imports
+        from salesgoal_xl.views import import_result_line
+
+        run_import = getattr(imports, command)
+
+        def run(port: WorkbookPort) -> tuple[str, Path, imports.ImportSummary]:
+            path = import_file(port, setting)
+            return port.label, path, run_import(port, path)
+
+        label, path, summary = host.run_on_workbook(run)
+        return f"{import_result_line(summary, label)} (from {path}) {SAVE_NOTE}"
+
+    return press
+
+
+def import_file(port: WorkbookPort, setting: str) -> Path:
+    """The file a Settings cell names, checked: typed, a full path, and there."""
+    from salesgoal_xl.commands.inputs import load_settings
+    from salesgoal_xl.workbook.schema import SETTINGS_BY_KEY
+
+    settings = load_settings(port)
+    where, label = settings.where(setting), SETTINGS_BY_KEY[setting].label.en
+    typed = str(settings[setting] or "").strip().strip('"')
+    if not typed:
+        raise SalesgoalError(
+            f"type the full path of the file to import in Settings, '{label}' ({where}), "
+            "then press the button again"
+        )
+    path = Path(typed).expanduser()
+    if not path.is_absolute():
+        raise SalesgoalError(f"{where}: '{typed}' is not a full path (start from the drive)")
+    if not path.is_file():
+        raise SalesgoalError(f"{where}: there is no file {path}")
+    return path
+
+
 def _evaluate(host: RibbonHost) -> str:
     from salesgoal_xl.commands.evaluate import run_evaluate
 
@@ -256,9 +298,9 @@ ACTIONS: Final[Mapping[str, Action]] = MappingProxyType(
         "new": Action("New plan", _new_plan),
         "propose": Action("Propose target", _propose),
         "split": Action("Split targets", _split),
-        "import_actuals": Action("Import actuals"),
-        "import_history": Action("Import history"),
-        "import_org": Action("Import org"),
+        "import_actuals": Action("Import actuals", _importer("actuals_file", "run_import_actuals")),
+        "import_history": Action("Import history", _importer("history_file", "run_import_history")),
+        "import_org": Action("Import org", _importer("org_file", "run_import_org")),
         "evaluate": Action("Evaluate", _evaluate),
         "adjust": Action("Adjust target", _adjust),
         "check": Action("Check", _check),

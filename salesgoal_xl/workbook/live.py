@@ -33,7 +33,7 @@ from salesgoal_xl.core.problems import (
 from salesgoal_xl.workbook.cells import serial_date
 from salesgoal_xl.workbook.fill import a1_formula, cell_value, order_rows
 from salesgoal_xl.workbook.package import column_letter
-from salesgoal_xl.workbook.port import TableData
+from salesgoal_xl.workbook.port import TableData, refuse_user_table
 from salesgoal_xl.workbook.reader import (
     TableRead,
     headers_into_read,
@@ -227,11 +227,9 @@ class LivePort:
         return found
 
     def write_table(self, name: str, frame: pd.DataFrame) -> None:
-        """Stage new rows for a table the program owns (or the log adjust stamps); other user
-        tables are refused."""
-        spec = table(name)
-        if not (spec.owned or spec.stamped):
-            raise ValueError(f"{name} belongs to the user; the program never rewrites it")
+        """Stage new rows for a table the program may write (`port.refuse_user_table`: owned,
+        imported on request, or stamped); other user tables are refused."""
+        refuse_user_table(name)
         self._staged[name] = frame.copy()
 
     def progress(self, fraction: float, message: str) -> None:

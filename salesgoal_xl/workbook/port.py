@@ -115,6 +115,14 @@ ProgressCallback = Callable[[float, str], None]
 MessageCallback = Callable[[str, str], None]
 
 
+def refuse_user_table(name: str) -> None:
+    """The one rule of what a writer may rewrite: a table the program owns, one an import
+    fills on request, or the log adjust stamps; any other user table is refused."""
+    spec = table(name)
+    if not (spec.owned or spec.importable or spec.stamped):
+        raise ValueError(f"{name} belongs to the user; the program never rewrites it")
+
+
 def ignore_progress(_fraction: float, _message: str) -> None:
     """Progress goes nowhere unless a caller asks to see it."""
 
@@ -163,9 +171,7 @@ class StagedWrites:
     def write_table(self, name: str, frame: pd.DataFrame) -> None:
         """Stage new rows for a table the program owns, one an import fills on request, or the
         log adjust stamps; other user tables are refused."""
-        spec = table(name)
-        if not (spec.owned or spec.importable or spec.stamped):
-            raise ValueError(f"{name} belongs to the user; the program never rewrites it")
+        refuse_user_table(name)
         self._staged[name] = frame.copy()
 
     def progress(self, fraction: float, message: str) -> None:

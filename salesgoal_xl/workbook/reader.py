@@ -424,6 +424,9 @@ def parse_settings(read: TableRead) -> SettingsRead:
             )
             continue
         seen[key] = cell
+        if is_blank(raw) and spec.default == "" and (row, "value") not in read.formulas:
+            values[key] = ""  # an optional setting (a file to import): blank means none
+            continue
         if (row, "value") in read.errors or (row, "value") in read.formulas or is_blank(raw):
             problems.append(
                 error(

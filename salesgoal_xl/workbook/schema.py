@@ -1861,10 +1861,10 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "US",
         "HolidayCountry",
         help=_l(
-            "Two-letter code of the country whose public holidays weekly "
-            "targets skip (US, TW, CN); blank skips weekends only.",
-            "週目標略過其國定假日的國家代碼（US、TW、CN）；留白則只略過週末。",
-            "周目标跳过其法定节假日的国家代码（US、TW、CN）；留空则只跳过周末。",
+            "Two-letter code of the country whose public holidays weekly targets skip, as "
+            "well as weekends (US, TW, CN).",
+            "週目標除週末外也略過其國定假日的國家代碼（US、TW、CN）。",
+            "周目标除周末外也跳过其法定节假日的国家代码（US、TW、CN）。",
         ),
     ),
     Setting(
@@ -2267,6 +2267,45 @@ SETTINGS: Final[tuple[Setting, ...]] = (
             "Upper end of the healthy median of each rep's target divided by their own last year.",
             "每位業務目標 ÷ 本人去年實績之中位數的健康區間上限。",
             "每位销售目标 ÷ 本人去年业绩之中位数的健康区间上限。",
+        ),
+    ),
+    Setting(
+        "actuals_file",
+        _l("Import actuals from (file)", "實績匯入檔案", "实际业绩导入文件"),
+        ColumnType.TEXT,
+        "",
+        "ActualsFile",
+        help=_l(
+            "Full path of the CRM or ERP export (CSV or xlsx) the Import actuals button "
+            "reads, e.g. C:\\Sales\\deals.csv; the command line takes the file itself.",
+            "「匯入實績」按鈕讀取的 CRM 或 ERP 匯出檔（CSV 或 xlsx）完整路徑，例如 "
+            "C:\\Sales\\deals.csv；命令列則直接指定檔案。",
+            "“导入实际业绩”按钮读取的 CRM 或 ERP 导出文件（CSV 或 xlsx）完整路径，例如 "
+            "C:\\Sales\\deals.csv；命令行则直接指定文件。",
+        ),
+    ),
+    Setting(
+        "history_file",
+        _l("Import history from (file)", "歷史匯入檔案", "历史导入文件"),
+        ColumnType.TEXT,
+        "",
+        "HistoryFile",
+        help=_l(
+            "Full path of the export of past months the Import history button reads.",
+            "「匯入歷史」按鈕讀取的過去月份匯出檔完整路徑。",
+            "“导入历史”按钮读取的过去月份导出文件完整路径。",
+        ),
+    ),
+    Setting(
+        "org_file",
+        _l("Import org from (file)", "組織匯入檔案", "组织导入文件"),
+        ColumnType.TEXT,
+        "",
+        "OrgFile",
+        help=_l(
+            "Full path of the HR or CRM list (reps, teams, regions) the Import org button reads.",
+            "「匯入組織」按鈕讀取的人資或 CRM 名單（業務、團隊、區域）完整路徑。",
+            "“导入组织”按钮读取的人事或 CRM 名单（销售、团队、区域）完整路径。",
         ),
     ),
     Setting(

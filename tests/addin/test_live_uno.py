@@ -19,6 +19,7 @@ from salesgoal_xl.commands.check import run_check
 from salesgoal_xl.commands.propose import run_propose
 from salesgoal_xl.commands.split import run_split
 from salesgoal_xl.core.problems import Problem, ProblemsFound
+from salesgoal_xl.workbook import schema
 from salesgoal_xl.workbook.live import LiveBlock, LivePort, LiveTable, run_live
 from salesgoal_xl.workbook.schema import TABLES
 from tests import libreoffice
@@ -337,3 +338,38 @@ def test_verify_live_reads_the_document_properties_and_names_the_changed_cell(
         }
     finally:
         document.close(True)
+
+
+def test_import_actuals_button_live_imports_the_file_named_in_settings(
+    office: libreoffice.HeadlessOffice, demo_plan: Path, tmp_path: Path
+) -> None:
+    """In LibreOffice: the path typed into Settings' 'Import actuals from (file)' cell, the
+    Import actuals button run live; tblActuals is what `salesgoal import-actuals` writes into
+    the same plan on file."""
+    plan, cli_copy, deals = tmp_path / "live.xlsx", tmp_path / "cli.xlsx", tmp_path / "deals.csv"
+    shutil.copy(demo_plan, plan)
+    assert salesgoal("split", str(plan)).returncode == 0
+    done = salesgoal("demo-actuals", str(plan), str(deals), "--months", "3")
+    assert done.returncode == 0, done.stderr
+    shutil.copy(plan, cli_copy)
+    done = salesgoal("import-actuals", str(cli_copy), str(deals))
+    assert done.returncode == 0, done.stderr
+    document, book = open_book(office, plan)
+    cli_doc, cli_book = open_book(office, cli_copy)
+    try:
+        settings = book.read_table("tblSettings")
+        label = schema.SETTINGS_BY_KEY["actuals_file"].label.en
+        row = next(i for i, r in enumerate(settings.values[1:]) if r[0] == label)
+        sheet = document.Sheets.getByName(settings.sheet)
+        sheet.getCellRangeByName(_cell_of(settings, row, "Value")).setString(str(deals))
+        outcome = run_action("import_actuals", UnoHost(book))
+        assert outcome.status is Status.DONE, outcome.message
+        assert "export rows imported into tblActuals" in outcome.message
+        assert_same_tables(
+            {"tblActuals": book.read_table("tblActuals")},
+            {"tblActuals": cli_book.read_table("tblActuals")},
+        )
+        assert book.calculation_automatic and not book.controllers_locked
+    finally:
+        document.close(True)
+        cli_doc.close(True)

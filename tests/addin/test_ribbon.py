@@ -21,9 +21,6 @@ from tests.commands.test_propose_split import demo_port
 
 T = TypeVar("T")
 NOT_BUILT = (
-    "import_actuals",
-    "import_history",
-    "import_org",
     "approve",
     "export",
     "collect",
@@ -224,3 +221,61 @@ def test_the_guide_marks_exactly_the_buttons_the_ribbon_does_not_run_yet() -> No
         text = button.get("zh-Hant")
         assert (f"{text} {mark}" in shown) == (control in later)
         assert text in shown or f"{text} {mark}" in shown
+
+
+def _with_setting(tables: dict[str, pd.DataFrame], key: str, value: str) -> MemoryPort:
+    """A copy of `tables` whose tblSettings holds `value` for setting `key`."""
+    from salesgoal_xl.workbook import schema
+
+    settings = tables["tblSettings"].astype(object).copy()
+    label = schema.SETTINGS_BY_KEY[key].label.en
+    known = settings["setting"].astype(str).isin([key, label])
+    if known.any():
+        settings.loc[known, "value"] = value
+    else:
+        settings = pd.concat(
+            [settings, pd.DataFrame([{"setting": label, "value": value}])], ignore_index=True
+        )
+    return MemoryPort({**tables, "tblSettings": settings}, label="demo.xlsx")
+
+
+def test_import_actuals_button_imports_the_file_named_in_settings(tmp_path: Path) -> None:
+    """The button runs the CLI's import-actuals on the file Settings names, on the open
+    workbook: the same tblActuals, one commit, and the CLI's own sentence."""
+    from salesgoal_xl.commands.imports import run_import_actuals
+    from tests.commands.test_evaluate import _six_months_of_actuals, _split_demo
+
+    tables = _split_demo()
+    deals = _six_months_of_actuals(tables["tblTargets"]).rename(
+        columns={"period": "Period", "rep_id": "Rep ID", "channel": "Channel"}
+    )
+    deals = deals.rename(columns={"product": "Product", "amount": "Amount"})
+    export = tmp_path / "deals.csv"
+    deals.to_csv(export, index=False)
+    port = _with_setting(tables, "actuals_file", str(export))
+    outcome = on_action("import_actuals", FakeHost(port))
+    assert outcome.status is Status.DONE, outcome.message
+    assert outcome.message.startswith(f"{len(deals):,} of {len(deals):,} export rows imported")
+    assert f"(from {export})" in outcome.message and port.commits == 1
+    cli = _with_setting(tables, "actuals_file", str(export))
+    run_import_actuals(cli, export)
+    pd.testing.assert_frame_equal(port.tables["tblActuals"], cli.tables["tblActuals"])
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("", "type the full path of the file to import in Settings, 'Import actuals from"),
+        ("deals.csv", "'deals.csv' is not a full path"),
+        ("/nowhere/deals.csv", "there is no file /nowhere/deals.csv"),
+    ],
+)
+def test_import_button_without_a_usable_file_says_which_setting(typed: str, said: str) -> None:
+    """Blank, relative or missing: one message naming the setting, nothing written."""
+    from tests.commands.test_evaluate import _split_demo
+
+    port = _with_setting(_split_demo(), "actuals_file", typed)
+    outcome = on_action("import_actuals", FakeHost(port))
+    assert outcome.status is Status.FAILED
+    assert said in outcome.message, outcome.message
+    assert port.commits == 0
