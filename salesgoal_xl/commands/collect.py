@@ -21,7 +21,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from salesgoal_xl.commands.approvals import APPROVALS, ApprovalRequest, stage_approvals
-from salesgoal_xl.commands.inputs import cell_amount, load_settings
+from salesgoal_xl.commands.inputs import load_settings, unit_amount
 from salesgoal_xl.core.adjustment import canonical_value
 from salesgoal_xl.core.calendar import period_text
 from salesgoal_xl.core.fingerprint import (
@@ -34,7 +34,7 @@ from salesgoal_xl.core.fingerprint import (
     leaf_entries,
     parse_scope,
 )
-from salesgoal_xl.core.money import to_fraction, unit_fraction
+from salesgoal_xl.core.money import unit_fraction
 from salesgoal_xl.core.problems import (
     Category,
     Problem,
@@ -605,28 +605,14 @@ def _commit_changes(
 def _commit_amount(data: TableData, row: int, unit: Fraction, problems: list[Problem]) -> Any:
     """The commit exactly (None when blank or unreadable); a negative commit or one between
     rounding units is a problem at its cell, as for every money input."""
-    amount = cell_amount(data, row, "commit", problems, label="Commit")
-    if amount is None:
-        return None
-    exact = to_fraction(amount, "commit")
-    if exact < 0:
+    amount = unit_amount(data, row, "commit", unit, problems, label="Commit")
+    if amount is not None and amount < 0:
         problems.append(
             error(
                 ProblemCode.NEGATIVE_AMOUNT,
-                f"Commit must be >= 0 (got {format_number(float(exact))})",
+                f"Commit must be >= 0 (got {format_number(float(amount))})",
                 source=data.source(row, "commit"),
                 hint="type the commit as a positive amount",
-            )
-        )
-        return None
-    if exact % unit:
-        problems.append(
-            error(
-                ProblemCode.NOT_WHOLE_UNITS,
-                f"Commit must be a multiple of the rounding unit {format_number(float(unit))} "
-                f"(got {format_number(float(exact))})",
-                source=data.source(row, "commit"),
-                hint="type a multiple of the rounding unit",
             )
         )
         return None

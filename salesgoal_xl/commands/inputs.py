@@ -157,6 +157,28 @@ def cell_amount(
     return None if number is None else money_amount(number)
 
 
+def unit_amount(
+    data: TableData, row: int, key: str, unit: Fraction, problems: list[Problem], *, label: str
+) -> int | Decimal | None:
+    """A money cell that must be a whole number of rounding units (a final target, a
+    commit), exactly; unreadable, or between units, is a problem at its cell (None)."""
+    amount = cell_amount(data, row, key, problems, label=label)
+    if amount is None:
+        return None
+    if Fraction(amount) % unit:
+        problems.append(
+            error(
+                ProblemCode.NOT_WHOLE_UNITS,
+                f"{label} must be a multiple of the rounding unit {format_number(float(unit))} "
+                f"(got {format_number(float(amount))})",
+                source=data.source(row, key),
+                hint="type a multiple of the rounding unit, or change Rounding unit in Settings",
+            )
+        )
+        return None
+    return amount
+
+
 def text_codes(frame: pd.DataFrame, column: str) -> list[str]:
     """The non-blank codes of a column, as trimmed text, in order."""
     return [str(v).strip() for v in frame[column] if not is_blank(v)]

@@ -20,10 +20,11 @@ from salesgoal_xl.commands.inputs import (
     text_codes,
     to_decimal,
     to_fraction_percent,
+    unit_amount,
 )
 from salesgoal_xl.core.calendar import FiscalCalendar
 from salesgoal_xl.core.errors import SalesgoalError
-from salesgoal_xl.core.money import from_units, is_int_amount, to_fraction, unit_fraction
+from salesgoal_xl.core.money import from_units, is_int_amount, unit_fraction
 from salesgoal_xl.core.problems import NOWHERE, Problem, ProblemCode, ProblemsFound, Source, error
 from salesgoal_xl.core.proposal import COMPANY_LABELS, is_company_scope
 from salesgoal_xl.core.split import (
@@ -35,7 +36,7 @@ from salesgoal_xl.core.split import (
     infeasible,
     split_plan,
 )
-from salesgoal_xl.workbook.cells import format_number, is_blank
+from salesgoal_xl.workbook.cells import is_blank
 from salesgoal_xl.workbook.port import TableData, WorkbookPort
 
 
@@ -222,20 +223,8 @@ def _multiple_of_unit(
     proposal: TableData, row: int, unit: object, problems: list[Problem]
 ) -> int | Decimal | None:
     """A final target cell, exact; unreadable or between rounding units is a problem at it."""
-    amount = cell_amount(proposal, row, "final_target", problems, label="Final target")
     step = unit_fraction(unit)
-    if amount is not None and to_fraction(amount, "final target") % step:
-        problems.append(
-            error(
-                ProblemCode.NOT_WHOLE_UNITS,
-                f"final target must be a multiple of the rounding unit "
-                f"{format_number(float(step))} (got {format_number(float(amount))})",
-                source=proposal.source(row, "final_target"),
-                hint="type a multiple of the rounding unit, or change Rounding unit in Settings",
-            )
-        )
-        return None
-    return amount
+    return unit_amount(proposal, row, "final_target", step, problems, label="Final target")
 
 
 def _final_target(
