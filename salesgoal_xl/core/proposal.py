@@ -351,11 +351,6 @@ def build_region_proposals(
     )
 
 
-RECONCILED_FIGURES: Final = ("forecast", "conservative", "base", "stretch")
-"""The region columns made from the company's figure (top-down); baseline and market figure
-are the regions' own sums (bottom-up), the strategic input and final target what was typed."""
-
-
 def reconcile_regions(
     company: Proposal, regions: Sequence[Proposal], settings: ProposalSettings
 ) -> tuple[Proposal, ...]:

@@ -41,9 +41,8 @@ def lock_units(
             where = f" (also at {first[key]})" if first[key] else ""
             issues.append(
                 infeasible(
-                    f"{' '.join(filter(None, (lock.level, lock.code, lock.period)))} is "
-                    f"locked twice{where}; "
-                    "keep one lock",
+                    f"{' '.join(filter(None, (lock.level, lock.code, lock.period)))} is locked "
+                    f"twice{where}; keep one lock",
                     lock.source,
                 )
             )
