@@ -924,9 +924,7 @@ GUIDE_WIDTHS: Final = (32, 90, 30)
 
 
 def _guide_row(ws: Worksheet, row: int, values: list[str], bold_first: bool = False) -> int:
-    lines = max(
-        math.ceil(lay.display_width(v) / (GUIDE_WIDTHS[i] * 1.05)) for i, v in enumerate(values)
-    )
+    lines = max(lay.text_lines(v, GUIDE_WIDTHS[i] * 1.05) for i, v in enumerate(values))
     ws.row_dimensions[row].height = 14 * max(1, lines)  # LibreOffice does not auto-fit
     for i, value in enumerate(values):
         cell = ws.cell(row, 1 + i)
@@ -947,8 +945,8 @@ def _header_heights(ws: Worksheet) -> None:
             if cell.fill is None or cell.fill.fgColor.rgb != styles.header_fill().fgColor.rgb:
                 continue
             dimension = ws.column_dimensions[get_column_letter(cell.column)]
-            width = 8.43 if dimension.width is None else dimension.width
-            lines = math.ceil(lay.display_width(cell.value) / max(width - 1, 1))
+            width = lay.DEFAULT_COLUMN_WIDTH if dimension.width is None else dimension.width
+            lines = lay.text_lines(cell.value, width - 1)
             lines_by_row[cell.row] = max(lines_by_row.get(cell.row, 1), lines)
     for row, lines in lines_by_row.items():
         if lines > 1:
@@ -1012,7 +1010,7 @@ def _scale_to_fit(ws: Worksheet) -> int:
         points = 0.0
         for col in range(low + 1, high + 1):
             dimension = ws.column_dimensions[get_column_letter(col)]
-            width = 8.43 if dimension.width is None else dimension.width
+            width = lay.DEFAULT_COLUMN_WIDTH if dimension.width is None else dimension.width
             points += 0 if dimension.hidden else (width * 7 + 5) * 0.75
         widest = max(widest, points)
     # 30% spare: LibreOffice draws a column about 1.2x as wide as Excel's 7 pixels a character.

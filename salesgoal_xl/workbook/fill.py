@@ -31,7 +31,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from salesgoal_xl.core.problems import Category, ProblemCode, ProblemsFound, error
 from salesgoal_xl.workbook.cells import choice_code, choice_text
 from salesgoal_xl.workbook.headers import match_headers
+from salesgoal_xl.workbook.layout import row_heights
 from salesgoal_xl.workbook.schema import (
+    TABLES_BY_NAME,
     Column,
     ColumnType,
     Role,
@@ -117,6 +119,7 @@ def fill_table(ws: Worksheet, spec: Table, frame: pd.DataFrame, lang: str = "en"
     if tbl.autoFilter is not None:
         tbl.autoFilter.ref = ref
     stretch_rules(ws, ref)
+    fit_row_heights(ws, first, max(old_last, new_last))
     return FilledTable(spec.name, ref, first, n_rows, letters)
 
 
@@ -368,6 +371,47 @@ def _keep_user_column(
                 f"{get_column_letter(col)}{row}"
             )
             cell._style = copy(style)
+
+
+def fit_row_heights(ws: Worksheet, first: int, last: int) -> None:
+    """Sheet rows `first`..`last` get the height their wrapped cells need, the cells of every
+    table on the sheet counted (`layout.row_heights`, as the part-wise writer does); a row
+    that needs one line gets Excel's own height back. Excel sizes such rows when a person
+    types, but not on open, and LibreOffice draws wrapped lines over each other without it."""
+    wrapped = wrapped_columns(ws)
+    if not wrapped:
+        return  # a sheet without wrapping columns keeps the heights its user gave its rows
+    cells: list[tuple[int, str, float | None]] = []
+    for col, top, bottom in wrapped:
+        dimension = ws.column_dimensions.get(get_column_letter(col))
+        width = None if dimension is None else dimension.width
+        for row in range(max(first, top), min(last, bottom) + 1):
+            cell = ws._cells.get((row, col))
+            if cell is not None and isinstance(cell.value, str):
+                cells.append((row, cell.value, width))
+    heights = row_heights(cells)
+    for row in range(first, last + 1):
+        if row in heights:
+            ws.row_dimensions[row].height = heights[row]
+        elif row in ws.row_dimensions:
+            ws.row_dimensions[row].height = None
+
+
+def wrapped_columns(ws: Worksheet) -> list[tuple[int, int, int]]:
+    """(sheet column, first data row, last data row) of each wrapping column of the schema
+    tables on `ws` (`Column.wrap`), found by their headers in any language."""
+    found = []
+    for tbl in ws.tables.values():
+        spec = TABLES_BY_NAME.get(str(tbl.displayName))
+        if spec is None or not any(c.wrap for c in spec.columns):
+            continue
+        min_col, header_row, max_col, last = range_boundaries(str(tbl.ref))
+        headers = [ws.cell(header_row, col).value for col in range(min_col, max_col + 1)]
+        names = match_headers(spec, headers, min_col, header_row, ws.title).names
+        for i, name in enumerate(names):
+            if name in spec.keys and spec.column(name).wrap:
+                found.append((min_col + i, header_row + 1, last))
+    return found
 
 
 def stretch_rules(ws: Worksheet, table_ref: str) -> None:

@@ -8,6 +8,7 @@ column between them, so each grows downward without meeting another.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from typing import Final
 
 from openpyxl.utils.cell import get_column_letter
@@ -48,3 +49,59 @@ def structured(table: str, header: str) -> str:
 def display_width(text: str) -> int:
     """Roughly how many narrow characters `text` takes on screen (CJK counts double)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+DEFAULT_COLUMN_WIDTH: Final = 8.43
+"""Excel's width of a column that sets none, in characters of the standard font."""
+
+LINE_POINTS: Final = 13.0
+"""The height of one line of the data cells' 10-point Calibri, with its leading, in points."""
+CJK_LINE_POINTS: Final = 15.0
+"""The same for Chinese text: Excel draws it in a taller fallback font."""
+NARROW: Final = 0.9
+"""Width of a 10-point character in units of the column width (the 11-point digit)."""
+MAX_ROW_POINTS: Final = 409.0
+"""Excel's tallest row."""
+
+
+def text_lines(text: str, room: float) -> int:
+    """How many lines `text` takes wrapped into `room` narrow characters, breaking at spaces
+    (and anywhere in a Chinese run or a word longer than a line), as Excel wraps a cell."""
+    room = max(room, 1.0)
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0.0
+        for word in paragraph.split(" "):
+            width = float(display_width(word))
+            if used and used + 1 + width <= room:
+                used += 1 + width
+                continue
+            if used:
+                lines += 1
+            while width > room:  # a word longer than a line breaks where it must
+                lines += 1
+                width -= room
+            used = width
+    return lines
+
+
+def cell_lines(text: str, column_width: float | None) -> int:
+    """Lines a wrapped data cell of `column_width` (None: Excel's default) needs for `text`:
+    a character of padding on each side, 10-point characters."""
+    width = DEFAULT_COLUMN_WIDTH if column_width is None else column_width
+    return text_lines(text, (width - 1) / NARROW)
+
+
+def row_heights(cells: Iterable[tuple[int, str, float | None]]) -> dict[int, float]:
+    """The height each sheet row needs for its wrapped cells (row, text, column width), for
+    rows that need more than one line; a row takes its tallest cell's height."""
+    heights: dict[int, float] = {}
+    for row, text, width in cells:
+        lines = cell_lines(text, width)
+        if lines < 2:
+            continue
+        cjk = display_width(text) > len(text)
+        points = min(lines * (CJK_LINE_POINTS if cjk else LINE_POINTS), MAX_ROW_POINTS)
+        heights[row] = max(heights.get(row, 0.0), points)
+    return heights

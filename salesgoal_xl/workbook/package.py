@@ -424,11 +424,13 @@ def replace_table_rows(
     keep: list[bytes] = []
     beside: dict[int, tuple[list[bytes], list[bytes]]] = {}
     max_col = last_col
+    row_attrs: dict[int, bytes] = {}  # what a row beside the table says of itself (its height)
     for row in _ROW.finditer(body):
         number = int(row.group(1))
         if number <= header_row:
             keep.append(row.group(0))
             continue
+        row_attrs[number] = _row_attributes(row.group(0))
         for cell in _ANY_CELL.finditer(row.group(2) or b""):
             ref = _ATTR_R.search(cell.group(1))
             if ref is None:
@@ -451,7 +453,9 @@ def replace_table_rows(
             left, right = beside.pop(number)
             inner = text[text.index(">") + 1 : -len("</row>")].encode("utf-8")
             chunks.append(
-                f'<row r="{number}">'.encode()
+                f'<row r="{number}"'.encode()
+                + row_attrs.get(number, b"")
+                + b">"
                 + b"".join(left)
                 + inner
                 + b"".join(right)
@@ -461,7 +465,8 @@ def replace_table_rows(
             chunks.append(text.encode("utf-8"))
     for number in sorted(beside):
         left, right = beside[number]
-        chunks.append(f'<row r="{number}">'.encode() + b"".join(left + right) + b"</row>")
+        start = f'<row r="{number}"'.encode() + row_attrs.get(number, b"") + b">"
+        chunks.append(start + b"".join(left + right) + b"</row>")
     max_row = max([new_last, *beside])
     sheet = sheet_xml[: match.start()] + b"<sheetData>" + b"".join(chunks) + b"</sheetData>"
     sheet += sheet_xml[match.end() :]
@@ -476,6 +481,48 @@ def replace_table_rows(
     old_ref = table.ref.encode()
     new_table = table_xml.replace(b'ref="' + old_ref + b'"', b'ref="' + new_ref.encode() + b'"')
     return sheet, new_table
+
+
+_ROW_START = re.compile(rb"<row\b([^>]*?)(/?)>")
+_ROW_DROPPED = re.compile(rb'\s(?:r|spans)="[^"]*"')
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_ROW_HEIGHT = re.compile(rb'\s(?:ht|customHeight)="[^"]*"')
+
+
+def _row_attributes(row_xml: bytes) -> bytes:
+    """A <row>'s attributes but its number and cell span (rewritten rows get new ones)."""
+    start = _ROW_START.match(row_xml)
+    return b"" if start is None else _ROW_DROPPED.sub(b"", start.group(1))
+
+
+def column_widths(sheet_xml: bytes) -> dict[int, float]:
+    """Width by column index of the columns the sheet sizes (<cols>), as Excel stores them."""
+    widths: dict[int, float] = {}
+    for match in re.finditer(rb"<col\b([^>]*)>", sheet_xml):
+        attrs = dict(re.findall(rb'(\w+)="([^"]*)"', match.group(1)))
+        if b"width" not in attrs:
+            continue
+        for index in range(int(attrs[b"min"]), int(attrs[b"max"]) + 1):
+            widths[index] = float(attrs[b"width"])
+    return widths
+
+
+def set_row_heights(sheet_xml: bytes, heights: Mapping[int, float], first: int, last: int) -> bytes:
+    """Sheet rows `first`..`last` take the height in `heights`, or Excel's own (none stored);
+    rows outside keep theirs. The rule is `fill.fit_row_heights`', for the part-wise writer."""
+
+    def fix(match: re.Match[bytes]) -> bytes:
+        attrs = match.group(1)
+        number = _ROW_NUMBER.search(attrs)
+        if number is None or not first <= int(number.group(1)) <= last:
+            return match.group(0)
+        row = int(number.group(1))
+        attrs = _ROW_HEIGHT.sub(b"", attrs)
+        if row in heights:
+            attrs += f' ht="{heights[row]:g}" customHeight="1"'.encode()
+        return b"<row" + attrs + match.group(2) + b">"
+
+    return _ROW_START.sub(fix, sheet_xml)
 
 
 def _resize_ranges(sheet: bytes, columns: tuple[int, int], data_start: int, new_end: int) -> bytes:

@@ -37,6 +37,7 @@ from salesgoal_xl.workbook.fill import a1_formula, cell_value, order_rows
 from salesgoal_xl.workbook.gate import inspect_package
 from salesgoal_xl.workbook.headers import match_headers
 from salesgoal_xl.workbook.identity import CUSTOM_PART, properties_parts, read_properties
+from salesgoal_xl.workbook.layout import row_heights
 from salesgoal_xl.workbook.port import (
     MessageCallback,
     ProgressCallback,
@@ -51,6 +52,7 @@ from salesgoal_xl.workbook.reader import (
 )
 from salesgoal_xl.workbook.schema import (
     SHEETS_BY_KEY,
+    TABLES_BY_NAME,
     Column,
     ColumnType,
     Role,
@@ -230,6 +232,8 @@ class PackagePort(StagedWrites):
 
     def _new_parts(self, staged: dict[str, pd.DataFrame]) -> dict[str, bytes]:
         parts: dict[str, bytes] = {}
+        written: dict[str, pd.DataFrame] = {}  # by table name, in the rows' written order
+        rewritten: dict[str, tuple[int, int]] = {}  # sheet part -> its rewritten data rows
         for index, (name, frame) in enumerate(staged.items()):
             self.progress(index / (len(staged) + 1), f"writing {name}")
             part = self._find(name)
@@ -243,17 +247,76 @@ class PackagePort(StagedWrites):
             if any(k not in spec.keys for k in keys):
                 raise package.NotFastPath(f"{name} has columns of the user's")
             sheet_xml = parts.get(part.sheet_part) or self._archive.read(part.sheet_part)
-            rows = _table_rows(
-                spec, order_rows(spec, frame), part, keys, letters, sheet_xml, self.language
-            )
+            ordered = written[part.name] = order_rows(spec, frame)
+            rows = _table_rows(spec, ordered, part, keys, letters, sheet_xml, self.language)
             sheet, table_xml = package.replace_table_rows(
                 sheet_xml, self._archive.read(part.part), part, rows, len(frame)
             )
             parts[part.sheet_part] = sheet
             parts[part.part] = table_xml
+            _, header_row, _, old_last = part.bounds
+            first, last = rewritten.get(part.sheet_part, (header_row + 1, 0))
+            new_last = header_row + max(len(frame), 1)
+            rewritten[part.sheet_part] = (min(first, header_row + 1), max(last, old_last, new_last))
+        for sheet_part, (first, last) in rewritten.items():
+            parts[sheet_part] = self._fit_row_heights(
+                sheet_part, parts[sheet_part], written, first, last
+            )
         # Formulas elsewhere read these tables: the door recomputes every formula's cached
         # result over the new rows and keeps Excel's recalculation on open.
         return parts
+
+    def _fit_row_heights(
+        self,
+        sheet_part: str,
+        sheet_xml: bytes,
+        written: Mapping[str, pd.DataFrame],
+        first: int,
+        last: int,
+    ) -> bytes:
+        """The sheet with rows `first`..`last` as tall as their wrapped cells need, every table
+        on the sheet counted: the rule of the openpyxl writer (`fill.fit_row_heights`), read
+        from the new rows of the tables written and the stored rows of the others."""
+        widths = package.column_widths(sheet_xml)
+        cells: list[tuple[int, str, float | None]] = []
+        wraps = False
+        for part in self._tables.values():
+            spec = TABLES_BY_NAME.get(part.name)
+            if part.sheet_part != sheet_part or spec is None:
+                continue
+            first_col, header_row, last_col, _ = part.bounds
+            headers = [*part.headers, *[None] * (last_col - first_col + 1 - len(part.headers))]
+            names = match_headers(spec, headers, first_col, header_row, part.sheet_name).names
+            wrapped = [
+                (i, spec.column(n))
+                for i, n in enumerate(names)
+                if n in spec.keys and spec.column(n).wrap
+            ]
+            if not wrapped:
+                continue
+            wraps = True
+            if part.name in written:
+                frame = written[part.name]
+                columns = {
+                    i: _column_values(col, frame[col.key], self.language)
+                    for i, col in wrapped
+                    if col.key in frame.columns
+                }
+            else:
+                stored = package.read_table_rows(
+                    self._archive, part, self._strings, self._dates or frozenset()
+                )
+                columns = {i: [row[i] for row in stored] for i, _ in wrapped}
+            for i, values in columns.items():
+                width = widths.get(first_col + i)
+                cells += [
+                    (header_row + 1 + n, v, width)
+                    for n, v in enumerate(values)
+                    if isinstance(v, str)
+                ]
+        if not wraps:
+            return sheet_xml  # a sheet without wrapping columns keeps its rows' heights
+        return package.set_row_heights(sheet_xml, row_heights(cells), first, last)
 
     def _named_parts(self, parts: Mapping[str, bytes]) -> dict[str, bytes]:
         """Sheet parts with the staged one-cell names' cells rewritten."""

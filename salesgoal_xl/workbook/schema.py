@@ -101,6 +101,9 @@ class Column:
     number_format: str | None = None
     width: float = 14.0
     unique: bool = False
+    # Free text (reasons, messages, notes): the cells wrap, and both writers give each row the
+    # height its longest text needs (`layout.row_heights`), as Excel would not on open.
+    wrap: bool = False
 
     @property
     def format(self) -> str:
@@ -319,7 +322,7 @@ _TEAM = Column(
 )
 _REP_NAME = Column("rep_name", _l("Rep name", "業務姓名", "销售姓名"), ColumnType.TEXT, width=20)
 _AMOUNT = Column("amount", _l("Amount", "金額", "金额"), ColumnType.MONEY, required=True)
-_NOTE = Column("note", _l("Note", "備註", "备注"), ColumnType.TEXT, width=30)
+_NOTE = Column("note", _l("Note", "備註", "备注"), ColumnType.TEXT, width=30, wrap=True)
 _BEST_PERIOD = Column(
     "best_period",
     _l("Best period so far", "目前最佳單期", "目前最佳单期"),
@@ -619,7 +622,9 @@ TABLES: Final[tuple[Table, ...]] = (
                 Role.FORMULA,
                 formula='=IF(OR(N({baseline})=0,{final_target}=""),"",{final_target}/{baseline}-1)',
             ),
-            _out(Column("flags", _l("Flags", "警示", "警示"), ColumnType.TEXT, width=40)),
+            _out(
+                Column("flags", _l("Flags", "警示", "警示"), ColumnType.TEXT, width=40, wrap=True)
+            ),
         ),
         max_rows=1_000,
         key_columns=("scope",),
@@ -646,7 +651,14 @@ TABLES: Final[tuple[Table, ...]] = (
                 choices=SMART_STATUSES,
                 width=10,
             ),
-            Column("reason", _l("Reason", "說明", "说明"), ColumnType.TEXT, Role.OUTPUT, width=60),
+            Column(
+                "reason",
+                _l("Reason", "說明", "说明"),
+                ColumnType.TEXT,
+                Role.OUTPUT,
+                width=60,
+                wrap=True,
+            ),
         ),
         max_rows=50,
         key_columns=("criterion",),
@@ -691,6 +703,7 @@ TABLES: Final[tuple[Table, ...]] = (
                 ColumnType.TEXT,
                 Role.OUTPUT,
                 width=40,
+                wrap=True,
             ),
             Column("chosen", _l("Chosen", "採用", "采用"), ColumnType.TEXT, Role.OUTPUT, width=8),
             Column(
@@ -699,6 +712,7 @@ TABLES: Final[tuple[Table, ...]] = (
                 ColumnType.TEXT,
                 Role.OUTPUT,
                 width=40,
+                wrap=True,
             ),
             _out(
                 Column(
@@ -708,7 +722,14 @@ TABLES: Final[tuple[Table, ...]] = (
                     width=16,
                 )
             ),
-            Column("reason", _l("Reason", "說明", "说明"), ColumnType.TEXT, Role.OUTPUT, width=50),
+            Column(
+                "reason",
+                _l("Reason", "說明", "说明"),
+                ColumnType.TEXT,
+                Role.OUTPUT,
+                width=50,
+                wrap=True,
+            ),
         ),
         max_rows=1_000,
         key_columns=("scope", "method"),
@@ -791,7 +812,7 @@ TABLES: Final[tuple[Table, ...]] = (
             Column("code", _l("Code", "代碼", "代码"), ColumnType.CODE, required=True),
             Column("period", _l("Period", "期間", "期间"), ColumnType.PERIOD),
             Column("target", _l("Target", "目標", "目标"), ColumnType.MONEY, required=True),
-            Column("reason", _l("Reason", "原因", "原因"), ColumnType.TEXT, width=30),
+            Column("reason", _l("Reason", "原因", "原因"), ColumnType.TEXT, width=30, wrap=True),
         ),
         max_rows=10_000,
         owned=False,
@@ -847,7 +868,14 @@ TABLES: Final[tuple[Table, ...]] = (
                 )
             ),
             Column("method", _l("Method", "方法", "方法"), ColumnType.TEXT, Role.OUTPUT, width=12),
-            Column("reason", _l("Reason", "原因", "原因"), ColumnType.TEXT, Role.OUTPUT, width=50),
+            Column(
+                "reason",
+                _l("Reason", "原因", "原因"),
+                ColumnType.TEXT,
+                Role.OUTPUT,
+                width=50,
+                wrap=True,
+            ),
         ),
         max_rows=10_000,
     ),
@@ -988,7 +1016,14 @@ TABLES: Final[tuple[Table, ...]] = (
                 choices=RISK_LEVELS,
                 width=9,
             ),
-            Column("reason", _l("Reason", "原因", "原因"), ColumnType.TEXT, Role.OUTPUT, width=50),
+            Column(
+                "reason",
+                _l("Reason", "原因", "原因"),
+                ColumnType.TEXT,
+                Role.OUTPUT,
+                width=50,
+                wrap=True,
+            ),
             # 1 for the highest attainment, each place once (ties by rep ID): the Dashboard's
             # top and bottom reps look places up with one exact MATCH each.
             Column(
@@ -1096,7 +1131,14 @@ TABLES: Final[tuple[Table, ...]] = (
                 choices=RISK_LEVELS,
                 width=9,
             ),
-            Column("reason", _l("Reason", "原因", "原因"), ColumnType.TEXT, Role.OUTPUT, width=50),
+            Column(
+                "reason",
+                _l("Reason", "原因", "原因"),
+                ColumnType.TEXT,
+                Role.OUTPUT,
+                width=50,
+                wrap=True,
+            ),
         ),
         max_rows=50_000,
     ),
@@ -1128,7 +1170,12 @@ TABLES: Final[tuple[Table, ...]] = (
                 )
             ),
             Column(
-                "message", _l("Message", "訊息", "信息"), ColumnType.TEXT, Role.OUTPUT, width=70
+                "message",
+                _l("Message", "訊息", "信息"),
+                ColumnType.TEXT,
+                Role.OUTPUT,
+                width=70,
+                wrap=True,
             ),
         ),
         max_rows=50_000,
@@ -1228,7 +1275,12 @@ TABLES: Final[tuple[Table, ...]] = (
             _out(Column("low", _l("Healthy from", "健康下限", "健康下限"), ColumnType.NUMBER)),
             _out(Column("high", _l("Healthy to", "健康上限", "健康上限"), ColumnType.NUMBER)),
             Column(
-                "comment", _l("Comment", "說明", "说明"), ColumnType.TEXT, Role.OUTPUT, width=50
+                "comment",
+                _l("Comment", "說明", "说明"),
+                ColumnType.TEXT,
+                Role.OUTPUT,
+                width=50,
+                wrap=True,
             ),
         ),
         max_rows=100,
@@ -1284,7 +1336,13 @@ TABLES: Final[tuple[Table, ...]] = (
                 choices=REASON_CATEGORIES,
                 width=16,
             ),
-            Column("description", _l("Description", "說明", "说明"), ColumnType.TEXT, width=40),
+            Column(
+                "description",
+                _l("Description", "說明", "说明"),
+                ColumnType.TEXT,
+                width=40,
+                wrap=True,
+            ),
             Column(
                 "requested_by", _l("Requested by", "申請人", "申请人"), ColumnType.TEXT, width=24
             ),
@@ -1365,7 +1423,9 @@ TABLES: Final[tuple[Table, ...]] = (
                 Role.FORMULA,
                 formula="=N({new_target})-N({old_target})",
             ),
-            Column("why", _l("Why", "原因", "原因"), ColumnType.TEXT, Role.OUTPUT, width=50),
+            Column(
+                "why", _l("Why", "原因", "原因"), ColumnType.TEXT, Role.OUTPUT, width=50, wrap=True
+            ),
             _out(Column("approved_by", _l("Approved by", "核准人", "审批人"), ColumnType.TEXT)),
         ),
         max_rows=100_000,
@@ -1511,7 +1571,7 @@ TABLES: Final[tuple[Table, ...]] = (
             _PERIOD,
             _out(Column("target", _l("Target", "目標", "目标"), ColumnType.MONEY)),
             Column("commit", _l("Commit", "承諾數", "承诺数"), ColumnType.MONEY),
-            Column("comment", _l("Comment", "說明", "说明"), ColumnType.TEXT, width=30),
+            Column("comment", _l("Comment", "說明", "说明"), ColumnType.TEXT, width=30, wrap=True),
             Column(
                 "committed_by", _l("Committed by", "承諾人", "承诺人"), ColumnType.TEXT, width=16
             ),
@@ -1575,9 +1635,21 @@ TABLES: Final[tuple[Table, ...]] = (
             Column("sheet", _l("Sheet", "工作表", "工作表"), ColumnType.TEXT, Role.OUTPUT),
             Column("cell", _l("Cell", "儲存格", "单元格"), ColumnType.TEXT, Role.OUTPUT, width=10),
             Column(
-                "message", _l("Message", "訊息", "信息"), ColumnType.TEXT, Role.OUTPUT, width=60
+                "message",
+                _l("Message", "訊息", "信息"),
+                ColumnType.TEXT,
+                Role.OUTPUT,
+                width=60,
+                wrap=True,
             ),
-            Column("hint", _l("Hint", "建議", "建议"), ColumnType.TEXT, Role.OUTPUT, width=50),
+            Column(
+                "hint",
+                _l("Hint", "建議", "建议"),
+                ColumnType.TEXT,
+                Role.OUTPUT,
+                width=50,
+                wrap=True,
+            ),
         ),
         max_rows=100_000,
     ),

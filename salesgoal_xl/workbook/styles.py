@@ -40,19 +40,14 @@ def fill_for(role: Role) -> PatternFill:
     return PatternFill("solid", start_color=colour, end_color=colour)
 
 
-def cell_style_name(role: Role, number_format: str) -> str:
-    """The named style for a data cell of `role` showing `number_format`."""
-    return f"sg {_ROLE_TAGS[role]} {number_format}"
+def cell_style_name(role: Role, number_format: str, wrap: bool = False) -> str:
+    """The named style for a data cell of `role` showing `number_format` (wrapping text)."""
+    return f"sg {_ROLE_TAGS[role]} {number_format}{' wrap' if wrap else ''}"
 
 
-def column_style_name(col: Column) -> str:
-    """The named style for the data cells of schema column `col`."""
-    return cell_style_name(col.role, col.format)
-
-
-def ensure_cell_style(wb: Workbook, role: Role, number_format: str) -> str:
-    """Register the named style for (`role`, `number_format`) once; return its name."""
-    name = cell_style_name(role, number_format)
+def ensure_cell_style(wb: Workbook, role: Role, number_format: str, wrap: bool = False) -> str:
+    """Register the named style for (`role`, `number_format`, `wrap`) once; return its name."""
+    name = cell_style_name(role, number_format, wrap)
     if name not in wb.named_styles:
         wb.add_named_style(
             NamedStyle(
@@ -61,7 +56,7 @@ def ensure_cell_style(wb: Workbook, role: Role, number_format: str) -> str:
                 fill=fill_for(role),
                 font=Font(name="Calibri", size=10),
                 border=Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN),
-                alignment=Alignment(vertical="top"),
+                alignment=Alignment(vertical="top", wrap_text=wrap),
             )
         )
     return name
@@ -69,7 +64,7 @@ def ensure_cell_style(wb: Workbook, role: Role, number_format: str) -> str:
 
 def ensure_column_style(wb: Workbook, col: Column) -> str:
     """Register the named style for schema column `col` once; return its name."""
-    return ensure_cell_style(wb, col.role, col.format)
+    return ensure_cell_style(wb, col.role, col.format, col.wrap)
 
 
 def bold_font(size: int = 10) -> Font:

@@ -273,26 +273,23 @@ def test_the_cycle_checks_clean(cycle: dict[str, Any]) -> None:
     assert result.exit_code == 0, result.output
 
 
-SENTENCES = 40
-"""Text columns this wide hold sentences (reasons, messages, comments): their text may run on
-(Excel shows it whole in the formula bar); every other value must fit its column."""
-
-
 def test_every_value_but_sentences_fits_its_column(cycle: dict[str, Any]) -> None:
     """Issue 9.7, no value spills out of its cell: after split, import and evaluate, every
     number, code, date, label and short text a table holds fits its column's width (a
     CJK character counts two), found wanting before for setting labels, the demo's plan
-    name, back-test parameters and Targets' method."""
+    name, back-test parameters and Targets' method; sentence columns wrap instead
+    (test_printing's test_sentences_wrap_inside_their_own_rows_when_printed), and every row
+    of theirs is as tall as its text needs."""
     import datetime as dt
 
     import openpyxl
     from openpyxl.utils.cell import get_column_letter, range_boundaries
 
     from salesgoal_xl.workbook import schema
-    from salesgoal_xl.workbook.layout import display_width
+    from salesgoal_xl.workbook.layout import cell_lines, display_width
 
     wb = openpyxl.load_workbook(cycle["plan"], data_only=True)
-    too_wide = []
+    too_wide, too_short = [], []
     for ws in wb.worksheets:
         for table in ws.tables.values():
             if table.name not in schema.TABLES_BY_NAME:
@@ -300,9 +297,14 @@ def test_every_value_but_sentences_fits_its_column(cycle: dict[str, Any]) -> Non
             spec = schema.TABLES_BY_NAME[table.name]
             first_col, header, _, last = range_boundaries(table.ref)
             for offset, column in enumerate(spec.columns):
-                if column.type is schema.ColumnType.TEXT and column.width >= SENTENCES:
-                    continue
                 width = ws.column_dimensions[get_column_letter(first_col + offset)].width
+                if column.wrap:  # sentences wrap onto the lines their row is given
+                    for row in range(header + 1, last + 1):
+                        value = ws.cell(row, first_col + offset).value
+                        lines = cell_lines(str(value), width) if value else 1
+                        if lines > 1 and (ws.row_dimensions[row].height or 0) < lines * 13:
+                            too_short.append(f"{ws.title}!{table.name}.{column.key} row {row}")
+                    continue
                 for row in range(header + 1, min(last, header + 2_000) + 1):
                     value = ws.cell(row, first_col + offset).value
                     if value is None or isinstance(value, dt.date | dt.datetime | float):
@@ -311,4 +313,4 @@ def test_every_value_but_sentences_fits_its_column(cycle: dict[str, Any]) -> Non
                     if display_width(text) > (width or 8.43) - 1:
                         too_wide.append(f"{ws.title}!{table.name}.{column.key}: {text!r}")
                         break
-    assert too_wide == []
+    assert too_wide == [] and too_short == []

@@ -8,6 +8,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.utils.cell import get_column_letter, range_boundaries
+from openpyxl.worksheet.worksheet import Worksheet
 
 from salesgoal_xl.commands.demo import write_demo_workbook
 from salesgoal_xl.commands.propose import run_propose
@@ -225,3 +227,51 @@ def test_cells_are_typed_like_the_openpyxl_writer(plan: Path) -> None:
     written = FilePort(plan).read_table("tblTargets").frame
     assert written["product"].tolist() == ["101"]
     assert float(written["target"][0]) == 1_000
+
+
+LONG_REASON = (
+    "behind seasonal pace for 4 periods in a row; needs 121,400 a month from here to reach "
+    "the target, more than the best month it has ever had (98,700)"
+)
+
+
+def _sheet_heights(path: Path, sheet: str) -> dict[int, float]:
+    ws = openpyxl.load_workbook(path)[sheet]
+    return {r: d.height for r, d in ws.row_dimensions.items() if d.height and r > 4}
+
+
+def _tracking_rows(reasons: list[str], **columns: object) -> pd.DataFrame:
+    return pd.DataFrame({**{k: [v] * len(reasons) for k, v in columns.items()}, "reason": reasons})
+
+
+def test_wrapped_rows_get_the_same_heights_from_both_writers(plan: Path, tmp_path: Path) -> None:
+    """Issue 9.7: sentence cells wrap, and each row gets the height its longest one needs, the
+    cells of the tables beside it counted, from the part-wise and the openpyxl writer alike; a
+    row whose sentences shrink gets Excel's own height back."""
+    slow_copy = tmp_path / "slow.xlsx"
+    slow_copy.write_bytes(plan.read_bytes())
+    units = _tracking_rows([LONG_REASON, "on pace", LONG_REASON * 2, "on pace"], level="region")
+    reps = _tracking_rows(["ahead of pace by 5%"] * 6, rep_id="R001")
+    for port_type, path in ((PackagePort, plan), (FilePort, slow_copy)):
+        for name, frame in (("tblTrackingUnits", units), ("tblTracking", reps)):
+            port = port_type(path)
+            port.write_table(name, frame)  # the short reasons land beside the long ones
+            port.commit()
+            assert not isinstance(port, PackagePort) or port.fast_writes == [name]
+    fast, slow = _sheet_heights(plan, "Tracking"), _sheet_heights(slow_copy, "Tracking")
+    assert fast == slow
+    # 50 wide: about 54 narrow characters a line; 13 points a line.
+    assert fast == {5: 3 * 13.0, 7: 6 * 13.0}
+    ws = openpyxl.load_workbook(plan)["Tracking"]
+    letter = _letter(ws, "tblTrackingUnits", "reason")
+    assert ws[f"{letter}5"].alignment.wrap_text and ws[f"{letter}5"].value == LONG_REASON
+    for port_type, path in ((PackagePort, plan), (FilePort, slow_copy)):
+        port = port_type(path)
+        port.write_table("tblTrackingUnits", units.assign(reason="on pace"))
+        port.commit()
+    assert _sheet_heights(plan, "Tracking") == _sheet_heights(slow_copy, "Tracking") == {}
+
+
+def _letter(ws: Worksheet, table: str, key: str) -> str:
+    first = range_boundaries(ws.tables[table].ref)[0]
+    return get_column_letter(first + schema.table(table).keys.index(key))

@@ -4,8 +4,10 @@ checked in the file; the pages themselves are printed to PDF by LibreOffice and 
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 import subprocess
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,6 +15,7 @@ import pytest
 from salesgoal_xl.workbook import layout as lay
 from salesgoal_xl.workbook import schema, styles, texts
 from salesgoal_xl.workbook.builder import build_workbook, save_workbook
+from salesgoal_xl.workbook.package_port import PackagePort
 from tests import libreoffice
 from tests.workbook.plan_data import FIRST_MONTH, FISCAL_YEAR, sample_data
 
@@ -150,3 +153,56 @@ def test_no_header_is_cut(lang: str) -> None:
                 assert lay.display_width(text) <= lines * (width - 1), (ws.title, cell.coordinate)
                 checked += 1
     assert checked > 100
+
+
+REASONS = (
+    "on pace",
+    "last year's sales at the usual monthly rate; above Potential (991,000); adjusted by "
+    "ADJ-001 from 2026-07",
+    "behind seasonal pace for 4 periods in a row; needs 121,400 a month from here to reach the "
+    "target, more than the best month it has ever had (98,700); the region's own forecast is "
+    "+2.5% and the plan asks +13.9%, so the gap is the plan's, not the rep's",
+    "新進人員自 2026-03 起，爬坡 25/50/75/100%；去年同期無業績，依團隊平均月產能計算，"
+    "並經 ADJ-001 自 2026-07 起調整",
+    "ahead",
+)
+
+
+def _words(pdf: Path) -> list[tuple[float, float, str]]:
+    """(x, y, word) of every word LibreOffice printed, pages after one another in y."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = []
+    for number, page in enumerate(html.split("<page ")[1:]):
+        for x, y, word in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)<', page):
+            words.append((float(x), float(y) + 10_000 * number, htmllib.unescape(word)))
+    return words
+
+
+@pytest.mark.parametrize("lang", schema.LANGUAGES)
+def test_sentences_wrap_inside_their_own_rows_when_printed(lang: str, tmp_path: Path) -> None:
+    """Issue 9.7, no sentence spills out of its cell: Rep plan reasons written by the
+    command-line writer wrap, and LibreOffice (which, unlike Excel, sizes no row on load) prints
+    every word of each one inside its own row, between its rep and the next, in each language."""
+    path = tmp_path / f"plan-{lang}.xlsx"
+    wb = build_workbook(lang, fiscal_year=FISCAL_YEAR, first_month=FIRST_MONTH, data=sample_data())
+    save_workbook(wb, path, backup=False)
+    ids = [f"QA{i:02}" for i in range(len(REASONS))] + ["QA99"]
+    port = PackagePort(path)
+    frame = pd.DataFrame(
+        {"rep_id": ids, "rep_name": "Ann Lee", "target": 100, "method": "history"}
+    ).assign(reason=[*REASONS, "last"])
+    port.write_table("tblRepPlan", frame)
+    port.commit()
+    assert port.fast_writes == ["tblRepPlan"]
+    (pdf,) = libreoffice.convert([path], tmp_path / "pdf", "pdf")
+    words = _words(pdf)
+    tops = {word: y for _, y, word in words if word in ids}
+    assert list(tops) == ids  # every rep printed once, in order
+    method_end = max(x for x, _, word in words if word == "history")
+    for rep, next_rep, reason in zip(ids, ids[1:], REASONS, strict=False):
+        inside = [
+            w for x, y, w in words if x > method_end and tops[rep] - 2 < y < tops[next_rep] - 2
+        ]
+        assert "".join(inside) == reason.replace(" ", ""), (rep, inside)
