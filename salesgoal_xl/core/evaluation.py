@@ -24,6 +24,7 @@ from salesgoal_xl.core.tracking import (
     projected_landing,
     required_run_rate,
     risk_flag,
+    whole_percent,
 )
 
 
@@ -54,6 +55,10 @@ class UnitTracking:
     flag: RiskFlag
     out_of_reach: bool
     reach_limit: Fraction = Fraction(3, 2)
+    # Periods since the last one with a target, when that is before the as-of period (a leaver
+    # tracked after the last day): the target is closed and what it missed is final.
+    ended_periods_ago: int = 0
+    period_word: str = "month"
 
     @property
     def level(self) -> RiskLevel:
@@ -63,6 +68,19 @@ class UnitTracking:
     @property
     def reason(self) -> str:
         """What a manager can act on, e.g. 'behind seasonal pace by 18%; needs 1.4x ...'."""
+        if self.ended_periods_ago:
+            n, word = self.ended_periods_ago, self.period_word
+            ago = f"{n} {word}{'s' if n > 1 else ''} ago"
+            attained = self.flag.attainment
+            if attained is None:
+                return f"the target ended {ago}"
+            if self.actual_to_date >= self.annual_target:
+                return f"the target ended {ago}, reached ({whole_percent(attained)})"
+            short = money(self.annual_target - self.actual_to_date)
+            return (
+                f"the target ended {ago}, closed at {whole_percent(attained)} of it "
+                f"({short:,} short); nothing is left to close the gap"
+            )
         text = self.flag.reason
         if self.out_of_reach and self.flag.required_run_rate is not None:
             text += f" (out of reach: more than {_times(self.reach_limit)} the best so far)"
@@ -91,13 +109,17 @@ def track_unit(
     annual = sum(targets, Fraction(0))
     actual = sum(actuals[: as_of + 1], Fraction(0))
     expected = target_to_date
-    left = len(targets) - as_of - 1
+    # The periods left are those that still carry a target: a leaver's months after the last
+    # day, or a product's after it is withdrawn, bring nothing and close no gap.
+    left = sum(1 for t in targets[as_of + 1 :] if t > 0)
+    with_target = [i for i, t in enumerate(targets) if t > 0]
+    ended = as_of - with_target[-1] if with_target and with_target[-1] < as_of else 0
     if expected_in_period is not None and done_targets:
         # Working-day shares are not decimals: the expectation is rounded half-up to whole
         # currency units, so every money figure stays an exact decimal.
         share = target_to_date - done_targets[-1] * (1 - expected_in_period)
         expected = Fraction(round_half_up_ratio(share.numerator, share.denominator))
-        left += 1 if expected_in_period < 1 else 0
+        left += 1 if expected_in_period < 1 and done_targets[-1] > 0 else 0
     played = [a for a in actuals[: as_of + 1]]
     best = max(played) if played else None
     best = best if best is not None and best > 0 else None
@@ -125,11 +147,14 @@ def track_unit(
         projection=projection,
         required_run_rate=required_run_rate(money(annual), money(actual), left, unit=unit),
         best_period=best,
-        behind_periods=behind_streak(targets, actuals, as_of, rules.amber_below),
+        # An ended target is a closed account, not a warning to act on.
+        behind_periods=0 if ended else behind_streak(targets, actuals, as_of, rules.amber_below),
         periods_left=left,
         flag=flag,
         out_of_reach=out_of_reach,
         reach_limit=rules.reach_limit,
+        ended_periods_ago=ended,
+        period_word=rules.period_word,
     )
 
 

@@ -119,7 +119,7 @@ class RiskFlag:
             return "nothing is expected yet this year"
         if self.cause is RiskCause.TARGET_REACHED:
             assert self.attainment is not None
-            return f"annual target reached ({_percent(self.attainment)})"
+            return f"annual target reached ({whole_percent(self.attainment)})"
         done, due = self.actual_to_date, self.expected_to_date
         # (due - done) / due in percent, in integer arithmetic: the reason is on a hot path.
         scale = due.numerator * done.denominator
@@ -391,7 +391,8 @@ def _round_half_up(value: Fraction) -> int:
     return round_half_up_ratio(value.numerator, value.denominator)
 
 
-def _percent(value: Fraction) -> str:
+def whole_percent(value: Fraction) -> str:
+    """A ratio as a whole percentage, rounded half-up as Excel rounds: 2/3 as '67%'."""
     return f"{_round_half_up(value * 100)}%"
 
 

@@ -68,6 +68,38 @@ def test_out_of_reach_turns_a_flag_red() -> None:
     assert not exactly.out_of_reach
 
 
+def test_a_leaver_tracked_after_the_last_day_is_closed_not_warned() -> None:
+    """The demo's R021 left in March and was tracked in June as 'behind pace 6 months in a
+    row' needing a run rate over months she no longer works. Her target ended with March: no
+    run rate, no streak, red because the gap is final, and a reason that says so."""
+    targets, actuals = _f([1000] * 3 + [0] * 9), _f([700] * 3 + [0] * 9)
+    june = track_unit(targets, actuals, 5, RULES)
+    assert (june.periods_left, june.required_run_rate, june.behind_periods) == (0, None, 0)
+    assert june.level is RiskLevel.RED and june.projection == 2100
+    assert june.reason == (
+        "the target ended 3 months ago, closed at 70% of it (900 short); nothing is left to "
+        "close the gap"
+    )
+    reached = track_unit(targets, _f([1100] * 3 + [0] * 9), 5, RULES)
+    assert reached.level is RiskLevel.GREEN
+    assert reached.reason == "the target ended 3 months ago, reached (110%)"
+    # In the last month with a target nothing is left after it either, but it still counts.
+    march = track_unit(targets, actuals, 2, RULES)
+    assert (march.periods_left, march.required_run_rate, march.behind_periods) == (0, None, 3)
+    assert "no months are left to close the gap" in march.reason
+    # A month before: the one month left carries it all (it was spread to December before).
+    february = track_unit(targets, actuals, 1, RULES)
+    assert february.periods_left == 1 and february.required_run_rate == 1600
+
+
+def test_a_new_hire_needs_the_run_rate_over_the_months_with_a_target() -> None:
+    """Targets from April: in February nothing is expected, and the months left are the nine
+    that carry a target."""
+    figure = track_unit(_f([0] * 3 + [1000] * 9), _f([0] * 12), 1, RULES)
+    assert figure.periods_left == 9 and figure.required_run_rate == 1000
+    assert figure.level is RiskLevel.GREEN and figure.reason == "nothing is expected yet this year"
+
+
 def test_a_gap_with_no_period_left_is_red_and_says_so() -> None:
     """At the last period a remaining gap cannot be closed."""
     figure = track_unit(_f([1000] * 12), _f([950] * 12), 11, RULES)
