@@ -446,17 +446,20 @@ def show_approval(summary: ApproveSummary | None, *, as_json: bool) -> None:
     if as_json:
         console.print_json(dataclasses.asdict(summary))
         return
-    signed = "signed" if summary.signed else "not signed (hash only)"
     done = "written." if summary.written else "dry run: nothing was written."
-    console.out.print(
-        f"{summary.approval_id}: {summary.approver} approved {summary.scope} of version "
-        f"{summary.version} ({summary.leaves:,} leaf targets), fingerprint "
-        f"{summary.fingerprint}, {signed}; {done}",
-        markup=False,
-        highlight=False,
-    )
+    console.out.print(f"{approval_line(summary)}; {done}", markup=False, highlight=False)
     if summary.superseded:
         console.out.print(f"superseded: {', '.join(summary.superseded)}")
+
+
+def approval_line(summary: ApproveSummary) -> str:
+    """What one recorded approval is, in one sentence (the CLI's line, the ribbon's message)."""
+    signed = "signed" if summary.signed else "not signed (hash only)"
+    return (
+        f"{summary.approval_id}: {summary.approver} approved {summary.scope} of version "
+        f"{summary.version} ({summary.leaves:,} leaf targets), fingerprint "
+        f"{summary.fingerprint}, {signed}"
+    )
 
 
 def show_verification(summary: VerifySummary | None, path: str, *, as_json: bool) -> None:

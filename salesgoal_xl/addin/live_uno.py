@@ -24,6 +24,7 @@ from salesgoal_xl.workbook.live import LiveBlock, LiveTable
 
 # com.sun.star.sheet.CellFlags: VALUE | DATETIME | STRING | FORMULA (formats are kept).
 _CONTENTS: Final = 1 | 2 | 4 | 16
+_REMOVABLE: Final = 128  # com.sun.star.beans.PropertyAttribute.REMOVABLE
 
 
 class UnoWorkbook:
@@ -105,6 +106,27 @@ class UnoWorkbook:
             str(prop.Name): user.getPropertyValue(prop.Name)
             for prop in user.getPropertySetInfo().getProperties()
         }
+
+    def set_properties(self, updates: Mapping[str, str | int | None]) -> None:
+        """Set, replace (a value of another type cannot be assigned) or remove user-defined
+        document properties; Calc saves them to docProps/custom.xml."""
+        user = self._doc.DocumentProperties.UserDefinedProperties
+        for name, value in updates.items():
+            if user.getPropertySetInfo().hasPropertyByName(name):
+                user.removeProperty(name)
+            if value is not None:
+                user.addProperty(name, _REMOVABLE, value)
+
+    def set_named_values(self, values: Mapping[str, str | int]) -> None:
+        names = self._doc.NamedRanges
+        for name, value in values.items():
+            if not names.hasByName(name):
+                continue
+            cell = names.getByName(name).getReferredCells().getCellByPosition(0, 0)
+            if isinstance(value, str):
+                cell.setString(value)
+            else:
+                cell.setValue(value)
 
     def pause(self) -> object:
         doc = self._doc

@@ -13,12 +13,14 @@ tests use a recording double that follows the same conventions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
 from salesgoal_xl.workbook.live import LiveBlock, LiveTable
 
 TITLE: Final = "Sales Goals"
+_NUMBER, _TEXT = 1, 4  # Office's MsoDocProperties: msoPropertyTypeNumber, msoPropertyTypeString
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,25 @@ class XlwingsWorkbook:
         (`Workbook.CustomDocumentProperties`, each with Name and Value): a COM call on
         Windows; not yet confirmed in Excel for Mac (docs/addin-manual-test.md)."""
         return {str(item.Name): item.Value for item in self._book.api.CustomDocumentProperties}
+
+    def set_properties(self, updates: Mapping[str, str | int | None]) -> None:
+        """Through `Workbook.CustomDocumentProperties`: an existing property is deleted and
+        added again (its type may change), None deletes it. Not yet confirmed in Excel
+        (docs/addin-manual-test.md)."""
+        props = self._book.api.CustomDocumentProperties
+        existing = {str(item.Name): item for item in props}
+        for name, value in updates.items():
+            if name in existing:
+                existing[name].Delete()
+            if value is not None:
+                kind = _NUMBER if isinstance(value, int) else _TEXT
+                props.Add(Name=name, LinkToContent=False, Type=kind, Value=value)
+
+    def set_named_values(self, values: Mapping[str, str | int]) -> None:
+        names = {str(n.name): n for n in self._book.names}
+        for name, value in values.items():
+            if name in names:
+                names[name].refers_to_range.value = value
 
     def pause(self) -> object:
         app = self._app

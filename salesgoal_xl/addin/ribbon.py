@@ -23,10 +23,10 @@ from salesgoal_xl.addin.excel import ExcelHost, NewPlanRequest
 from salesgoal_xl.console import problems_text
 from salesgoal_xl.core.errors import SalesgoalError
 from salesgoal_xl.core.problems import ProblemsFound
-from salesgoal_xl.workbook.port import WorkbookPort
+from salesgoal_xl.workbook.port import PropertiesPort, WorkbookPort
 
 if TYPE_CHECKING:
-    from salesgoal_xl.commands.approvals import VerifySummary
+    from salesgoal_xl.commands.approvals import ApproveSummary, VerifySummary
 
 MAX_LINES_SHOWN: Final = 20
 SAVE_NOTE: Final = "Save the workbook to keep the result."
@@ -248,11 +248,15 @@ def _verify(host: RibbonHost) -> str:
 
 def _verified(port: WorkbookPort) -> tuple[str, VerifySummary]:
     from salesgoal_xl.commands.approvals import run_verify
-    from salesgoal_xl.workbook.port import PropertiesPort
 
+    return port.label, run_verify(_with_properties(port))
+
+
+def _with_properties(port: WorkbookPort) -> PropertiesPort:
+    """The port, where it can read and write the document properties approvals live in."""
     if not callable(getattr(port, "properties", None)):
         raise SalesgoalError("this workbook's document properties cannot be read here")
-    return port.label, run_verify(cast(PropertiesPort, port))
+    return cast(PropertiesPort, port)
 
 
 def _verification_text(summary: VerifySummary, label: str) -> str:
@@ -270,6 +274,25 @@ def _verification_text(summary: VerifySummary, label: str) -> str:
     if summary.problems:
         lines.append(problems_text(summary.problems, label, max_lines=MAX_LINES_SHOWN))
     return "\n".join(lines)
+
+
+def _approve(host: RibbonHost) -> str:
+    """The approvals typed into tblApprovals (approver and scope, no approval ID yet), recorded
+    as `salesgoal approve` records one: Excel's ribbon has no form, so the log is the form."""
+    from salesgoal_xl.views import approval_line
+
+    done = host.run_on_workbook(_approved)
+    lines = [approval_line(summary) for summary in done]
+    superseded = [a for summary in done for a in summary.superseded]
+    if superseded:
+        lines.append(f"Superseded: {', '.join(superseded)}.")
+    return "\n".join([*lines, f"(on the Approvals sheet) {SAVE_NOTE}"])
+
+
+def _approved(port: WorkbookPort) -> list[ApproveSummary]:
+    from salesgoal_xl.commands.approvals import run_approve_typed
+
+    return run_approve_typed(_with_properties(port))
 
 
 def _guide(_host: RibbonHost) -> str:
@@ -304,7 +327,7 @@ ACTIONS: Final[Mapping[str, Action]] = MappingProxyType(
         "evaluate": Action("Evaluate", _evaluate),
         "adjust": Action("Adjust target", _adjust),
         "check": Action("Check", _check),
-        "approve": Action("Approve"),
+        "approve": Action("Approve", _approve),
         "verify": Action("Verify", _verify),
         "export": Action("Export copies"),
         "collect": Action("Collect returns"),

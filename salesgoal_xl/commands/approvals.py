@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -157,11 +157,14 @@ def _split_targets(port: WorkbookPort) -> TableData:
     return targets
 
 
-def _scope_or_refuse(text: str, leaves: pd.DataFrame, label: str) -> Scope:
+def _scope_or_refuse(
+    text: str, leaves: pd.DataFrame, label: str, where: Source | None = None
+) -> Scope:
     try:
         scope = parse_scope(text)
     except ScopeError as exc:
-        raise ProblemsFound([error(ProblemCode.BAD_SCOPE, str(exc))], label) from exc
+        problem = error(ProblemCode.BAD_SCOPE, str(exc), source=where)
+        raise ProblemsFound([problem], label) from exc
     if scope.level != "all" and not scope.mask(leaves).any():
         column = {"region": "region", "team": "team", "rep": "rep_id"}[scope.level]
         known = sorted({str(v).strip() for v in leaves[column] if not is_blank(v)})
@@ -176,6 +179,7 @@ def _scope_or_refuse(text: str, leaves: pd.DataFrame, label: str) -> Scope:
                     ProblemCode.BAD_SCOPE,
                     f"no leaf target belongs to {scope.level} {scope.code!r}",
                     hint=f"the plan's {scope.level} codes are: {shown}",
+                    source=where,
                 )
             ],
             label,
@@ -206,6 +210,7 @@ class ApprovalRequest:
     comment: str = ""
     private_key: bytes | None = None
     approved_at: dt.datetime | None = None
+    typed_at: Source | None = None  # the tblApprovals row a person typed it in, if any
 
 
 def run_approve(
@@ -231,15 +236,21 @@ def run_approve(
 
 
 def stage_approvals(
-    port: PropertiesPort, requests: Sequence[ApprovalRequest], *, write: bool = True
+    port: PropertiesPort,
+    requests: Sequence[ApprovalRequest],
+    *,
+    write: bool = True,
+    log: pd.DataFrame | None = None,
 ) -> list[ApproveSummary]:
     """Check and stage (without committing) approvals of the numbers as they are now: their
     rows in tblApprovals, the numbers they saw in tblApprovedNumbers, their fingerprints in the
     document properties and the latest one on the Guide. `approve` records one; `collect`
-    records those a recipient typed into a returned copy, in the same commit as its merge."""
+    records those a recipient typed into a returned copy, in the same commit as its merge;
+    the ribbon's Approve those typed into the plan's own log (`log`: tblApprovals without the
+    typed rows, which the recorded ones replace)."""
     identity = plan_identity(port)
     targets = _split_targets(port)
-    frame = port.read_table(APPROVALS).frame.copy()
+    frame = (port.read_table(APPROVALS).frame if log is None else log).copy()
     snapshot = port.read_table(SNAPSHOT).frame if port.has_table(SNAPSHOT) else pd.DataFrame()
     done: list[ApproveSummary] = []
     prints: dict[str, str | int | None] = {}
@@ -250,7 +261,7 @@ def stage_approvals(
                 [error(ProblemCode.BLANK_VALUE, "an approval needs the approver's name (--by)")],
                 port.label,
             )
-        scope = _scope_or_refuse(request.scope, targets.frame, port.label)
+        scope = _scope_or_refuse(request.scope, targets.frame, port.label, request.typed_at)
         entries = leaf_entries(targets.frame, scope.mask(targets.frame))
         print_ = fingerprint(identity.plan_id, identity.version, scope, entries)
         approval_id = _next_id(frame)
@@ -303,6 +314,70 @@ def stage_approvals(
         last = done[-1]
         shown = f"{last.approval_id} ({last.scope}, version {last.version}): {last.fingerprint}"
         port.set_named_values({GUIDE_FINGERPRINT: shown})
+    return done
+
+
+def typed_approvals(port: WorkbookPort) -> tuple[list[ApprovalRequest], pd.DataFrame]:
+    """The approvals a person typed into tblApprovals to be recorded (a row with the approver
+    and no approval ID yet; scope, role and note as typed), and the log without those rows.
+    Excel's ribbon has no form to ask for them, so the log is the form."""
+    data = port.read_table(APPROVALS)
+    frame = data.frame
+    requests, typed = [], []
+    for i in range(len(frame)):
+        if is_blank(frame.at[i, "approver"]) or not is_blank(frame.at[i, "approval_id"]):
+            continue
+        if not is_blank(frame.at[i, "status"]) and _status(frame.at[i, "status"]) != APPROVED:
+            continue  # typed as revoked or superseded: it approves nothing
+        typed.append(i)
+        raw = frame.at[i, "scope"]
+        if is_blank(raw):
+            problem = error(
+                ProblemCode.BLANK_VALUE,
+                "an approval to record needs its scope",
+                source=data.source(i, "scope"),
+                hint="type all, region:CODE, team:CODE or rep:ID",
+            )
+            raise ProblemsFound([problem], port.label)
+        requests.append(
+            ApprovalRequest(
+                str(raw).strip(),
+                str(frame.at[i, "approver"]).strip(),
+                "" if is_blank(frame.at[i, "role"]) else str(frame.at[i, "role"]).strip(),
+                "" if is_blank(frame.at[i, "note"]) else str(frame.at[i, "note"]).strip(),
+                typed_at=data.source(i, "scope"),
+            )
+        )
+    return requests, frame.drop(index=typed).reset_index(drop=True)
+
+
+def run_approve_typed(
+    port: PropertiesPort, *, dry_run: bool = False, now: dt.datetime | None = None
+) -> list[ApproveSummary]:
+    """Record every approval typed into tblApprovals (`typed_approvals`) as `approve` records
+    one, in one commit: what the ribbon's Approve button runs. A dry run (`check`) checks the
+    typed rows and records nothing; with none typed it has nothing to say."""
+    port.progress(0.0, "reading the approvals typed in tblApprovals")
+    requests, log = typed_approvals(port)
+    if not requests and dry_run:
+        return []
+    if not requests:
+        data = port.read_table(APPROVALS)
+        problem = error(
+            ProblemCode.BLANK_VALUE,
+            "no approval to record: type the approver's name, the scope (all, region:CODE, "
+            "team:CODE or rep:ID), and a role and note if you like, in a new row of "
+            "tblApprovals; leave its Approval ID blank",
+            source=data.source(len(data.frame), "approver"),
+        )
+        raise ProblemsFound([problem], port.label)
+    stamped = [replace(r, approved_at=now) for r in requests]
+    done = stage_approvals(port, stamped, log=log, write=not dry_run)
+    if dry_run:
+        return done
+    port.progress(0.6, "writing the approvals")
+    port.commit()
+    port.progress(1.0, "done")
     return done
 
 
@@ -431,6 +506,18 @@ def verify_problems(port: WorkbookPort) -> list[Problem]:
     if not identity_of(properties()).plan_id:
         return []
     return run_verify(port).problems  # type: ignore[arg-type]
+
+
+def typed_approval_problems(port: WorkbookPort) -> list[Problem]:
+    """What the ribbon's Approve would refuse in the approvals typed into tblApprovals, for
+    `check` (nothing for a port without properties, or a workbook without the log)."""
+    if getattr(port, "properties", None) is None or not port.has_table(APPROVALS):
+        return []
+    try:
+        run_approve_typed(port, dry_run=True)  # type: ignore[arg-type]
+    except ProblemsFound as refused:
+        return refused.problems
+    return []
 
 
 def _snapshots(port: WorkbookPort) -> dict[str, dict[LeafKey, str]]:

@@ -101,7 +101,8 @@ plan that propose and split accept is ready, so they do not make `check` exit 1.
 
 def command_problems(port: WorkbookPort, known: Sequence[Problem]) -> list[Problem]:
     """What propose, split, evaluate and adjust would refuse, run as dry runs on this very
-    workbook, and the approvals `verify` finds broken.
+    workbook, the approvals `verify` finds broken, and what Approve would refuse in the
+    approvals typed into tblApprovals.
 
     `check` is the commands' dry run: the same code reads the inputs, so whatever they would
     refuse is reported here first, with the same code at the same cell. Problems the table
@@ -109,7 +110,7 @@ def command_problems(port: WorkbookPort, known: Sequence[Problem]) -> list[Probl
     is an info row naming the table to fill.
     """
     from salesgoal_xl.commands.adjust import run_adjust
-    from salesgoal_xl.commands.approvals import verify_problems
+    from salesgoal_xl.commands.approvals import typed_approval_problems, verify_problems
     from salesgoal_xl.commands.evaluate import run_evaluate
     from salesgoal_xl.commands.propose import run_propose
     from salesgoal_xl.commands.split import run_split
@@ -120,7 +121,8 @@ def command_problems(port: WorkbookPort, known: Sequence[Problem]) -> list[Probl
     for command in (run_propose, run_split, run_evaluate, run_adjust, None):
         try:
             if command is None:
-                raise ProblemsFound(verify_problems(quiet), port.label)
+                problems = [*verify_problems(quiet), *typed_approval_problems(quiet)]
+                raise ProblemsFound(problems, port.label)
             command(quiet, dry_run=True)
         except ProblemsFound as refused:
             for problem in refused.problems:

@@ -125,6 +125,15 @@ class LiveWorkbook(Protocol):
         id, version and approval fingerprints (`workbook.identity`)."""
         ...
 
+    def set_properties(self, updates: Mapping[str, str | int | None]) -> None:
+        """Set custom document properties (text or whole numbers; None removes one)."""
+        ...
+
+    def set_named_values(self, values: Mapping[str, str | int]) -> None:
+        """Put each value in the cell its one-cell defined name points at (the Guide's
+        identity cells); a name the workbook lacks is skipped."""
+        ...
+
     def pause(self) -> object:
         """Stop screen updating and automatic calculation; return the state to restore
         (screen updating, calculation mode and the status bar as they are now)."""
@@ -165,6 +174,8 @@ class LivePort:
         self._lang: str | None = None
         self._reads: dict[str, _Read] = {}
         self._staged: dict[str, pd.DataFrame] = {}
+        self._staged_properties: dict[str, str | int | None] = {}
+        self._staged_names: dict[str, str | int] = {}
         self.messages: list[tuple[str, str]] = []
         self.open_problems: list[Problem] = []
 
@@ -226,6 +237,14 @@ class LivePort:
                 found[str(key)] = str(value)
         return found
 
+    def set_properties(self, updates: Mapping[str, str | int | None]) -> None:
+        """Stage custom document properties to set (None removes one) at the next commit."""
+        self._staged_properties.update(updates)
+
+    def set_named_values(self, values: Mapping[str, str | int]) -> None:
+        """Stage values for the one-cell names (the Guide's identity cells) for the commit."""
+        self._staged_names.update(values)
+
     def write_table(self, name: str, frame: pd.DataFrame) -> None:
         """Stage new rows for a table the program may write (`port.refuse_user_table`: owned,
         imported on request, or stamped); other user tables are refused."""
@@ -249,20 +268,32 @@ class LivePort:
         stops the commit before anything changes; if the program fails a write, the tables
         already written get their old rows back.
         """
-        if not self._staged:
+        if not self._staged and not self._staged_properties and not self._staged_names:
             return
         staged, self._staged = self._staged, {}
+        properties, self._staged_properties = self._staged_properties, {}
+        names, self._staged_names = self._staged_names, {}
         blocks = {name: self._block(name, frame) for name, frame in staged.items()}
         for name, block in blocks.items():
             self._refuse_overwrite(name, len(block.rows))
+        before = self.properties() if properties else {}
         state = self._book.pause()
         written: list[str] = []
         try:
             for index, (name, block) in enumerate(blocks.items()):
-                self.progress(index / len(blocks), f"writing {name}")
+                self.progress(index / max(1, len(blocks)), f"writing {name}")
                 written.append(name)
                 self._book.write_table(self._found(name), block)
+            if properties:
+                self._book.set_properties(properties)
+            if names:
+                self._book.set_named_values(names)
         except BaseException:
+            if properties:
+                try:
+                    self._book.set_properties({k: before.get(k) for k in properties})
+                except Exception as failed:
+                    self.messages.append(("error", f"properties could not be restored: {failed}"))
             for name in reversed(written):
                 try:
                     self._book.write_table(self._found(name), _old_block(self._reads[name].live))
@@ -273,7 +304,8 @@ class LivePort:
             for name in written:
                 self._reads.pop(name, None)
             self._book.resume(state)
-        self.message(f"{', '.join(blocks)} written in {self.label} (not saved yet)")
+        what = [*blocks, *(["the document properties"] if properties else [])]
+        self.message(f"{', '.join(what)} written in {self.label} (not saved yet)")
 
     def _found(self, name: str) -> str:
         found = self._find(name)

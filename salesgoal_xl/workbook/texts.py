@@ -193,9 +193,10 @@ BUTTONS: Final[tuple[tuple[str, Label, str, Label], ...]] = (
         _l("Approve", "核准", "审批"),
         "salesgoal approve",
         _l(
-            "Records an approval bound to the fingerprint of the numbers approved.",
-            "記錄核准，並綁定所核准數字的指紋。",
-            "记录审批，并绑定所审批数字的指纹。",
+            "Records the approvals typed into the Approvals log (approver and scope, no ID "
+            "yet), each bound to the fingerprint of the numbers approved.",
+            "記錄在核准紀錄中輸入的核准（核准人與範圍，尚無編號），每筆綁定所核准數字的指紋。",
+            "记录在审批记录中输入的审批（审批人与范围，尚无编号），每笔绑定所审批数字的指纹。",
         ),
     ),
     (
@@ -230,7 +231,7 @@ BUTTONS: Final[tuple[tuple[str, Label, str, Label], ...]] = (
     ),
 )
 
-RIBBON_LATER: Final = frozenset({"approve", "export", "collect"})
+RIBBON_LATER: Final = frozenset({"export", "collect"})
 """Buttons the Excel ribbon shows but does not run yet (the command line does): the Guide says
 so beside each; a test holds this to the add-in's own list (`addin.ribbon.ACTIONS`)."""
 COMMAND_LINE_ONLY: Final = _l("(command line for now)", "（目前請用命令列）", "（目前请用命令行）")

@@ -373,3 +373,58 @@ def test_import_actuals_button_live_imports_the_file_named_in_settings(
     finally:
         document.close(True)
         cli_doc.close(True)
+
+
+def _store_xlsx(document: Any, path: Path) -> None:
+    """Save the open document as xlsx, as Excel's File > Save would."""
+    from com.sun.star.beans import PropertyValue
+
+    kind = PropertyValue()
+    kind.Name, kind.Value = "FilterName", "Calc MS Excel 2007 XML"
+    document.storeToURL(path.as_uri(), (kind,))
+
+
+def test_approve_button_live_records_the_typed_approval_as_the_cli_does(
+    office: libreoffice.HeadlessOffice, demo_plan: Path, tmp_path: Path
+) -> None:
+    """In LibreOffice: an approver and scope typed into tblApprovals, the Approve button run
+    live. The row gets the id and the fingerprint `salesgoal approve` gives the same scope on
+    file, the numbers approved are the CLI's, the fingerprint is in the document properties and
+    on the Guide, and once saved the file's approval holds for `verify` on file."""
+    from salesgoal_xl.commands.approvals import run_verify
+    from salesgoal_xl.workbook.package_port import PackagePort
+
+    plan, cli_copy, saved = tmp_path / "live.xlsx", tmp_path / "cli.xlsx", tmp_path / "saved.xlsx"
+    shutil.copy(demo_plan, plan)
+    assert salesgoal("split", str(plan)).returncode == 0
+    shutil.copy(plan, cli_copy)
+    done = salesgoal("approve", str(cli_copy), "--scope", "region:NORTH", "--by", "Bo Chen")
+    assert done.returncode == 0, done.stderr
+    on_file = PackagePort(cli_copy).properties()["Approval APR-001"]
+    document, book = open_book(office, plan)
+    cli_doc, cli_book = open_book(office, cli_copy)
+    try:
+        log = book.read_table("tblApprovals")
+        sheet = document.Sheets.getByName(log.sheet)
+        sheet.getCellRangeByName(_cell_of(log, 0, "Approver")).setString("Bo Chen")
+        sheet.getCellRangeByName(_cell_of(log, 0, "Scope")).setString("region:NORTH")
+        outcome = run_action("approve", UnoHost(book))
+        assert outcome.status is Status.DONE, outcome.message
+        assert outcome.message.startswith("APR-001: Bo Chen approved region:NORTH of version 1")
+        assert LivePort(book).properties()["Approval APR-001"] == on_file
+        row = book.read_table("tblApprovals").values[1]
+        headers = list(book.read_table("tblApprovals").values[0])
+        assert row[headers.index("Fingerprint")] == on_file
+        assert row[headers.index("Status")] == "approved"
+        assert_same_tables(
+            {"tblApprovedNumbers": book.read_table("tblApprovedNumbers")},
+            {"tblApprovedNumbers": cli_book.read_table("tblApprovedNumbers")},
+        )
+        guide = document.NamedRanges.getByName("PlanFingerprint").getReferredCells()
+        assert on_file in guide.getCellByPosition(0, 0).getString()
+        _store_xlsx(document, saved)
+    finally:
+        document.close(True)
+        cli_doc.close(True)
+    verified = run_verify(PackagePort(saved))
+    assert [(r.approval_id, r.holds) for r in verified.results] == [("APR-001", True)]

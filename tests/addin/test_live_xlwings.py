@@ -285,3 +285,34 @@ def test_verify_reads_excels_custom_document_properties(cli_split: Path, tmp_pat
     outcome = run_action("verify", _BookHost(book))
     assert outcome.status is Status.DONE, outcome.message
     assert "APR-001 team:N1 by Ann Lee" in outcome.message and "holds" in outcome.message
+
+
+def test_approve_button_writes_excels_custom_document_properties(
+    cli_split: Path, tmp_path: Path
+) -> None:
+    """An approver and scope typed into tblApprovals in the double, the Approve button run:
+    the fingerprint `salesgoal approve` gives the same scope on file lands in the row, in a new
+    CustomDocumentProperties item (added as Excel's Add takes it) and in the Guide's
+    PlanFingerprint cell (through the defined name)."""
+    from salesgoal_xl.addin.ribbon import run_action
+    from salesgoal_xl.commands.approvals import run_approve
+
+    cli_copy = tmp_path / "cli.xlsx"
+    shutil.copy(cli_split, cli_copy)
+    run_approve(PackagePort(cli_copy), "team:N1", "Ann Lee")
+    on_file = PackagePort(cli_copy).properties()["Approval APR-001"]
+    book = book_from_file(cli_split)
+    sheet = next(s for s in book.sheets if "tblApprovals" in {t.name for t in s.tables})
+    log = sheet.tables["tblApprovals"]
+    headers = [sheet.values.get((log.top, c)) for c in range(log.left, log.right + 1)]
+    sheet.values[(log.top + 1, log.left + headers.index("Approver"))] = "Ann Lee"
+    sheet.values[(log.top + 1, log.left + headers.index("Scope"))] = "team:N1"
+    outcome = run_action("approve", _BookHost(book))
+    assert outcome.status is Status.DONE, outcome.message
+    assert outcome.message.startswith("APR-001: Ann Lee approved team:N1")
+    added = {p.Name: p for p in book.api.CustomDocumentProperties}["Approval APR-001"]
+    assert (added.Value, added.Type) == (on_file, 4)
+    assert sheet.values[(log.top + 1, log.left + headers.index("Fingerprint"))] == on_file
+    guide = next(n for n in book.names if n.name == "PlanFingerprint").refers_to_range
+    assert on_file in guide.sheet.values[(guide.top, guide.left)]
+    assert LivePort(XlwingsWorkbook(book)).properties()["Approval APR-001"] == on_file

@@ -21,7 +21,6 @@ from tests.commands.test_propose_split import demo_port
 
 T = TypeVar("T")
 NOT_BUILT = (
-    "approve",
     "export",
     "collect",
 )
@@ -86,6 +85,17 @@ def test_check_button_reports_problems_at_their_cells() -> None:
     assert outcome.status is Status.PROBLEMS
     assert re.search(r"demo\.xlsx:\w+!\w+\d+: ", outcome.message)
     assert len(port.tables["tblChecks"]) > 0
+
+
+def test_approve_with_nothing_typed_says_where_to_type_and_writes_nothing() -> None:
+    """The Approve button records the rows typed into tblApprovals; with none it names the
+    log's cell to type in (the ribbon has no form) and changes nothing."""
+    port = demo_port()
+    outcome = on_action("approve", FakeHost(port))
+    assert outcome.status is Status.PROBLEMS
+    assert "BLANK_VALUE" in outcome.message and "type the approver's name" in outcome.message
+    assert re.search(r"demo\.xlsx:Approvals!\w+\d+: ", outcome.message), outcome.message
+    assert port.commits == 0
 
 
 @pytest.mark.parametrize("control_id", NOT_BUILT)

@@ -145,6 +145,8 @@ class FakeRange:
     @value.setter
     def value(self, rows: Any) -> None:
         self.sheet.book.recorder.record(f"write {self.sheet.name}!{self._address()}")
+        if not isinstance(rows, list | tuple):
+            rows = [[rows]]  # xlwings takes a scalar for one cell
         for cells, values in zip(self._cells(), rows, strict=True):
             for cell, value in zip(cells, values, strict=True):
                 self.sheet.formulas.pop(cell, None)
@@ -268,17 +270,50 @@ class FakeApp:
 
 @dataclass
 class FakeProperty:
-    """One of Excel's DocumentProperty objects: Name and Value, spelled as Excel does."""
+    """One of Excel's DocumentProperty objects: Name, Value and Type, spelled as Excel does;
+    Delete removes it from its collection."""
 
     Name: str
     Value: object
+    Type: int = 4  # msoPropertyTypeString
+    owner: FakeProperties | None = None
+
+    def Delete(self) -> None:  # noqa: N802 -- Excel's spelling
+        assert self.owner is not None
+        self.owner.items.remove(self)
+
+
+class FakeProperties:
+    """`Workbook.CustomDocumentProperties`: iterable, and Add as Excel's object model has it."""
+
+    def __init__(self, items: list[FakeProperty] | None = None) -> None:
+        self.items: list[FakeProperty] = []
+        for item in items or []:
+            self.Add(Name=item.Name, LinkToContent=False, Type=item.Type, Value=item.Value)
+
+    def __iter__(self) -> Iterator[FakeProperty]:
+        return iter(list(self.items))
+
+    def Add(self, *, Name: str, LinkToContent: bool, Type: int, Value: object) -> FakeProperty:  # noqa: N802, N803
+        assert not LinkToContent and Name not in {p.Name for p in self.items}, Name
+        added = FakeProperty(Name, Value, Type, self)
+        self.items.append(added)
+        return added
+
+
+@dataclass
+class FakeName:
+    """A defined name (`book.names[...]`): its name and the range it refers to."""
+
+    name: str
+    refers_to_range: FakeRange
 
 
 class FakeBookApi:
     """`book.api`, the Excel Workbook object: only its CustomDocumentProperties."""
 
     def __init__(self) -> None:
-        self.CustomDocumentProperties: list[FakeProperty] = []
+        self.CustomDocumentProperties = FakeProperties()
 
 
 class FakeBook:
@@ -290,6 +325,7 @@ class FakeBook:
         self.app = FakeApp(self.recorder)
         self.sheets: list[FakeSheet] = []
         self.api = FakeBookApi()
+        self.names: list[FakeName] = []
 
     def sheet(self, name: str) -> FakeSheet:
         return next(s for s in self.sheets if s.name == name)
@@ -315,7 +351,13 @@ def book_from_file(path: Path) -> FakeBook:
                     sheet.values[key] = cell.value
         for tbl in ws.tables.values():
             sheet.tables.items.append(FakeTable(sheet, tbl.name, str(tbl.ref)))
-    book.api.CustomDocumentProperties = [
-        FakeProperty(str(prop.name), prop.value) for prop in wb.custom_doc_props.props
-    ]
+    book.api.CustomDocumentProperties = FakeProperties(
+        [FakeProperty(str(prop.name), prop.value) for prop in wb.custom_doc_props.props]
+    )
+    for name, defined in wb.defined_names.items():
+        one_cell = re.fullmatch(r"'?(.+?)'?!\$?([A-Z]+)\$?(\d+)", str(defined.attr_text))
+        if one_cell:  # the one-cell names (lists name table columns)
+            title, letters, row = one_cell.groups()
+            col = range_boundaries(f"{letters}{row}")[0]
+            book.names.append(FakeName(name, book.sheet(title).range((int(row), col))))
     return book

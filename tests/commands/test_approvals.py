@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from salesgoal_xl.cli import app
 from salesgoal_xl.commands.adjust import run_adjust
-from salesgoal_xl.commands.approvals import run_approve, run_verify
+from salesgoal_xl.commands.approvals import run_approve, run_approve_typed, run_verify
 from salesgoal_xl.core.fingerprint import (
     Scope,
     fingerprint,
@@ -137,6 +137,75 @@ def test_a_bad_scope_is_refused_and_nothing_is_written(scope: str, words: str) -
     assert problem.code is ProblemCode.BAD_SCOPE
     assert words in problem.message + problem.hint
     assert port.commits == 0
+
+
+def _type_approvals(port: MemoryPort, *rows: dict[str, object]) -> None:
+    """Rows a person types at the end of tblApprovals, as the ribbon's Approve expects them."""
+    columns = list(port.tables["tblApprovals"].columns)
+    typed = pd.DataFrame([{c: row.get(c) for c in columns} for row in rows], dtype=object)
+    log = pd.concat([port.tables["tblApprovals"], typed], ignore_index=True)
+    port.write_table("tblApprovals", log)
+    port.commit()
+
+
+def test_approvals_typed_into_the_log_are_recorded_in_place() -> None:
+    """The ribbon's Approve (run_approve_typed): each row with an approver and no approval ID
+    becomes a recorded approval exactly as `approve` records it (fingerprint, kept numbers,
+    document property), in the typed row's place, not beside it; a second press finds none."""
+    port = _port()
+    run_approve(port, "region:NORTH", "Ann Lee", now=NOW)
+    _type_approvals(
+        port,
+        {"scope": "region:SOUTH", "approver": "Bo Chen", "role": "CFO", "note": "ok by me"},
+        {"scope": "team:N1", "approver": " Cy Dahl "},
+    )
+    done = run_approve_typed(port, now=NOW)
+    assert [(d.approval_id, d.scope, d.approver) for d in done] == [
+        ("APR-002", "region:SOUTH", "Bo Chen"),
+        ("APR-003", "team:N1", "Cy Dahl"),
+    ]
+    log = port.tables["tblApprovals"]
+    assert log["approval_id"].tolist() == ["APR-001", "APR-002", "APR-003"]
+    assert log.iloc[1][["role", "note", "status"]].tolist() == ["CFO", "ok by me", "approved"]
+    assert log["fingerprint"].tolist()[1:] == [
+        _expected(port, "region:SOUTH"),
+        _expected(port, "team:N1"),
+    ]
+    assert port.properties()["Approval APR-003"] == _expected(port, "team:N1")
+    assert set(port.tables["tblApprovedNumbers"]["approval_id"]) == {
+        "APR-001",
+        "APR-002",
+        "APR-003",
+    }
+    assert all(r.holds for r in run_verify(port).results)
+    with pytest.raises(ProblemsFound) as nothing:
+        run_approve_typed(port)
+    (problem,) = nothing.value.problems
+    assert problem.code is ProblemCode.BLANK_VALUE and "type the approver's name" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("scope", "code"),
+    [(None, ProblemCode.BLANK_VALUE), ("region:ATLANTIS", ProblemCode.BAD_SCOPE)],
+)
+def test_a_typed_approval_with_a_bad_scope_is_refused_at_its_cell_and_check_says_so(
+    scope: str | None, code: ProblemCode
+) -> None:
+    """Blank or unknown scope: refused at the typed row's Scope cell, nothing recorded; check
+    reports the same problem at the same cell before anyone presses Approve."""
+    from salesgoal_xl.commands.check import run_check
+
+    port = _port()
+    _type_approvals(port, {"scope": scope, "approver": "Bo Chen"})
+    commits = port.commits
+    with pytest.raises(ProblemsFound) as refused:
+        run_approve_typed(port)
+    (problem,) = refused.value.problems
+    assert problem.code is code and problem.source.table == "tblApprovals"
+    assert problem.source.row == 0 and problem.source.column == "scope"
+    assert port.commits == commits
+    found = run_check(port, write=False).problems
+    assert any(p.code is code and p.source.cell == problem.source.cell for p in found), found
 
 
 def test_a_template_without_a_plan_id_cannot_be_approved() -> None:
