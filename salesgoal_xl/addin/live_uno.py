@@ -45,6 +45,12 @@ class UnoWorkbook:
         url = str(self._doc.URL)
         return unquote(PurePosixPath(urlparse(url).path).name) if url else str(self._doc.Title)
 
+    @property
+    def full_name(self) -> str:
+        """The document's file path ('' when it has no file yet)."""
+        url = str(self._doc.URL)
+        return unquote(urlparse(url).path) if url.startswith("file:") else ""
+
     def sheet_names(self) -> tuple[str, ...]:
         return tuple(self._doc.Sheets.ElementNames)
 

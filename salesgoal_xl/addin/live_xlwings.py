@@ -51,6 +51,11 @@ class XlwingsWorkbook:
     def name(self) -> str:
         return str(self._book.name)
 
+    @property
+    def full_name(self) -> str:
+        """`Book.fullname`: the file's path, or just the name of a book never saved."""
+        return str(self._book.fullname)
+
     def sheet_names(self) -> tuple[str, ...]:
         return tuple(str(sheet.name) for sheet in self._book.sheets)
 

@@ -3,7 +3,7 @@
 The VBA callback passes the pressed button's id to ``on_action``. Every command is the same
 function the CLI runs, on the workbook port the host runs it on (in Excel: the live adapter
 over the workbook the button was pressed in; in tests: a ``MemoryPort`` or LibreOffice).
-Buttons whose command is not built yet say so. Whatever happens, the person gets one message
+Every button runs its command. Whatever happens, the person gets one message
 (a message box in Excel), problems listed as the CLI lists them, never a traceback.
 """
 
@@ -27,6 +27,8 @@ from salesgoal_xl.workbook.port import PropertiesPort, WorkbookPort
 
 if TYPE_CHECKING:
     from salesgoal_xl.commands.approvals import ApproveSummary, VerifySummary
+    from salesgoal_xl.commands.collect import CollectSummary
+    from salesgoal_xl.commands.export import ExportSummary
 
 MAX_LINES_SHOWN: Final = 20
 SAVE_NOTE: Final = "Save the workbook to keep the result."
@@ -58,7 +60,6 @@ class Status(StrEnum):
 
     DONE = "done"
     PROBLEMS = "problems"
-    NOT_AVAILABLE = "not_available"
     CANCELLED = "cancelled"
     FAILED = "failed"
 
@@ -87,10 +88,10 @@ class _ProblemsReportedError(Exception):
 
 @dataclass(frozen=True)
 class Action:
-    """A button's command: its name in messages and what it runs (None: not built yet)."""
+    """A button's command: its name in messages and what it runs."""
 
     name: str
-    run: Callable[[RibbonHost], str] | None = None
+    run: Callable[[RibbonHost], str]
 
 
 def on_action(control_id: str, host: RibbonHost | None = None) -> Outcome:
@@ -108,9 +109,6 @@ def run_action(control_id: str, host: RibbonHost) -> Outcome:
         known = ", ".join(ACTIONS)
         text = f"the add-in has no button {control_id!r} (known: {known}); rebuild it"
         return Outcome(control_id, Status.FAILED, text)
-    if action.run is None:
-        text = f"{action.name} is not available in this version yet."
-        return Outcome(control_id, Status.NOT_AVAILABLE, text)
     try:
         return Outcome(control_id, Status.DONE, action.run(host))
     except _CancelledError:
@@ -186,23 +184,135 @@ def _importer(setting: str, command: str) -> Callable[[RibbonHost], str]:
 
 def import_file(port: WorkbookPort, setting: str) -> Path:
     """The file a Settings cell names, checked: typed, a full path, and there."""
-    from salesgoal_xl.commands.inputs import load_settings
-    from salesgoal_xl.workbook.schema import SETTINGS_BY_KEY
-
-    settings = load_settings(port)
-    where, label = settings.where(setting), SETTINGS_BY_KEY[setting].label.en
-    typed = str(settings[setting] or "").strip().strip('"')
-    if not typed:
+    path = setting_path(port, setting)
+    if path is None:
+        where, label = _setting_cell(port, setting)
         raise SalesgoalError(
             f"type the full path of the file to import in Settings, '{label}' ({where}), "
             "then press the button again"
         )
+    return path
+
+
+def setting_path(port: WorkbookPort, setting: str, *, folder: bool = False) -> Path | None:
+    """The file (or folder) a Settings cell names, checked: a full path, and there; None when
+    the cell is blank. xlwings' open-source part has no file dialog on both systems, so the
+    workbook names the files and folders the buttons use."""
+    from salesgoal_xl.commands.inputs import load_settings
+
+    typed = str(load_settings(port)[setting] or "").strip().strip('"')
+    if not typed:
+        return None
+    where, _ = _setting_cell(port, setting)
     path = Path(typed).expanduser()
     if not path.is_absolute():
         raise SalesgoalError(f"{where}: '{typed}' is not a full path (start from the drive)")
-    if not path.is_file():
+    if folder and not path.is_dir():
+        raise SalesgoalError(f"{where}: there is no folder {path}")
+    if not folder and not path.is_file():
         raise SalesgoalError(f"{where}: there is no file {path}")
     return path
+
+
+def _setting_cell(port: WorkbookPort, setting: str) -> tuple[str, str]:
+    """Where a setting's value is typed ('Settings!C21') and its English label."""
+    from salesgoal_xl.commands.inputs import load_settings
+    from salesgoal_xl.workbook.schema import SETTINGS_BY_KEY
+
+    return str(load_settings(port).where(setting)), SETTINGS_BY_KEY[setting].label.en
+
+
+def _saved_plan(port: WorkbookPort) -> Path:
+    """The open workbook's file: export names its copies after it, collect leaves it out."""
+    path = getattr(port, "path", None)
+    if not isinstance(path, Path):
+        raise SalesgoalError("save the workbook as a file first (File > Save As), then press again")
+    return path
+
+
+def _export(host: RibbonHost) -> str:
+    """`salesgoal export` of the open workbook: one copy per region, team or manager (Settings'
+    'Export copies by'), into the folder Settings names (blank: the plan's own)."""
+    folder, by, summary = host.run_on_workbook(_exported)
+    lines = [f"{len(summary.copies)} copies written to {folder}, one per {by}:"]
+    lines += [f"{c.path.name} ({c.scope}, {c.reps} reps)" for c in summary.copies]
+    if summary.left_out:
+        lines.append(f"In no copy (no manager): {', '.join(summary.left_out)}.")
+    return "\n".join(lines)
+
+
+def _exported(port: WorkbookPort) -> tuple[Path, str, ExportSummary]:
+    """The export, where copies there already are replaced only after a yes: one a manager
+    sent back would be lost."""
+    from salesgoal_xl.commands.export import CopiesExistError, run_export
+    from salesgoal_xl.commands.inputs import load_settings
+
+    plan = _saved_plan(port)
+    folder = setting_path(port, "export_folder", folder=True) or plan.parent
+    by = str(load_settings(port)["export_by"])
+    try:
+        return folder, by, run_export(_with_properties(port), plan, by, folder)
+    except CopiesExistError as exists:
+        names = ", ".join(Path(p).name for p in exists.existing[:3])
+        more = ", ..." if len(exists.existing) > 3 else ""
+        question = (
+            f"{len(exists.existing)} copy file(s) are in {folder} already ({names}{more}). "
+            "Replace them? A copy a manager sent back there would be lost: collect it first."
+        )
+        ask = getattr(port, "confirm", None)
+        if not callable(ask) or not ask(question):
+            raise _CancelledError from exists
+        return folder, by, run_export(_with_properties(port), plan, by, folder, force=True)
+
+
+def _collect(host: RibbonHost) -> str:
+    """`salesgoal collect` of every copy of this plan in the folder Settings names (blank: the
+    export folder, then the plan's own): the changes listed, nothing written if one is refused."""
+    folder, summary = host.run_on_workbook(_collected)
+    if summary.refused:
+        text = problems_text(summary.problems, "", max_lines=MAX_LINES_SHOWN)
+        raise _ProblemsReportedError(
+            f"Collect: {len(summary.refused)} of {len(summary.copies)} copies in {folder} "
+            f"refused; nothing was written.\n{text}"
+        )
+    return "\n".join([*_collect_lines(summary, folder), SAVE_NOTE])
+
+
+def _collected(port: WorkbookPort) -> tuple[Path, CollectSummary]:
+    from salesgoal_xl.commands.collect import returned_copies, run_collect
+    from salesgoal_xl.workbook.identity import identity_of
+
+    plan = _saved_plan(port)
+    folder = (
+        setting_path(port, "returns_folder", folder=True)
+        or setting_path(port, "export_folder", folder=True)
+        or plan.parent
+    )
+    master = _with_properties(port)
+    copies = returned_copies(folder, identity_of(master.properties()).plan_id, plan)
+    if not copies:
+        where, label = _setting_cell(port, "returns_folder")
+        raise SalesgoalError(
+            f"no copy of this plan is in {folder}: put the copies sent back there, or name "
+            f"their folder in Settings, '{label}' ({where})"
+        )
+    return folder, run_collect(master, copies)
+
+
+def _collect_lines(summary: CollectSummary, folder: Path) -> list[str]:
+    """The copies applied, then each change: copy, cell, old -> new, who."""
+    changes = [c for r in summary.copies if not r.refused for c in r.changes]
+    where = " on the Commits sheet." if changes else "."
+    lines = [
+        f"{len(summary.applied)} copies from {folder} applied: {len(changes)} change(s){where}"
+    ]
+    lines += [
+        f"{Path(c.copy).name}: {c.sheet}!{c.cell} {_shown(c.old)} -> {_shown(c.new)} ({c.who})"
+        for c in changes[:MAX_LINES_SHOWN]
+    ]
+    if len(changes) > MAX_LINES_SHOWN:
+        lines.append(f"... and {len(changes) - MAX_LINES_SHOWN} more.")
+    return lines
 
 
 def _evaluate(host: RibbonHost) -> str:
@@ -295,6 +405,15 @@ def _approved(port: WorkbookPort) -> list[ApproveSummary]:
     return run_approve_typed(_with_properties(port))
 
 
+def _shown(value: object) -> str:
+    """A cell's value as a message shows it: numbers with thousands separators."""
+    if value is None or value == "":
+        return "(blank)"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
 def _guide(_host: RibbonHost) -> str:
     return (
         "The target cycle: 1. New plan, then fill Settings and History (or import them). "
@@ -329,8 +448,8 @@ ACTIONS: Final[Mapping[str, Action]] = MappingProxyType(
         "check": Action("Check", _check),
         "approve": Action("Approve", _approve),
         "verify": Action("Verify", _verify),
-        "export": Action("Export copies"),
-        "collect": Action("Collect returns"),
+        "export": Action("Export copies", _export),
+        "collect": Action("Collect returns", _collect),
         "guide": Action("Guide", _guide),
         "about": Action("About", _about),
     }

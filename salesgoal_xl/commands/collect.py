@@ -50,6 +50,7 @@ from salesgoal_xl.workbook.identity import (
     EXPORT_SCOPE,
     EXPORTED_TO,
     PLAN_ID,
+    file_properties,
     identity_of,
 )
 from salesgoal_xl.workbook.package_port import PackagePort
@@ -192,6 +193,20 @@ def run_collect(
         master.commit()
     master.progress(1.0, "done")
     return CollectSummary(results, [r.path for r in accepted], table, written)
+
+
+def returned_copies(folder: Path, plan_id: str, plan: Path | None = None) -> list[Path]:
+    """The workbooks in `folder` whose document properties say they are exported copies of
+    plan `plan_id` (not the plan itself, not Excel's ~$ lock files), in name order: what the
+    ribbon's Collect returns collects from the folder named in Settings."""
+    found = []
+    for path in sorted(folder.glob("*.xls[xm]")):
+        if path.name.startswith("~$") or (plan is not None and path.resolve() == plan.resolve()):
+            continue
+        props = file_properties(path)
+        if str(props.get(PLAN_ID, "")).strip() == plan_id and props.get(EXPORT_SCOPE):
+            found.append(path)
+    return found
 
 
 # --- one copy -------------------------------------------------------------------------------

@@ -47,6 +47,15 @@ class ExportError(SalesgoalError, ValueError):
     """The copies cannot be written as asked (a file exists, a bad language or level)."""
 
 
+class CopiesExistError(ExportError):
+    """Copy files of the same names are there already (`existing`): replacing them could
+    overwrite copies a manager sent back, so it takes --force (in Excel, a yes)."""
+
+    def __init__(self, message: str, existing: list[str]) -> None:
+        super().__init__(message)
+        self.existing = existing
+
+
 @dataclass(frozen=True)
 class ExportedCopy:
     """One written copy: its file, whom it is for, what it covers and its fingerprint."""
@@ -126,9 +135,10 @@ def run_export(
     paths = [folder / copy_file_name(name, by, scope.code) for scope in scopes]
     existing = [str(p) for p in paths if p.exists()]
     if existing and not force:
-        raise ExportError(
+        raise CopiesExistError(
             f"{len(existing)} copy file(s) already exist ({', '.join(existing[:3])}"
-            f"{', ...' if len(existing) > 3 else ''}); pass --force to replace them"
+            f"{', ...' if len(existing) > 3 else ''}); pass --force to replace them",
+            existing,
         )
     stamp_time = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat()
     copies: list[ExportedCopy] = []

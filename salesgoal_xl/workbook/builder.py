@@ -880,11 +880,8 @@ def _guide(wb: Workbook, ws: Worksheet, lang: str, plan_id: str, plan_version: i
     row += 1
     row = _section(ws, row, texts.BUTTONS_TITLE.get(lang))
     row = _guide_header(ws, row, [texts.BUTTON, texts.WHAT_IT_DOES, texts.COMMAND], lang)
-    for control, button, command, does in texts.BUTTONS:
-        shown = button.get(lang)
-        if control in texts.RIBBON_LATER:
-            shown = f"{shown} {texts.COMMAND_LINE_ONLY.get(lang)}"
-        row = _guide_row(ws, row, [shown, does.get(lang), command], bold_first=True)
+    for _control, button, command, does in texts.BUTTONS:
+        row = _guide_row(ws, row, [button.get(lang), does.get(lang), command], bold_first=True)
     row += 1
     row = _section(ws, row, texts.LEGEND_TITLE.get(lang))
     for role, label in (

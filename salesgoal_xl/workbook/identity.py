@@ -13,8 +13,10 @@ properties set, keeping every other property (the user's own included) byte for 
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 from xml.sax.saxutils import escape, quoteattr
 
@@ -78,6 +80,18 @@ def read_properties(xml: bytes | None) -> dict[str, Value]:
                 pass
         found[name] = text
     return found
+
+
+def file_properties(path: str | Path) -> dict[str, Value]:
+    """The custom document properties of the workbook file at `path`, read from its package
+    without opening the workbook ({} for a file that is not a readable workbook package)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if CUSTOM_PART not in archive.namelist():
+                return {}
+            return read_properties(archive.read(CUSTOM_PART))
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return {}
 
 
 def identity_of(properties: Mapping[str, Value]) -> PlanIdentity:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import pandas as pd
@@ -96,6 +97,11 @@ class LiveWorkbook(Protocol):
     @property
     def name(self) -> str:
         """The workbook's name, as messages show it ('plan.xlsx')."""
+        ...
+
+    @property
+    def full_name(self) -> str:
+        """The workbook's file path ('' or a bare name when it was never saved)."""
         ...
 
     def sheet_names(self) -> tuple[str, ...]:
@@ -183,6 +189,16 @@ class LivePort:
     def label(self) -> str:
         """The workbook's name in the spreadsheet program."""
         return self._label
+
+    @property
+    def path(self) -> Path | None:
+        """The workbook's file, where it was saved to one (None for a new, unsaved book)."""
+        full = self._book.full_name
+        return Path(full) if full and Path(full).is_absolute() else None
+
+    def confirm(self, text: str) -> bool:
+        """Ask the person a yes/no question in the program (True for yes)."""
+        return self._book.confirm(text)
 
     @property
     def sheet_names(self) -> tuple[str, ...]:

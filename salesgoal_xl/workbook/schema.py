@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Final
 
 from salesgoal_xl.core.adjustment import ADJUSTMENT_LEVELS
+from salesgoal_xl.core.fingerprint import EXPORT_LEVELS
 
 LANGUAGES: Final = ("en", "zh-Hant", "zh-Hans")
 
@@ -231,6 +232,7 @@ CHOICE_LABELS: Final = MappingProxyType(
             ("region", "區域", "区域"),
             ("team", "團隊", "团队"),
             ("rep", "業務", "销售"),
+            ("manager", "主管", "主管"),
             ("channel", "通路", "渠道"),
             ("product", "產品線", "产品线"),
             # adjustment reasons and statuses, approval statuses
@@ -2378,6 +2380,46 @@ SETTINGS: Final[tuple[Setting, ...]] = (
             "Full path of the HR or CRM list (reps, teams, regions) the Import org button reads.",
             "「匯入組織」按鈕讀取的人資或 CRM 名單（業務、團隊、區域）完整路徑。",
             "“导入组织”按钮读取的人事或 CRM 名单（销售、团队、区域）完整路径。",
+        ),
+    ),
+    Setting(
+        "export_by",
+        _l("Export copies by", "副本匯出依據", "副本导出依据"),
+        ColumnType.CODE,
+        "region",
+        "ExportBy",
+        choices=EXPORT_LEVELS,
+        help=_l(
+            "Whom the Export copies button writes one copy for: each region, team or manager"
+            " (the command line's --by).",
+            "「匯出副本」按鈕為誰各寫一份副本：每個區域、團隊或主管（命令列的 --by）。",
+            "“导出副本”按钮为谁各写一份副本：每个区域、团队或主管（命令行的 --by）。",
+        ),
+    ),
+    Setting(
+        "export_folder",
+        _l("Export copies to (folder)", "副本匯出資料夾", "副本导出文件夹"),
+        ColumnType.TEXT,
+        "",
+        "ExportFolder",
+        help=_l(
+            "Full path of the folder the Export copies button writes the copies to; blank: "
+            "the plan's own folder.",
+            "「匯出副本」按鈕寫入副本的資料夾完整路徑；空白則為計畫檔所在資料夾。",
+            "“导出副本”按钮写入副本的文件夹完整路径；空白则为计划文件所在文件夹。",
+        ),
+    ),
+    Setting(
+        "returns_folder",
+        _l("Collect returns from (folder)", "收回副本資料夾", "收回副本文件夹"),
+        ColumnType.TEXT,
+        "",
+        "ReturnsFolder",
+        help=_l(
+            "Full path of the folder holding the copies sent back; Collect returns reads every"
+            " copy of this plan in it (blank: the export folder).",
+            "存放寄回副本的資料夾完整路徑；「收回副本」會讀取其中本計畫的每份副本（空白則為副本匯出資料夾）。",
+            "存放寄回副本的文件夹完整路径；“收回副本”会读取其中本计划的每份副本（空白则为副本导出文件夹）。",
         ),
     ),
     Setting(

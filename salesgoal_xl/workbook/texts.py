@@ -158,6 +158,28 @@ BUTTONS: Final[tuple[tuple[str, Label, str, Label], ...]] = (
         ),
     ),
     (
+        "import_history",
+        _l("Import history", "匯入歷史", "导入历史"),
+        "salesgoal import-history",
+        _l(
+            "Loads past months from the export named in Settings (Import history from) into "
+            "the History table.",
+            "從設定中「歷史匯入檔案」指定的匯出檔匯入過去月份至歷史表。",
+            "从设置中“历史导入文件”指定的导出文件导入过去月份至历史表。",
+        ),
+    ),
+    (
+        "import_org",
+        _l("Import org", "匯入組織", "导入组织"),
+        "salesgoal import-org",
+        _l(
+            "Loads reps, teams and regions from the HR or CRM list named in Settings (Import "
+            "org from).",
+            "從設定中「組織匯入檔案」指定的人資或 CRM 名單匯入業務、團隊與區域。",
+            "从设置中“组织导入文件”指定的人事或 CRM 名单导入销售、团队与区域。",
+        ),
+    ),
+    (
         "evaluate",
         _l("Evaluate", "評估", "评估"),
         "salesgoal evaluate",
@@ -214,9 +236,10 @@ BUTTONS: Final[tuple[tuple[str, Label, str, Label], ...]] = (
         _l("Export copies", "匯出副本", "导出副本"),
         "salesgoal export",
         _l(
-            "One copy per manager or approver, with only their part.",
-            "為每位主管或核准人匯出僅含其範圍的副本。",
-            "为每位主管或审批人导出仅含其范围的副本。",
+            "One copy per region, team or manager (Settings: Export copies by), with only "
+            "their part, into the folder Settings names.",
+            "依設定「副本匯出依據」為每個區域、團隊或主管匯出僅含其範圍的副本，存入設定指定的資料夾。",
+            "按设置“副本导出依据”为每个区域、团队或主管导出仅含其范围的副本，存入设置指定的文件夹。",
         ),
     ),
     (
@@ -224,17 +247,13 @@ BUTTONS: Final[tuple[tuple[str, Label, str, Label], ...]] = (
         _l("Collect returns", "收回副本", "收回副本"),
         "salesgoal collect",
         _l(
-            "Merges returned copies, shows what changed and refuses silent conflicts.",
-            "合併收回的副本，顯示變更並拒絕無聲衝突。",
-            "合并收回的副本，显示变更并拒绝无声冲突。",
+            "Merges the copies sent back into the folder Settings names, shows what changed "
+            "and refuses silent conflicts.",
+            "合併寄回至設定指定資料夾的副本，顯示變更並拒絕無聲衝突。",
+            "合并寄回至设置指定文件夹的副本，显示变更并拒绝无声冲突。",
         ),
     ),
 )
-
-RIBBON_LATER: Final = frozenset({"export", "collect"})
-"""Buttons the Excel ribbon shows but does not run yet (the command line does): the Guide says
-so beside each; a test holds this to the add-in's own list (`addin.ribbon.ACTIONS`)."""
-COMMAND_LINE_ONLY: Final = _l("(command line for now)", "（目前請用命令列）", "（目前请用命令行）")
 
 LEGEND_TITLE: Final = _l("Colours", "顏色說明", "颜色说明")
 LEGEND_INPUT: Final = _l(

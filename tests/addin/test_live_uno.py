@@ -428,3 +428,68 @@ def test_approve_button_live_records_the_typed_approval_as_the_cli_does(
         cli_doc.close(True)
     verified = run_verify(PackagePort(saved))
     assert [(r.approval_id, r.holds) for r in verified.results] == [("APR-001", True)]
+
+
+def _type_setting(document: Any, book: UnoWorkbook, key: str, value: str) -> None:
+    settings = book.read_table("tblSettings")
+    label = schema.SETTINGS_BY_KEY[key].label.en
+    row = next(i for i, r in enumerate(settings.values[1:]) if r[0] == label)
+    sheet = document.Sheets.getByName(settings.sheet)
+    sheet.getCellRangeByName(_cell_of(settings, row, "Value")).setString(value)
+
+
+def test_export_and_collect_buttons_live_do_what_the_cli_does(
+    office: libreoffice.HeadlessOffice, demo_plan: Path, tmp_path: Path
+) -> None:
+    """In LibreOffice, with the folder typed in Settings: Export copies writes the copies
+    `salesgoal export` writes (same files, same fingerprints); pressed again it asks before
+    replacing them and a no keeps them; Collect returns merges a commit typed into one copy
+    into tblCommits and tblReconciliation exactly as `salesgoal collect` does on file."""
+    from salesgoal_xl.workbook.identity import EXPORT_FINGERPRINT, file_properties
+    from tests.commands.roundtrip_files import edit_cells, read_table
+
+    plan, cli_plan = tmp_path / "live.xlsx", tmp_path / "cli" / "plan.xlsx"
+    out, cli_out = tmp_path / "copies", tmp_path / "cli-copies"
+    out.mkdir(), cli_plan.parent.mkdir()
+    shutil.copy(demo_plan, plan)
+    assert salesgoal("split", str(plan)).returncode == 0
+    shutil.copy(plan, cli_plan)
+    done = salesgoal("export", str(cli_plan), "--by", "region", "--out", str(cli_out))
+    assert done.returncode == 0, done.stderr
+    document, book = open_book(office, plan)
+    try:
+        _type_setting(document, book, "export_folder", str(out))
+        exported = run_action("export", UnoHost(book))
+        assert exported.status is Status.DONE, exported.message
+        names = sorted(p.name for p in cli_out.glob("*.xlsx"))
+        assert sorted(p.name for p in out.glob("*.xlsx")) == names and len(names) == 4
+        assert exported.message.startswith(f"4 copies written to {out}, one per region:")
+        for name in names:
+            live, cli = file_properties(out / name), file_properties(cli_out / name)
+            assert live[EXPORT_FINGERPRINT] == cli[EXPORT_FINGERPRINT], name
+        before = {p.name: p.stat().st_mtime_ns for p in out.glob("*.xlsx")}
+        refusing = UnoWorkbook(document, answer=False)
+        kept = run_action("export", UnoHost(refusing))
+        assert kept.status is Status.CANCELLED and "Replace them?" in refusing.questions[0]
+        assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.xlsx")} == before
+
+        north = next(out.glob("*NORTH*.xlsx"))
+        cell = read_table(north, "tblCommits").cell(0, "commit")
+        edit_cells(north, "tblCommits", {cell: 70_000})
+        shutil.copy(north, cli_out / north.name)
+        done = salesgoal("collect", str(cli_plan), str(cli_out / north.name))
+        assert done.returncode == 0, done.stderr
+        collected = run_action("collect", UnoHost(book))
+        assert collected.status is Status.DONE, collected.message
+        assert "2 change(s) on the Commits sheet" in collected.message  # commit and who
+        assert f"{north.name}: Commits!{cell} (blank) -> 70,000 (NORTH)" in collected.message
+        cli_doc, cli_book = open_book(office, cli_plan)
+        try:
+            assert_same_tables(
+                {n: book.read_table(n) for n in ("tblCommits", "tblReconciliation")},
+                {n: cli_book.read_table(n) for n in ("tblCommits", "tblReconciliation")},
+            )
+        finally:
+            cli_doc.close(True)
+    finally:
+        document.close(True)

@@ -20,10 +20,6 @@ from salesgoal_xl.workbook.port import MemoryPort, WorkbookPort
 from tests.commands.test_propose_split import demo_port
 
 T = TypeVar("T")
-NOT_BUILT = (
-    "export",
-    "collect",
-)
 
 
 @dataclass
@@ -98,14 +94,15 @@ def test_approve_with_nothing_typed_says_where_to_type_and_writes_nothing() -> N
     assert port.commits == 0
 
 
-@pytest.mark.parametrize("control_id", NOT_BUILT)
-def test_commands_not_built_yet_say_so(control_id: str) -> None:
-    """Buttons whose command does not exist yet say so plainly and touch nothing."""
+@pytest.mark.parametrize("control_id", ["export", "collect"])
+def test_export_and_collect_need_the_workbook_saved_as_a_file(control_id: str) -> None:
+    """Copies are named after the plan's file and collect leaves the plan out of the folder
+    it reads: on a workbook never saved both say so and touch nothing."""
     port = demo_port()
     host = FakeHost(port)
     outcome = on_action(control_id, host)
-    assert outcome.status is Status.NOT_AVAILABLE
-    assert outcome.message.endswith("is not available in this version yet.")
+    assert outcome.status is Status.FAILED
+    assert "save the workbook as a file first" in outcome.message
     assert port.commits == 0
     assert host.alerts == [("error", outcome.message)]
 
@@ -176,7 +173,7 @@ def test_dispatch_entry_points_stay_short() -> None:
     """The shells stay thin: every handler and on_action is under about 15 lines."""
     import inspect
 
-    handlers = [a.run for a in ribbon.ACTIONS.values() if a.run is not None]
+    handlers = [a.run for a in ribbon.ACTIONS.values()]
     for function in [ribbon.on_action, *handlers]:
         assert len(inspect.getsource(function).splitlines()) <= 16, function.__name__
 
@@ -207,9 +204,9 @@ def test_evaluate_button_reports_the_risk_counts() -> None:
     assert f"for {len(tracking)} reps" in outcome.message and port.commits == 1
 
 
-def test_the_guide_marks_exactly_the_buttons_the_ribbon_does_not_run_yet() -> None:
-    """Every button the Guide lists is a ribbon button; the Guide says "command line for now"
-    beside exactly those whose ribbon action is not built, and names a command that exists."""
+def test_the_guide_lists_every_button_with_its_command() -> None:
+    """Every button the Guide lists is a ribbon button and every ribbon button is listed, each
+    with a command line command that exists, in the workbook's language."""
     import typer
 
     from salesgoal_xl.cli import app
@@ -218,19 +215,15 @@ def test_the_guide_marks_exactly_the_buttons_the_ribbon_does_not_run_yet() -> No
 
     listed = [control for control, *_ in texts.BUTTONS]
     assert set(listed) <= set(ribbon.ACTIONS)
-    later = {c for c in listed if ribbon.ACTIONS[c].run is None}
-    assert later == texts.RIBBON_LATER
+    assert set(ribbon.ACTIONS) - set(listed) <= {"guide", "about"}
     commands = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
     for _, _, command, _ in texts.BUTTONS:
         assert command.split()[1] in commands, command
     wb = build_workbook("zh-Hant", fiscal_year=2026)
     guide = wb.worksheets[0]
     shown = [str(c.value) for c in guide["A"] if c.value]
-    mark = texts.COMMAND_LINE_ONLY.get("zh-Hant")
-    for control, button, _, _ in texts.BUTTONS:
-        text = button.get("zh-Hant")
-        assert (f"{text} {mark}" in shown) == (control in later)
-        assert text in shown or f"{text} {mark}" in shown
+    for _, button, _, _ in texts.BUTTONS:
+        assert button.get("zh-Hant") in shown
 
 
 def _with_setting(tables: dict[str, pd.DataFrame], key: str, value: str) -> MemoryPort:
