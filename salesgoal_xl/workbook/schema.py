@@ -182,6 +182,11 @@ def _l(en: str, hant: str, hans: str) -> Label:
     return Label(en, hant, hans)
 
 
+def _sentence(key: str, label: Label, width: float) -> Column:
+    """An output column of sentences (reasons, messages): wrapped, rows sized to fit."""
+    return Column(key, label, ColumnType.TEXT, Role.OUTPUT, width=width, wrap=True)
+
+
 # Shared list values (codes stay English in every language so files can be merged).
 METHODS: Final = (
     "history",
@@ -653,14 +658,7 @@ TABLES: Final[tuple[Table, ...]] = (
                 choices=SMART_STATUSES,
                 width=10,
             ),
-            Column(
-                "reason",
-                _l("Reason", "說明", "说明"),
-                ColumnType.TEXT,
-                Role.OUTPUT,
-                width=60,
-                wrap=True,
-            ),
+            _sentence("reason", _l("Reason", "說明", "说明"), 60),
         ),
         max_rows=50,
         key_columns=("criterion",),
@@ -699,22 +697,14 @@ TABLES: Final[tuple[Table, ...]] = (
                 number_format="0.00%",
                 width=12,
             ),
-            Column(
-                "backtest_parameters",
-                _l("Back-test parameters", "回測參數", "回测参数"),
-                ColumnType.TEXT,
-                Role.OUTPUT,
-                width=40,
-                wrap=True,
+            _sentence(
+                "backtest_parameters", _l("Back-test parameters", "回測參數", "回测参数"), 40
             ),
             Column("chosen", _l("Chosen", "採用", "采用"), ColumnType.TEXT, Role.OUTPUT, width=8),
-            Column(
+            _sentence(
                 "plan_parameters",
                 _l("Plan forecast parameters", "計畫預測參數", "计划预测参数"),
-                ColumnType.TEXT,
-                Role.OUTPUT,
-                width=40,
-                wrap=True,
+                40,
             ),
             _out(
                 Column(
@@ -724,14 +714,7 @@ TABLES: Final[tuple[Table, ...]] = (
                     width=16,
                 )
             ),
-            Column(
-                "reason",
-                _l("Reason", "說明", "说明"),
-                ColumnType.TEXT,
-                Role.OUTPUT,
-                width=50,
-                wrap=True,
-            ),
+            _sentence("reason", _l("Reason", "說明", "说明"), 50),
         ),
         max_rows=1_000,
         key_columns=("scope", "method"),
@@ -870,14 +853,7 @@ TABLES: Final[tuple[Table, ...]] = (
                 )
             ),
             Column("method", _l("Method", "方法", "方法"), ColumnType.TEXT, Role.OUTPUT, width=12),
-            Column(
-                "reason",
-                _l("Reason", "原因", "原因"),
-                ColumnType.TEXT,
-                Role.OUTPUT,
-                width=50,
-                wrap=True,
-            ),
+            _sentence("reason", _l("Reason", "原因", "原因"), 50),
         ),
         max_rows=10_000,
     ),
@@ -1018,14 +994,7 @@ TABLES: Final[tuple[Table, ...]] = (
                 choices=RISK_LEVELS,
                 width=9,
             ),
-            Column(
-                "reason",
-                _l("Reason", "原因", "原因"),
-                ColumnType.TEXT,
-                Role.OUTPUT,
-                width=50,
-                wrap=True,
-            ),
+            _sentence("reason", _l("Reason", "原因", "原因"), 50),
             # 1 for the highest attainment, each place once (ties by rep ID): the Dashboard's
             # top and bottom reps look places up with one exact MATCH each.
             Column(
@@ -1133,14 +1102,7 @@ TABLES: Final[tuple[Table, ...]] = (
                 choices=RISK_LEVELS,
                 width=9,
             ),
-            Column(
-                "reason",
-                _l("Reason", "原因", "原因"),
-                ColumnType.TEXT,
-                Role.OUTPUT,
-                width=50,
-                wrap=True,
-            ),
+            _sentence("reason", _l("Reason", "原因", "原因"), 50),
         ),
         max_rows=50_000,
     ),
@@ -1171,14 +1133,7 @@ TABLES: Final[tuple[Table, ...]] = (
                     width=15,
                 )
             ),
-            Column(
-                "message",
-                _l("Message", "訊息", "信息"),
-                ColumnType.TEXT,
-                Role.OUTPUT,
-                width=70,
-                wrap=True,
-            ),
+            _sentence("message", _l("Message", "訊息", "信息"), 70),
         ),
         max_rows=50_000,
     ),
@@ -1276,14 +1231,7 @@ TABLES: Final[tuple[Table, ...]] = (
             _out(Column("value", _l("Value", "值", "值"), ColumnType.NUMBER, width=12)),
             _out(Column("low", _l("Healthy from", "健康下限", "健康下限"), ColumnType.NUMBER)),
             _out(Column("high", _l("Healthy to", "健康上限", "健康上限"), ColumnType.NUMBER)),
-            Column(
-                "comment",
-                _l("Comment", "說明", "说明"),
-                ColumnType.TEXT,
-                Role.OUTPUT,
-                width=50,
-                wrap=True,
-            ),
+            _sentence("comment", _l("Comment", "說明", "说明"), 50),
         ),
         max_rows=100,
         key_columns=("metric",),
@@ -1425,9 +1373,7 @@ TABLES: Final[tuple[Table, ...]] = (
                 Role.FORMULA,
                 formula="=N({new_target})-N({old_target})",
             ),
-            Column(
-                "why", _l("Why", "原因", "原因"), ColumnType.TEXT, Role.OUTPUT, width=50, wrap=True
-            ),
+            _sentence("why", _l("Why", "原因", "原因"), 50),
             _out(Column("approved_by", _l("Approved by", "核准人", "审批人"), ColumnType.TEXT)),
         ),
         max_rows=100_000,
@@ -1636,22 +1582,8 @@ TABLES: Final[tuple[Table, ...]] = (
             Column("code", _l("Code", "代碼", "代码"), ColumnType.CODE, Role.OUTPUT, width=22),
             Column("sheet", _l("Sheet", "工作表", "工作表"), ColumnType.TEXT, Role.OUTPUT),
             Column("cell", _l("Cell", "儲存格", "单元格"), ColumnType.TEXT, Role.OUTPUT, width=10),
-            Column(
-                "message",
-                _l("Message", "訊息", "信息"),
-                ColumnType.TEXT,
-                Role.OUTPUT,
-                width=60,
-                wrap=True,
-            ),
-            Column(
-                "hint",
-                _l("Hint", "建議", "建议"),
-                ColumnType.TEXT,
-                Role.OUTPUT,
-                width=50,
-                wrap=True,
-            ),
+            _sentence("message", _l("Message", "訊息", "信息"), 60),
+            _sentence("hint", _l("Hint", "建議", "建议"), 50),
         ),
         max_rows=100_000,
     ),
