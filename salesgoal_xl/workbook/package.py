@@ -509,7 +509,7 @@ def column_widths(sheet_xml: bytes) -> dict[int, float]:
 
 def set_row_heights(sheet_xml: bytes, heights: Mapping[int, float], first: int, last: int) -> bytes:
     """Sheet rows `first`..`last` take the height in `heights`, or Excel's own (none stored);
-    rows outside keep theirs. The rule is `fill.fit_row_heights`', for the part-wise writer."""
+    rows outside keep theirs: `fill.fit_row_heights`' rule, for the part-wise writer."""
 
     def fix(match: re.Match[bytes]) -> bytes:
         attrs = match.group(1)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from openpyxl.utils.cell import range_boundaries
 
 from salesgoal_xl.addin.excel import ExcelHost
 from salesgoal_xl.addin.live_xlwings import TITLE, XlwingsWorkbook
@@ -316,3 +317,22 @@ def test_approve_button_writes_excels_custom_document_properties(
     guide = next(n for n in book.names if n.name == "PlanFingerprint").refers_to_range
     assert on_file in guide.sheet.values[(guide.top, guide.left)]
     assert LivePort(XlwingsWorkbook(book)).properties()["Approval APR-001"] == on_file
+
+
+def test_a_live_split_that_changes_the_numbers_makes_the_next_plan_version(
+    cli_split: Path,
+) -> None:
+    """Split pressed again after the final target changed moves leaf targets that existed:
+    the live port records plan version 2 in the document properties and on the Guide, as the
+    file adapters do (before, the live port could not set properties and the press failed)."""
+    book = book_from_file(cli_split)
+    assert LivePort(XlwingsWorkbook(book)).properties()["PlanVersion"] == 1
+    proposal = LivePort(XlwingsWorkbook(book)).read_table("tblProposal")
+    cell = proposal.cell(0, "final_target")
+    sheet = book.sheet(proposal.sheet)
+    col, row = range_boundaries(cell)[:2]
+    sheet.values[(row, col)] = float(sheet.values[(row, col)]) + 100_000
+    run_live(XlwingsWorkbook(book), run_split)
+    assert LivePort(XlwingsWorkbook(book)).properties()["PlanVersion"] == 2
+    guide = next(n for n in book.names if n.name == "PlanVersion").refers_to_range
+    assert guide.sheet.values[(guide.top, guide.left)] == 2
