@@ -106,7 +106,7 @@ def ribbon_xml(language: str, sources: Path = SOURCES) -> bytes:
     """The customUI14 part in ``language``, checked against the schema rules."""
     template = _read(sources / "ribbon" / "customUI14.xml").encode("utf-8")
     try:
-        document = customui.localised_ribbon(template, _labels(sources, language))
+        document = customui.localised_ribbon(template, _labels(sources, language), language)
     except customui.RibbonError as error:
         raise AddinBuildError(str(error)) from None
     problems = customui.check_custom_ui(document)

@@ -81,11 +81,17 @@ class RibbonError(ValueError):
     """The ribbon sources cannot make a valid customUI part."""
 
 
-def localised_ribbon(template: bytes, labels: Mapping[str, Mapping[str, str]]) -> bytes:
-    """The template with each id's label, screentip and supertip from ``labels`` filled in."""
+def localised_ribbon(
+    template: bytes, labels: Mapping[str, Mapping[str, str]], language: str
+) -> bytes:
+    """The template with each id's label, screentip and supertip from ``labels`` filled in,
+    and ``language`` as the tag of every control with an action (the callback hands it to
+    Python: the language of the add-in's dialogs and of a new plan)."""
     root = SafeET.fromstring(template)
     unused = set(labels)
     for element in root.iter():
+        if "onAction" in element.attrib:
+            element.set("tag", language)
         words = labels.get(element.get("id", ""))
         if words is None:
             continue

@@ -9,6 +9,7 @@ to open the workbook in Excel.
 
 from __future__ import annotations
 
+import platform
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,10 +30,12 @@ class ExcelUnavailableError(SalesgoalError):
 
 @dataclass(frozen=True)
 class NewPlanRequest:
-    """Where to write a new planning workbook, and in which language."""
+    """Where to write a new planning workbook, in which language, and whether the person
+    agreed to replace the file already there."""
 
     path: Path
     language: str
+    replace: bool = False
 
 
 def excel_running() -> bool:
@@ -57,11 +60,14 @@ class ExcelHost:
     """The host of a button pressed in Excel (the default for ``ribbon.on_action``).
 
     `book` is for tests and other programs; by default it is the workbook the button was
-    pressed in (`xw.Book.caller()`), through `live_xlwings.XlwingsWorkbook`.
+    pressed in (`xw.Book.caller()`), through `live_xlwings.XlwingsWorkbook`. `language` is
+    the add-in's (the tag its build puts on every button): the language of the save dialog
+    and of a new plan.
     """
 
-    def __init__(self, book: LiveWorkbook | None = None) -> None:
+    def __init__(self, book: LiveWorkbook | None = None, language: str = "en") -> None:
         self._book = book
+        self._language = language
 
     def _live(self) -> LiveWorkbook:
         if self._book is None:
@@ -76,14 +82,13 @@ class ExcelHost:
         return run_live(self._live(), command)
 
     def ask_new_plan(self) -> NewPlanRequest | None:
-        """Ask where to save a new plan (None if the person cancels)."""
-        _active_app()
-        # A new plan is a new file: it needs a save dialog, which xlwings' open-source part
-        # does not offer on both systems (only the engines' own APIs do).
-        raise ExcelUnavailableError(
-            "creating a plan from Excel is not available in this version yet; run: "
-            "salesgoal new <file.xlsx> --lang <en|zh-Hant|zh-Hans>, then open the file"
-        )
+        """Ask where to save a new plan, in the system's save dialog (None if cancelled)."""
+        from salesgoal_xl.addin.save_dialog import ask_save_path
+
+        choice = ask_save_path(_active_app(), self._language, platform.system())
+        if choice is None:
+            return None
+        return NewPlanRequest(choice.path, self._language, replace=choice.replace)
 
     def open_workbook(self, path: Path) -> None:
         """Open a written file in Excel."""

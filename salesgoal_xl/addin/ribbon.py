@@ -94,9 +94,13 @@ class Action:
     run: Callable[[RibbonHost], str]
 
 
-def on_action(control_id: str, host: RibbonHost | None = None) -> Outcome:
-    """Run the command behind ribbon button ``control_id`` and tell the person how it went."""
-    used = host if host is not None else ExcelHost()
+def on_action(control_id: str, host: RibbonHost | None = None, language: str = "") -> Outcome:
+    """Run the command behind ribbon button ``control_id`` and tell the person how it went.
+
+    `language` is the button's tag, the add-in's language (blank from an add-in built before
+    buttons carried it: English).
+    """
+    used = host if host is not None else ExcelHost(language=language or "en")
     outcome = run_action(control_id, used)
     used.alert(outcome.message, outcome.level)
     return outcome
@@ -134,7 +138,7 @@ def _new_plan(host: RibbonHost) -> str:
     request = host.ask_new_plan()
     if request is None:
         raise _CancelledError
-    written = new_workbook(request.path, request.language)
+    written = new_workbook(request.path, request.language, force=request.replace)
     host.open_workbook(written)
     return f"New planning workbook written: {written}"
 

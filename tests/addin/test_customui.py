@@ -65,7 +65,7 @@ def test_labels_cover_every_id_in_every_language() -> None:
 def test_a_label_for_an_id_the_ribbon_lacks_is_refused() -> None:
     """A stale label is an error, not silently dropped."""
     with pytest.raises(ValueError, match="ids the ribbon does not have: gone"):
-        localised_ribbon(ui(GOOD_BUTTON), {"gone": {"label": "x"}})
+        localised_ribbon(ui(GOOD_BUTTON), {"gone": {"label": "x"}}, "en")
 
 
 def test_the_checker_accepts_a_minimal_good_document() -> None:
@@ -137,13 +137,52 @@ def test_every_button_is_dispatched_and_every_dispatch_is_a_button() -> None:
     assert set(button_ids(ribbon_xml("en"))) == set(ribbon.ACTIONS)
 
 
-def test_the_callback_hands_the_control_id_to_on_action() -> None:
-    """OnAction runs ribbon.on_action with control.Id, through xlwings' RunPython."""
-    source = (SOURCES / "vba" / "SalesgoalRibbon.bas").read_text(encoding="utf-8")
-    assert (
-        'RunPython "import salesgoal_xl.addin.ribbon as r; r.on_action(\'" & control.Id & "\')"'
-        in source
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_button_carries_the_language_of_the_build(language: str) -> None:
+    """Each control with an action has the build's language as its tag, nothing else does."""
+    document = ribbon_xml(language)
+    pattern = re.compile(r"<(\w+) ([^>]*)>")
+    for name, attributes in pattern.findall(document.decode("utf-8")):
+        if "onAction=" in attributes:
+            assert f'tag="{language}"' in attributes, name
+        else:
+            assert "tag=" not in attributes, name
+
+
+def _vba_string(expression: str, control: dict[str, str]) -> str:
+    """The value of a VBA string expression of quoted literals, control.<Property> and &."""
+    pieces = re.findall(r'"((?:[^"]|"")*)"|control\.(\w+)', expression)
+    return "".join(
+        literal.replace('""', '"') if not prop else control[prop] for literal, prop in pieces
     )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_callback_hands_the_control_id_and_language_to_on_action(
+    language: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Python line OnAction gives xlwings' RunPython, with a button's id and tag filled in
+    as VBA would, runs on_action for that button with the add-in's language."""
+    source = (SOURCES / "vba" / "SalesgoalRibbon.bas").read_text(encoding="utf-8")
+    body = source.split("Public Sub OnAction(control As IRibbonControl)", 1)[1]
+    call = re.search(r"^\s*RunPython (.+)$", body, re.MULTILINE)
+    assert call is not None
+    line = _vba_string(call.group(1), {"Id": "new", "Tag": language})
+    seen: list[tuple[str, str]] = []
+
+    class Host:
+        def __init__(self, book: object = None, language: str = "en") -> None:
+            self.language = language
+
+        def ask_new_plan(self) -> None:
+            seen.append(("asked", self.language))
+
+        def alert(self, text: str, level: str) -> None:
+            seen.append((level, text))
+
+    monkeypatch.setattr(ribbon, "ExcelHost", Host)
+    exec(line, {})  # what RunPython runs
+    assert seen == [("asked", language), ("info", "New plan: cancelled.")]
 
 
 def test_sources_live_in_the_addin_folder() -> None:
