@@ -107,9 +107,9 @@ def start_folder(app: Any) -> Path:
 
 
 def _windows(api: Any, prompt: str, default: Path, kind: str) -> Path | None:
-    chosen = api.GetSaveAsFilename(
-        InitialFileName=str(default), FileFilter=f"{kind} (*{SUFFIX}),*{SUFFIX}", Title=prompt
-    )
+    # InitialFileName, FileFilter, FilterIndex, Title: by position, as pywin32's late binding
+    # of Excel's methods is not reliable with names (xlwings calls Workbooks.Open so too).
+    chosen = api.GetSaveAsFilename(str(default), f"{kind} (*{SUFFIX}),*{SUFFIX}", 1, prompt)
     return Path(chosen) if isinstance(chosen, str) and chosen else None
 
 

@@ -28,10 +28,19 @@ class FakeApi:
     """Excel's Application object over COM: GetSaveAsFilename answers `answer`."""
 
     answer: str | bool
-    calls: list[dict[str, str]] = field(default_factory=list)
+    calls: list[dict[str, object]] = field(default_factory=list)
 
-    def GetSaveAsFilename(self, **arguments: str) -> str | bool:  # noqa: N802 (Excel's name)
-        self.calls.append(arguments)
+    def GetSaveAsFilename(  # noqa: N802 (Excel's name and argument order)
+        self, initial: str, file_filter: str, filter_index: int, title: str
+    ) -> str | bool:
+        self.calls.append(
+            {
+                "InitialFileName": initial,
+                "FileFilter": file_filter,
+                "FilterIndex": filter_index,
+                "Title": title,
+            }
+        )
         return self.answer
 
 
@@ -90,6 +99,7 @@ def test_windows_asks_excel_in_the_add_ins_language_starting_beside_the_open_wor
         {
             "InitialFileName": str(tmp_path / YEAR_NAME),
             "FileFilter": "Excel 活頁簿 (*.xlsx),*.xlsx",
+            "FilterIndex": 1,
             "Title": "新規劃活頁簿另存為",
         }
     ]
