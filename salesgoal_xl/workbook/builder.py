@@ -428,8 +428,7 @@ def _matrix_sheet(wb: Workbook, ws: Worksheet, lang: str, n_rows: int) -> None:
     total_style = styles.ensure_cell_style(wb, Role.FORMULA, MONEY_OR_DASH)
     ws.cell(MATRIX_TOTAL_ROW, 2, texts.TOTAL.get(lang)).font = styles.bold_font()
     for col in range(MATRIX_FIRST_MONTH_COL, MATRIX_TEAM_COL):
-        letter = get_column_letter(col)
-        cell = ws.cell(MATRIX_TOTAL_ROW, col, f"=SUM({letter}{MATRIX_FIRST_ROW}:{letter}{last})")
+        cell = ws.cell(MATRIX_TOTAL_ROW, col, "=" + lay.column_sum(col, MATRIX_FIRST_ROW, last))
         cell.style = total_style
         cell.font = styles.bold_font()
     text_style = styles.ensure_cell_style(wb, Role.FORMULA, "@")
@@ -452,15 +451,11 @@ def _matrix_sheet(wb: Workbook, ws: Worksheet, lang: str, n_rows: int) -> None:
             slice_sum = f"SUM(INDEX({target},{first}):INDEX({target},{end}))"
             formula = f"=IFERROR(IF({end}<{first},0,{slice_sum}),0)"
             ws.cell(row, MATRIX_FIRST_MONTH_COL + m - 1, formula).style = money_style
-        months = f"{get_column_letter(MATRIX_FIRST_MONTH_COL)}{row}:"
-        months += f"{get_column_letter(MATRIX_TOTAL_COL - 1)}{row}"
-        ws.cell(row, MATRIX_TOTAL_COL, f"=SUM({months})").style = money_style
-        for q in range(4):
-            a = get_column_letter(MATRIX_FIRST_MONTH_COL + 3 * q)
-            c = get_column_letter(MATRIX_FIRST_MONTH_COL + 3 * q + 2)
-            ws.cell(
-                row, MATRIX_FIRST_QUARTER_COL + q, f"=SUM({a}{row}:{c}{row})"
-            ).style = money_style
+        year = lay.row_sum(row, MATRIX_FIRST_MONTH_COL, MATRIX_TOTAL_COL - 1)
+        ws.cell(row, MATRIX_TOTAL_COL, "=" + year).style = money_style
+        for q in range(1, 5):
+            quarter = lay.quarter_sum(row, MATRIX_FIRST_MONTH_COL, q)
+            ws.cell(row, MATRIX_FIRST_QUARTER_COL + q - 1, "=" + quarter).style = money_style
     ws.column_dimensions["A"].width = 6
     ws.column_dimensions["B"].width = 14
     ws.column_dimensions["C"].width = 20

@@ -40,6 +40,24 @@ def absolute(sheet: str, col: int, row: int) -> str:
     return f"{quoted_sheet(sheet)}!${get_column_letter(col)}${row}"
 
 
+def row_sum(row: int, first_col: int, last_col: int) -> str:
+    """SUM of one row's cells from `first_col` to `last_col` (no leading '=')."""
+    return f"SUM({get_column_letter(first_col)}{row}:{get_column_letter(last_col)}{row})"
+
+
+def quarter_sum(row: int, first_month_col: int, quarter: int) -> str:
+    """SUM of quarter `quarter`'s (1-4) three month cells in a row of twelve months that
+    starts at `first_month_col`: a quarter is its months, nothing else."""
+    first = first_month_col + 3 * (quarter - 1)
+    return row_sum(row, first, first + 2)
+
+
+def column_sum(col: int, first_row: int, last_row: int) -> str:
+    """SUM of one column's cells from `first_row` to `last_row` (no leading '=')."""
+    letter = get_column_letter(col)
+    return f"SUM({letter}{first_row}:{letter}{last_row})"
+
+
 def structured(table: str, header: str) -> str:
     """A structured reference to a table column, escaping the characters Excel reserves."""
     escaped = "".join("'" + ch if ch in "[]#'" else ch for ch in header)

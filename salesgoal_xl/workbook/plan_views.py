@@ -148,22 +148,18 @@ def _by_month(
             month_col = matrix.column(matrix.first_month_col + m)
             formula = f'=IF({unit}="","",SUMIFS({month_col},{matrix_key},{unit}))'
             ws.cell(r, FIRST_MONTH_COL + m, formula).style = style.money
-        for q in range(QUARTERS):
-            a = get_column_letter(FIRST_MONTH_COL + 3 * q)
-            c = get_column_letter(FIRST_MONTH_COL + 3 * q + 2)
-            formula = f'=IF({unit}="","",SUM({a}{r}:{c}{r}))'
-            ws.cell(r, FIRST_QUARTER_COL + q, formula).style = style.money
-        last_month = get_column_letter(FIRST_QUARTER_COL - 1)
-        months = f"{get_column_letter(FIRST_MONTH_COL)}{r}:{last_month}{r}"
-        ws.cell(r, YEAR_COL, f'=IF({unit}="","",SUM({months}))').style = style.money
+        for q in range(1, QUARTERS + 1):
+            formula = f'=IF({unit}="","",{lay.quarter_sum(r, FIRST_MONTH_COL, q)})'
+            ws.cell(r, FIRST_QUARTER_COL + q - 1, formula).style = style.money
+        year = lay.row_sum(r, FIRST_MONTH_COL, FIRST_QUARTER_COL - 1)
+        ws.cell(r, YEAR_COL, f'=IF({unit}="","",{year})').style = style.money
         if regions is not None:
             formula = f'=IFERROR(INDEX({regions},{i + 1})&"","")'
             ws.cell(r, TEAM_REGION_COL, formula).style = style.text
     total = last + 1
     ws.cell(total, 1, texts.TOTAL.get(lang)).font = styles.bold_font()
     for col in range(FIRST_MONTH_COL, YEAR_COL + 1):
-        letter = get_column_letter(col)
-        cell = ws.cell(total, col, f"=SUM({letter}{first}:{letter}{last})")
+        cell = ws.cell(total, col, "=" + lay.column_sum(col, first, last))
         cell.style, cell.font = style.money, styles.bold_font()
     return total + 1
 
@@ -196,12 +192,11 @@ def _channel_by_product(
                 f"SUMIFS({target},{by_channel},$A{r},{by_product},{head}))"
             )
             ws.cell(r, 2 + p, formula).style = style.money
-        cells = f"B{r}:{get_column_letter(total_col - 1)}{r}"
-        ws.cell(r, total_col, f'=IF($A{r}="","",SUM({cells}))').style = style.money
+        cells = lay.row_sum(r, 2, total_col - 1)
+        ws.cell(r, total_col, f'=IF($A{r}="","",{cells})').style = style.money
     total = last + 1
     ws.cell(total, 1, texts.TOTAL.get(lang)).font = styles.bold_font()
     for col in range(2, total_col + 1):
-        letter = get_column_letter(col)
-        cell = ws.cell(total, col, f"=SUM({letter}{first}:{letter}{last})")
+        cell = ws.cell(total, col, "=" + lay.column_sum(col, first, last))
         cell.style, cell.font = style.money, styles.bold_font()
     return total
