@@ -317,10 +317,13 @@ def stage_approvals(
     return done
 
 
-def typed_approvals(port: WorkbookPort) -> tuple[list[ApprovalRequest], pd.DataFrame]:
+def typed_approvals(
+    port: WorkbookPort, *, required: bool = False
+) -> tuple[list[ApprovalRequest], pd.DataFrame]:
     """The approvals a person typed into tblApprovals to be recorded (a row with the approver
     and no approval ID yet; scope, role and note as typed), and the log without those rows.
-    Excel's ribbon has no form to ask for them, so the log is the form."""
+    Excel's ribbon has no form to ask for them, so the log is the form. When `required`, none
+    typed is a problem at the log's first free row, saying what to type there."""
     data = port.read_table(APPROVALS)
     frame = data.frame
     requests, typed = [], []
@@ -348,6 +351,15 @@ def typed_approvals(port: WorkbookPort) -> tuple[list[ApprovalRequest], pd.DataF
                 typed_at=data.source(i, "scope"),
             )
         )
+    if required and not requests:
+        problem = error(
+            ProblemCode.BLANK_VALUE,
+            "no approval to record: type the approver's name, the scope (all, region:CODE, "
+            "team:CODE or rep:ID), and a role and note if you like, in a new row of "
+            "tblApprovals; leave its Approval ID blank",
+            source=data.source(len(frame), "approver"),
+        )
+        raise ProblemsFound([problem], port.label)
     return requests, frame.drop(index=typed).reset_index(drop=True)
 
 
@@ -358,19 +370,9 @@ def run_approve_typed(
     one, in one commit: what the ribbon's Approve button runs. A dry run (`check`) checks the
     typed rows and records nothing; with none typed it has nothing to say."""
     port.progress(0.0, "reading the approvals typed in tblApprovals")
-    requests, log = typed_approvals(port)
-    if not requests and dry_run:
-        return []
+    requests, log = typed_approvals(port, required=not dry_run)
     if not requests:
-        data = port.read_table(APPROVALS)
-        problem = error(
-            ProblemCode.BLANK_VALUE,
-            "no approval to record: type the approver's name, the scope (all, region:CODE, "
-            "team:CODE or rep:ID), and a role and note if you like, in a new row of "
-            "tblApprovals; leave its Approval ID blank",
-            source=data.source(len(data.frame), "approver"),
-        )
-        raise ProblemsFound([problem], port.label)
+        return []  # a dry run with nothing typed: nothing to say
     stamped = [replace(r, approved_at=now) for r in requests]
     done = stage_approvals(port, stamped, log=log, write=not dry_run)
     if dry_run:
