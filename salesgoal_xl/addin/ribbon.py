@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from salesgoal_xl.commands.approvals import ApproveSummary, VerifySummary
     from salesgoal_xl.commands.collect import CollectSummary
     from salesgoal_xl.commands.export import ExportSummary
+    from salesgoal_xl.commands.inputs import PlanSettings
 
 MAX_LINES_SHOWN: Final = 20
 SAVE_NOTE: Final = "Save the workbook to keep the result."
@@ -188,9 +189,12 @@ def _importer(setting: str, command: str) -> Callable[[RibbonHost], str]:
 
 def import_file(port: WorkbookPort, setting: str) -> Path:
     """The file a Settings cell names, checked: typed, a full path, and there."""
-    path = setting_path(port, setting)
+    from salesgoal_xl.commands.inputs import load_settings
+
+    settings = load_settings(port)
+    path = setting_path(settings, setting)
     if path is None:
-        where, label = _setting_cell(port, setting)
+        where, label = _setting_cell(settings, setting)
         raise SalesgoalError(
             f"type the full path of the file to import in Settings, '{label}' ({where}), "
             "then press the button again"
@@ -198,16 +202,14 @@ def import_file(port: WorkbookPort, setting: str) -> Path:
     return path
 
 
-def setting_path(port: WorkbookPort, setting: str, *, folder: bool = False) -> Path | None:
+def setting_path(settings: PlanSettings, setting: str, *, folder: bool = False) -> Path | None:
     """The file (or folder) a Settings cell names, checked: a full path, and there; None when
-    the cell is blank. xlwings' open-source part has no file dialog on both systems, so the
-    workbook names the files and folders the buttons use."""
-    from salesgoal_xl.commands.inputs import load_settings
-
-    typed = str(load_settings(port)[setting] or "").strip().strip('"')
+    the cell is blank. The workbook names the files and folders the buttons use (and so the
+    same ones every month)."""
+    typed = str(settings[setting] or "").strip().strip('"')
     if not typed:
         return None
-    where, _ = _setting_cell(port, setting)
+    where, _ = _setting_cell(settings, setting)
     path = Path(typed).expanduser()
     if not path.is_absolute():
         raise SalesgoalError(f"{where}: '{typed}' is not a full path (start from the drive)")
@@ -218,12 +220,11 @@ def setting_path(port: WorkbookPort, setting: str, *, folder: bool = False) -> P
     return path
 
 
-def _setting_cell(port: WorkbookPort, setting: str) -> tuple[str, str]:
+def _setting_cell(settings: PlanSettings, setting: str) -> tuple[str, str]:
     """Where a setting's value is typed ('Settings!C21') and its English label."""
-    from salesgoal_xl.commands.inputs import load_settings
     from salesgoal_xl.workbook.schema import SETTINGS_BY_KEY
 
-    return str(load_settings(port).where(setting)), SETTINGS_BY_KEY[setting].label.en
+    return str(settings.where(setting)), SETTINGS_BY_KEY[setting].label.en
 
 
 def _saved_plan(port: WorkbookPort) -> Path:
@@ -252,8 +253,9 @@ def _exported(port: WorkbookPort) -> tuple[Path, str, ExportSummary]:
     from salesgoal_xl.commands.inputs import load_settings
 
     plan = _saved_plan(port)
-    folder = setting_path(port, "export_folder", folder=True) or plan.parent
-    by = str(load_settings(port)["export_by"])
+    settings = load_settings(port)
+    folder = setting_path(settings, "export_folder", folder=True) or plan.parent
+    by = str(settings["export_by"])
     try:
         return folder, by, run_export(_with_properties(port), plan, by, folder)
     except CopiesExistError as exists:
@@ -284,18 +286,20 @@ def _collect(host: RibbonHost) -> str:
 
 def _collected(port: WorkbookPort) -> tuple[Path, CollectSummary]:
     from salesgoal_xl.commands.collect import returned_copies, run_collect
+    from salesgoal_xl.commands.inputs import load_settings
     from salesgoal_xl.workbook.identity import identity_of
 
     plan = _saved_plan(port)
+    settings = load_settings(port)
     folder = (
-        setting_path(port, "returns_folder", folder=True)
-        or setting_path(port, "export_folder", folder=True)
+        setting_path(settings, "returns_folder", folder=True)
+        or setting_path(settings, "export_folder", folder=True)
         or plan.parent
     )
     master = _with_properties(port)
     copies = returned_copies(folder, identity_of(master.properties()).plan_id, plan)
     if not copies:
-        where, label = _setting_cell(port, "returns_folder")
+        where, label = _setting_cell(settings, "returns_folder")
         raise SalesgoalError(
             f"no copy of this plan is in {folder}: put the copies sent back there, or name "
             f"their folder in Settings, '{label}' ({where})"
