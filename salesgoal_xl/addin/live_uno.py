@@ -84,6 +84,7 @@ class UnoWorkbook:
         width = right - left + 1
         old_rows = area.EndRow - top
         rows = list(block.rows) or [[None] * width]
+        _extend_formats(sheet, left, right, top + 1, old_rows, len(rows))
         data = tuple(tuple(uno_value(v) for v in row) for row in rows)
         sheet.getCellRangeByPosition(left, top + 1, right, top + len(rows)).setDataArray(data)
         for column, first, texts in _formula_runs(block.formulas):
@@ -95,6 +96,9 @@ class UnoWorkbook:
             sheet.getCellRangeByPosition(
                 left, top + len(rows) + 1, right, top + old_rows
             ).clearContents(_CONTENTS)
+        if block.fit_rows:  # whole rows' optimal height: a table beside counts too
+            last = top + max(len(rows), old_rows)
+            sheet.getCellRangeByPosition(0, top + 1, 0, last).getRows().OptimalHeight = True
         area.EndRow = top + len(rows)
         database_range.setDataArea(area)
 
@@ -206,6 +210,29 @@ def _fill_formulas(cells: Any, formulas: list[str]) -> None:
 
 def _is_formula(text: str) -> bool:
     return text.startswith("=") and len(text) > 1
+
+
+def _extend_formats(sheet: Any, left: int, right: int, first: int, have: int, want: int) -> None:
+    """Give the rows a table grows into the look of its first data row (cell style, number
+    format, wrapping, validation, conditional formats), as an Excel table carries its
+    columns' formats into new rows and a database range does not. The row is copied once,
+    then the copies double, so a few calls cover thousands of rows; their values are
+    overwritten next. `first` is the first data row (0-based), `have` the rows there were."""
+    start, end = first + max(have, 1), first + want  # the new rows, end excluded
+
+    def copy(top: int, count: int, onto: int) -> None:
+        source = sheet.getCellRangeByPosition(left, top, right, top + count - 1)
+        target = sheet.getCellByPosition(left, onto).getCellAddress()
+        sheet.copyRange(target, source.getRangeAddress())
+
+    if start >= end:
+        return
+    copy(first, 1, start)
+    done = 1
+    while start + done < end:
+        count = min(done, end - start - done)
+        copy(start, count, start + done)
+        done += count
 
 
 def _formula_runs(formulas: Mapping[tuple[int, int], str]) -> Iterator[tuple[int, int, list[str]]]:

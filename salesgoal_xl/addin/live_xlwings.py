@@ -4,10 +4,12 @@
 `xw.Book.caller()`, the workbook a button was pressed in). Each method is a call or two:
 a table is read with `table.range.options(ndim=2, err_to_str=True).value` plus its
 `.formula`, written with one `.value` assignment into the new data body after
-`Table.resize`; the application's `screen_updating`, `calculation` and `status_bar` are
-paused and put back; `app.alert` is the message box. Values follow xlwings' conventions
-(floats, None for empty cells, datetimes for date cells). Only real Excel runs it; the
-tests use a recording double that follows the same conventions.
+`Table.resize` (the rows it grows into first get the first row's formats by `Range.copy`;
+the rows of a table with sentences then get `rows.autofit()`); the application's
+`screen_updating`, `calculation` and `status_bar` are paused and put back; `app.alert` is
+the message box. Values follow xlwings' conventions (floats, None for empty cells,
+datetimes for date cells). Only real Excel runs it; the tests use a recording double that
+follows the same conventions.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any, Final
 from salesgoal_xl.workbook.live import LiveBlock, LiveTable
 
 TITLE: Final = "Sales Goals"
+EXCEL_COLUMNS: Final = 16_384  # A to XFD: a range this wide is whole rows
 _NUMBER, _TEXT = 1, 4  # Office's MsoDocProperties: msoPropertyTypeNumber, msoPropertyTypeString
 
 
@@ -95,11 +98,18 @@ class XlwingsWorkbook:
             for r, row in enumerate(rows)
         ]
         tbl.resize(sheet.range((top, left), (top + len(rows), left + width - 1)))
+        grown = max(old_rows, 1)
+        if len(rows) > grown:  # new rows look like the first one (formats, validation)
+            first = sheet.range((top + 1, left), (top + 1, left + width - 1))
+            first.copy(sheet.range((top + grown + 1, left), (top + len(rows), left + width - 1)))
         sheet.range((top + 1, left), (top + len(rows), left + width - 1)).value = excel
         if old_rows > len(rows):
             sheet.range(
                 (top + len(rows) + 1, left), (top + old_rows, left + width - 1)
             ).clear_contents()
+        if block.fit_rows:  # whole rows, so a table beside keeps the height its text needs
+            last = top + max(len(rows), old_rows)
+            sheet.range((top + 1, 1), (last, EXCEL_COLUMNS)).rows.autofit()
 
     def cells_below(self, name: str, count: int) -> list[list[Any]]:
         tbl = self._all_tables()[name]

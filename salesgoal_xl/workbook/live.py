@@ -85,10 +85,12 @@ class LiveTable:
 class LiveBlock:
     """New data rows for a table: values (None, str, bool, int, float, date, datetime) by
     row and column, and the formula text ('=...', Excel's A1 syntax) of formula cells by
-    (row, column) offset; a formula cell's entry in `rows` is None."""
+    (row, column) offset; a formula cell's entry in `rows` is None. `fit_rows`: the table has
+    sentence columns (`Column.wrap`), so its rows' heights follow their text."""
 
     rows: Sequence[Sequence[Any]]
     formulas: Mapping[tuple[int, int], str] = field(default_factory=dict)
+    fit_rows: bool = False
 
 
 class LiveWorkbook(Protocol):
@@ -118,7 +120,10 @@ class LiveWorkbook(Protocol):
 
     def write_table(self, name: str, block: LiveBlock) -> None:
         """Replace the data rows of table `name` by `block` and resize the table to fit it
-        (one data row at least, blank when `block` is empty); old rows below are cleared."""
+        (one data row at least, blank when `block` is empty); old rows below are cleared.
+        Rows the table grows into first get its first data row's formats (styles, number
+        formats, validation), as an Excel table gives new rows. With `block.fit_rows`, the rows written and cleared get the height their text needs,
+        whole rows as the program's own row AutoFit measures them (tables beside count)."""
         ...
 
     def cells_below(self, name: str, count: int) -> Sequence[Sequence[Any]]:
@@ -297,7 +302,7 @@ class LivePort:
         written: list[str] = []
         try:
             for index, (name, block) in enumerate(blocks.items()):
-                self.progress(index / max(1, len(blocks)), f"writing {name}")
+                self.progress(index / len(blocks), f"writing {name}")
                 written.append(name)
                 self._book.write_table(self._found(name), block)
             if properties:
@@ -312,7 +317,8 @@ class LivePort:
                     self.messages.append(("error", f"properties could not be restored: {failed}"))
             for name in reversed(written):
                 try:
-                    self._book.write_table(self._found(name), _old_block(self._reads[name].live))
+                    old = _old_block(self._reads[name].live, _has_sentences(name))
+                    self._book.write_table(self._found(name), old)
                 except Exception as failed:  # keep restoring the others; the first error wins
                     self.messages.append(("error", f"{name} could not be restored: {failed}"))
             raise
@@ -398,7 +404,7 @@ class LivePort:
                         formulas[(i, position)] = formula
                         columns[-1][i] = None
         block_rows = [list(r) for r in zip(*columns, strict=True)] if count else []
-        return LiveBlock(block_rows, formulas)
+        return LiveBlock(block_rows, formulas, fit_rows=_has_sentences(name))
 
 
 def _cell(value: Any) -> Any:
@@ -409,13 +415,18 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _old_block(live: LiveTable) -> LiveBlock:
+def _old_block(live: LiveTable, fit_rows: bool) -> LiveBlock:
     """The rows a table had when it was read, formulas included: what a rollback writes."""
     rows = [list(r) for r in live.values[1:]]
     formulas = {(r - 1, c): text for (r, c), text in live.formulas.items() if r >= 1}
     for r, c in formulas:
         rows[r][c] = None
-    return LiveBlock(rows, formulas)
+    return LiveBlock(rows, formulas, fit_rows)
+
+
+def _has_sentences(name: str) -> bool:
+    """Whether schema table `name` has wrapping sentence columns (`Column.wrap`)."""
+    return any(column.wrap for column in table(name).columns)
 
 
 def _interpret(name: str, live: LiveTable, lang: str) -> _Read:

@@ -259,6 +259,52 @@ def test_split_live_refuses_to_grow_over_a_value_below_the_table(
         document.close(True)
 
 
+def test_split_live_sizes_the_rows_of_a_table_with_reasons(
+    office: libreoffice.HeadlessOffice, demo_plan: Path, tmp_path: Path
+) -> None:
+    """Rows squeezed by hand on Rep plan get their optimal height back when split writes
+    tblRepPlan live (its reasons wrap): the longest reason's row is taller than one line; and
+    the rows the tables grow into have their first row's cell style."""
+    copy = tmp_path / "rows.xlsx"
+    shutil.copy(demo_plan, copy)
+    document, book = open_book(office, copy)
+    try:
+        sheet = document.Sheets.getByName(book.read_table("tblRepPlan").sheet)
+        rows = sheet.getRows()
+        for index in range(4, 80):
+            row = rows.getByIndex(index)
+            row.OptimalHeight, row.Height = False, 250  # 2.5 mm: squeezed by hand
+        run_live(book, run_split)
+        written = book.read_table("tblRepPlan")
+        header = [str(v) for v in written.values[0]]
+        reason = header.index(schema.TABLES_BY_NAME["tblRepPlan"].column("reason").label.en)
+        data = written.values[1:]
+        longest = max(range(len(data)), key=lambda i: len(str(data[i][reason] or "")))
+        assert len(str(data[longest][reason])) > 60
+        heights = [rows.getByIndex(written.top + i) for i in range(len(data))]  # top is 1-based
+        assert all(row.OptimalHeight for row in heights)
+        shortest = min(range(len(data)), key=lambda i: len(str(data[i][reason] or "")))
+        assert heights[longest].Height > 1.5 * heights[shortest].Height > 1.5 * 250
+        assert rows.getByIndex(written.top + len(data) + 5).Height == 250  # below: left alone
+        # The rows both tables grew into look like their first row: the reasons wrap, the
+        # targets carry the money format (a database range does not extend formats itself).
+        first_reason = sheet.getCellByPosition(written.left - 1 + reason, written.top)
+        assert first_reason.IsTextWrapped
+        for i in range(len(data)):
+            cell = sheet.getCellByPosition(written.left - 1 + reason, written.top + i)
+            assert cell.CellStyle == first_reason.CellStyle, i
+        targets = book.read_table("tblTargets")
+        target = [str(v) for v in targets.values[0]].index("Target")
+        on_targets = document.Sheets.getByName(targets.sheet)
+        styles = {
+            on_targets.getCellByPosition(targets.left - 1 + target, targets.top + i).CellStyle
+            for i in range(len(targets.values) - 1)
+        }
+        assert len(targets.values) > 1000 and styles == {"sg out #,##0;-#,##0"}
+    finally:
+        document.close(True)
+
+
 def test_propose_live_leaves_the_tables_the_cli_leaves(
     office: libreoffice.HeadlessOffice, tmp_path: Path
 ) -> None:

@@ -98,6 +98,17 @@ def test_each_table_is_one_bulk_read_and_the_write_one_bulk_write(
     kinds = [c.split()[0] for c in calls if c.startswith(("write", "resize", "clear"))]
     assert kinds == ["resize", "write"] * len(writes)
     assert len(calls) < 80
+    # The rows of tblRepPlan (reasons wrap) get Excel's row AutoFit, whole rows, once;
+    # tblTargets (no sentences) keeps whatever heights its rows have.
+    [(sheet, rep_plan)] = [(s, t) for s in book.sheets for t in s.tables if t.name == "tblRepPlan"]
+    assert [c for c in calls if c.startswith("autofit ")] == [
+        f"autofit {sheet.name}!{rep_plan.top + 1}:{rep_plan.bottom}"
+    ]
+    # Rows a table grows into get its first data row's formats first: one copy per table.
+    [targets] = [t for s in book.sheets for t in s.tables if t.name == "tblTargets"]
+    copies = [c for c in calls if c.startswith("copy ")]
+    assert f"copy Targets!A5:L5 A6:L{targets.bottom}" in copies and len(copies) <= len(writes)
+    assert calls.index(copies[0]) < calls.index(next(c for c in writes if "Targets" in c))
 
 
 def test_text_goes_in_as_text_and_dates_as_dates() -> None:

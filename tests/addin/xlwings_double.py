@@ -167,6 +167,30 @@ class FakeRange:
             for row in self._cells()
         )
 
+    def copy(self, destination: FakeRange) -> None:
+        """Range.Copy onto `destination`: the source tiled over it. Formats are not modelled,
+        so only the values and formulas are copied (the write that follows replaces them)."""
+        book = self.sheet.book
+        book.recorder.record(f"copy {self.sheet.name}!{self._address()} {destination._address()}")
+        height, width = self.shape
+        for row in range(destination.top, destination.bottom + 1):
+            for col in range(destination.left, destination.right + 1):
+                source = (
+                    self.top + (row - destination.top) % height,
+                    self.left + (col - destination.left) % width,
+                )
+                cell = (row, col)
+                destination.sheet.values.pop(cell, None)
+                destination.sheet.formulas.pop(cell, None)
+                if source in self.sheet.values:
+                    destination.sheet.values[cell] = self.sheet.values[source]
+                if source in self.sheet.formulas:
+                    destination.sheet.formulas[cell] = self.sheet.formulas[source]
+
+    @property
+    def rows(self) -> FakeRows:
+        return FakeRows(self)
+
     def clear_contents(self) -> None:
         self.sheet.book.recorder.record(f"clear {self.sheet.name}!{self._address()}")
         for row in self._cells():
@@ -180,6 +204,19 @@ class FakeRange:
         return (
             f"{get_column_letter(self.left)}{self.top}:{get_column_letter(self.right)}{self.bottom}"
         )
+
+
+@dataclass
+class FakeRows:
+    """`range.rows`: only AutoFit, recorded with the rows it covers ('autofit 5:9', or with
+    the columns when the range is not whole rows)."""
+
+    rng: FakeRange
+
+    def autofit(self) -> None:
+        whole = self.rng.left == 1 and self.rng.right == 16_384
+        span = f"{self.rng.top}:{self.rng.bottom}" if whole else self.rng._address()
+        self.rng.sheet.book.recorder.record(f"autofit {self.rng.sheet.name}!{span}")
 
 
 def _as_text(value: Any) -> str:
