@@ -122,8 +122,9 @@ class LiveWorkbook(Protocol):
         """Replace the data rows of table `name` by `block` and resize the table to fit it
         (one data row at least, blank when `block` is empty); old rows below are cleared.
         Rows the table grows into first get its first data row's formats (styles, number
-        formats, validation), as an Excel table gives new rows. With `block.fit_rows`, the rows written and cleared get the height their text needs,
-        whole rows as the program's own row AutoFit measures them (tables beside count)."""
+        formats, validation), as an Excel table gives new rows. With `block.fit_rows`, the
+        rows written and cleared get the height their text needs, whole rows as the
+        program's own row AutoFit measures them (tables beside count)."""
         ...
 
     def cells_below(self, name: str, count: int) -> Sequence[Sequence[Any]]:
