@@ -18,7 +18,6 @@ Targets: total within 2x of the floor, peak under 2 GB.
 
 from __future__ import annotations
 
-import argparse
 import json
 import resource
 import subprocess
@@ -55,7 +54,7 @@ def evaluate_in_this_process(plan: Path) -> dict[str, object]:
         written[name] = [int(shape[0]), int(shape[1])]
         return write_table(name, frame, *args, **kwargs)  # type: ignore[arg-type]
 
-    port.write_table = counting  # type: ignore[method-assign]
+    port.write_table = counting  # type: ignore[method-assign, assignment]
     summary = run_evaluate(port)
     total = time.perf_counter() - start
     progress(1.0, "")
@@ -117,25 +116,21 @@ def _child(*args: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=1_000)
-    parser.add_argument("--products", type=int, default=10)
-    parser.add_argument("--deals", type=int, default=500_000)
-    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    from benchmarks.synthetic_plan import size_parser
+
+    args = size_parser(__doc__, deals=True).parse_args()
     if args.child:
         print(json.dumps(evaluate_in_this_process(args.child)))
         return
 
     from benchmarks.bench_import import write_export
-    from benchmarks.synthetic_plan import synthetic_tables
-    from salesgoal_xl.commands.new import new_workbook
+    from benchmarks.synthetic_plan import proposed_plan
 
     here = Path(__file__).resolve().parent
     with tempfile.TemporaryDirectory() as tmp:
         plan, export = Path(tmp) / "synthetic-plan.xlsx", Path(tmp) / "crm-deals.csv"
         start = time.perf_counter()
-        new_workbook(plan, data=synthetic_tables(args.reps, args.products), year=2026)
+        proposed_plan(plan, args.reps, args.products)
         split = json.loads(_child(str(here / "bench_split.py"), "--child", str(plan)))
         write_export(export, args.reps, args.products, args.deals)
         imported = json.loads(

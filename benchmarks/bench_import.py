@@ -17,7 +17,6 @@ Targets: total within 2x of the floor, peak under 2 GB.
 
 from __future__ import annotations
 
-import argparse
 import json
 import resource
 import subprocess
@@ -66,7 +65,7 @@ def import_in_this_process(plan: Path, export: Path) -> dict[str, float]:
 
     phases: dict[str, float] = {}
     start = time.perf_counter()
-    last = [start, "open"]
+    last: list[float | str] = [start, "open"]
 
     def progress(_fraction: float, message: str) -> None:
         now = time.perf_counter()
@@ -108,12 +107,9 @@ def io_floor(export: Path, rows: int, path: Path) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=1_000)
-    parser.add_argument("--products", type=int, default=10)
-    parser.add_argument("--deals", type=int, default=500_000)
-    parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    from benchmarks.synthetic_plan import size_parser
+
+    args = size_parser(__doc__, deals=True, child_files=2).parse_args()
     if args.child:
         print(json.dumps(import_in_this_process(*args.child)))
         return

@@ -11,7 +11,6 @@ Targets: total within 2x of the floor, compute under 10% of the total, peak unde
 
 from __future__ import annotations
 
-import argparse
 import json
 import resource
 import subprocess
@@ -96,25 +95,22 @@ def io_floor(rows: int, path: Path) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=1_000)
-    parser.add_argument("--products", type=int, default=10)
-    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    from benchmarks.synthetic_plan import size_parser
+
+    args = size_parser(__doc__).parse_args()
     if args.child:
         print(json.dumps(split_in_this_process(args.child)))
         return
 
-    from benchmarks.synthetic_plan import synthetic_tables
-    from salesgoal_xl.commands.new import new_workbook
+    from benchmarks.synthetic_plan import proposed_plan
 
     with tempfile.TemporaryDirectory() as tmp:
         plan = Path(tmp) / "synthetic-plan.xlsx"
         start = time.perf_counter()
-        tables = synthetic_tables(args.reps, args.products)
-        new_workbook(plan, data=tables, year=2026)
+        tables = proposed_plan(plan, args.reps, args.products)
         print(
-            f"built the synthetic plan: {args.reps:,} reps x {args.products} products, "
+            f"built and proposed the synthetic plan: {args.reps:,} reps x {args.products} "
+            "products, "
             f"{len(tables['tblHistory']):,} history rows, "
             f"{plan.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - start:.1f} s"
         )

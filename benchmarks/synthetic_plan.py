@@ -2,11 +2,42 @@
 
 from __future__ import annotations
 
+import argparse
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
 from salesgoal_xl.commands.demo import kpis_frame, split_rules_frame
 from salesgoal_xl.workbook import schema
+
+
+def size_parser(doc: str, *, deals: bool = False, child_files: int = 1) -> argparse.ArgumentParser:
+    """The command line of a benchmark on a synthetic plan: its size (reps, products and,
+    for the imports, deals), and the hidden --child the benchmark re-runs itself with, to
+    measure in a fresh process (`child_files` paths)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=1_000)
+    parser.add_argument("--products", type=int, default=10)
+    if deals:
+        parser.add_argument("--deals", type=int, default=500_000)
+    nargs = None if child_files == 1 else child_files
+    parser.add_argument("--child", nargs=nargs, type=Path, help=argparse.SUPPRESS)
+    return parser
+
+
+def proposed_plan(path: Path, reps: int, products: int) -> dict[str, pd.DataFrame]:
+    """Write the synthetic plan to `path` and run propose on it (the company's final target
+    kept), as a person does before splitting: the regions' forecasts the split rules use
+    come from it. Returns the tables the plan was built from."""
+    from salesgoal_xl.commands.new import new_workbook
+    from salesgoal_xl.commands.propose import run_propose
+    from salesgoal_xl.workbook.package_port import PackagePort
+
+    tables = synthetic_tables(reps, products)
+    new_workbook(path, data=tables, year=2026)
+    run_propose(PackagePort(path))
+    return tables
 
 
 def synthetic_tables(
