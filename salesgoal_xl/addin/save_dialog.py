@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from salesgoal_xl.addin.excel import TITLE
 from salesgoal_xl.core.errors import SalesgoalError
 from salesgoal_xl.workbook.builder import default_fiscal_year
+from salesgoal_xl.workbook.door import BACKUP_DIR
 from salesgoal_xl.workbook.schema import LANGUAGES, Label
 
-TITLE: Final = "Sales Goals"
 SUFFIX: Final = ".xlsx"
 PROMPT: Final = Label(
     "Save the new planning workbook as", "新規劃活頁簿另存為", "新规划工作簿另存为"
@@ -30,9 +31,9 @@ PROMPT: Final = Label(
 FILE_KIND: Final = Label("Excel workbook", "Excel 活頁簿", "Excel 工作簿")
 REPLACE: Final = Label(
     "{name} already exists. Replace it with a new, empty plan? A copy of the old file is kept "
-    "in the .salesgoal-backup folder beside it.",
-    "{name} 已存在。要以新的空白計畫取代嗎？舊檔案的副本會保留在旁邊的 .salesgoal-backup 資料夾。",
-    "{name} 已存在。要用新的空白计划替换吗？旧文件的副本会保留在旁边的 .salesgoal-backup 文件夹。",
+    "in the {backup} folder beside it.",
+    "{name} 已存在。要以新的空白計畫取代嗎？舊檔案的副本會保留在旁邊的 {backup} 資料夾。",
+    "{name} 已存在。要用新的空白计划替换吗？旧文件的副本会保留在旁边的 {backup} 文件夹。",
 )
 _CANCELLED: Final = "-128"  # AppleScript's "User canceled."
 _MAC_SCRIPT: Final = (
@@ -90,7 +91,7 @@ def ask_save_path(
     if chosen.suffix.lower() != SUFFIX:
         chosen, asked = chosen.with_name(chosen.name + SUFFIX), False
     if chosen.exists() and not asked:
-        question = REPLACE.get(language).format(name=chosen.name)
+        question = REPLACE.get(language).format(name=chosen.name, backup=BACKUP_DIR)
         if app.alert(question, title=TITLE, buttons="yes_no") != "yes":
             return None
     return SaveChoice(chosen, replace=chosen.exists())
