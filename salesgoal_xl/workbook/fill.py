@@ -403,7 +403,7 @@ def wrapped_columns(ws: Worksheet) -> list[tuple[int, int, int]]:
     found = []
     for tbl in ws.tables.values():
         spec = TABLES_BY_NAME.get(str(tbl.displayName))
-        if spec is None or not any(c.wrap for c in spec.columns):
+        if spec is None or not spec.has_sentences:
             continue
         min_col, header_row, max_col, last = range_boundaries(str(tbl.ref))
         headers = [ws.cell(header_row, col).value for col in range(min_col, max_col + 1)]

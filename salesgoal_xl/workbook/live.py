@@ -318,7 +318,7 @@ class LivePort:
                     self.messages.append(("error", f"properties could not be restored: {failed}"))
             for name in reversed(written):
                 try:
-                    old = _old_block(self._reads[name].live, _has_sentences(name))
+                    old = _old_block(self._reads[name].live, table(name).has_sentences)
                     self._book.write_table(self._found(name), old)
                 except Exception as failed:  # keep restoring the others; the first error wins
                     self.messages.append(("error", f"{name} could not be restored: {failed}"))
@@ -405,7 +405,7 @@ class LivePort:
                         formulas[(i, position)] = formula
                         columns[-1][i] = None
         block_rows = [list(r) for r in zip(*columns, strict=True)] if count else []
-        return LiveBlock(block_rows, formulas, fit_rows=_has_sentences(name))
+        return LiveBlock(block_rows, formulas, fit_rows=table(name).has_sentences)
 
 
 def _cell(value: Any) -> Any:
@@ -423,11 +423,6 @@ def _old_block(live: LiveTable, fit_rows: bool) -> LiveBlock:
     for r, c in formulas:
         rows[r][c] = None
     return LiveBlock(rows, formulas, fit_rows)
-
-
-def _has_sentences(name: str) -> bool:
-    """Whether schema table `name` has wrapping sentence columns (`Column.wrap`)."""
-    return any(column.wrap for column in table(name).columns)
 
 
 def _interpret(name: str, live: LiveTable, lang: str) -> _Read:

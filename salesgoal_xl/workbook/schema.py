@@ -145,6 +145,12 @@ class Table:
         """Internal column keys in schema order."""
         return tuple(c.key for c in self.columns)
 
+    @property
+    def has_sentences(self) -> bool:
+        """Whether the table has free-text columns that wrap (`Column.wrap`), so the rows
+        that hold them are sized to their text."""
+        return any(c.wrap for c in self.columns)
+
 
 @dataclass(frozen=True)
 class Sheet:
